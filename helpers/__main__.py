@@ -1,0 +1,54 @@
+"""Command line: ``python -m helpers run STAGE... --drive DIR [-p name=value ...]`` and ``python -m helpers demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import BotError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    run = sub.add_parser("run", help="run notebooks with papermill, in order, each in its own kernel")
+    run.add_argument("stages", nargs="+", help="stage numbers (00) or notebook names (00_pull_reddit_data)")
+    run.add_argument("--drive", default="drive", help="the Drive root folder (default ./drive)")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="a notebook parameter; passed to every stage that declares it")
+    run.add_argument("--log-output", action="store_true", help="stream the notebooks' output")
+
+    demo = sub.add_parser("demo", help="run every stage offline: bundled sample, tiny models, dry-run posting")
+    demo.add_argument("--drive", default="drive")
+    demo.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE")
+    demo.add_argument("--log-output", action="store_true")
+
+    sub.add_parser("stages", help="list the stages")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    from . import runner
+
+    args = build_parser().parse_args(argv)
+    try:
+        if args.cmd == "stages":
+            for num, path in runner.list_stages().items():
+                print(num, path.name)
+            return 0
+        params = dict(runner.parse_param(p) for p in args.param)
+        if args.cmd == "run":
+            outs = runner.run_stages(args.stages, args.drive, params, log_output=args.log_output)
+        else:
+            outs = runner.run_stages(list(runner.list_stages()), args.drive, params, log_output=args.log_output)
+        for o in outs:
+            print(f"executed: {o}")
+        return 0
+    except BotError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,273 @@
+"""Where files live: the Drive root every notebook reads and writes (see drive_layout.md), and atomic writes.
+
+Three backends share one interface:
+- ``local``: a plain folder (default ``./drive``).
+- ``colab``: Google Drive mounted by ``google.colab.drive``; a relative root goes under ``MyDrive``.
+- ``gdrive``: headless Google Drive through pydrive2's fsspec ``GDriveFileSystem``. Files are synced down to a local
+  cache before a notebook reads them (``pull``) and up after it writes them (``push``).
+
+Every write goes to a temporary file beside the target and is renamed into place, so a killed run never leaves a
+half-written file that the next stage would read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pandas as pd
+
+from .errors import ConfigError, InputError
+
+# ---- File names on the Drive root (the contract documented in drive_layout.md) ----------------------------------
+RAW_DIR = "raw"  # raw/<source>/...: one file per pulled month or input file
+GPT2_FINETUNE = "gpt2_finetune.csv"
+GPT2_GENERATE = "gpt2_generate.csv"
+BERT_GAN_REAL = "bert_gan_real.csv"
+BERT_GAN_FAKE_GLOB = "bert_gan_fake_*.csv"
+DATA_SUMMARY = "data_summary.json"
+CHECKPOINT_DIR = "checkpoint"  # checkpoint/<run_name>: gpt-2-simple's layout
+MODELS_DIR = "models"  # models/gpt2/<name>, models/bert_base/<name>, models/bert_realism, models/bert_upvote
+METRICS_DIR = "metrics"  # JSON metrics and PNG figures per stage
+LIVE_DIR = "live"  # proposed replies, score predictions, review sheets, the posting ledger
+EXECUTED_DIR = "executed"  # papermill's executed copies of the notebooks
+MANIFEST_DIR = "manifests"  # one JSON per stage: inputs' and outputs' fingerprints and parameters
+REPORT_HTML = "report.html"
+
+COLAB_MOUNT = "/content/drive"
+
+
+@dataclass
+class Drive:
+    """A run's Drive root. ``root`` is always a local path; for ``gdrive`` it is the sync cache."""
+
+    root: Path
+    backend: str = "local"
+    remote: str | None = None  # gdrive: the remote folder ("root/bot" or a folder id)
+    fs: Any = field(default=None, repr=False)  # gdrive: an fsspec filesystem (GDriveFileSystem, or any in tests)
+
+    def path(self, *parts: str) -> Path:
+        return self.root.joinpath(*parts)
+
+    def rel(self, path: Path | str) -> str:
+        return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+
+    def glob(self, pattern: str) -> list[Path]:
+        return sorted(self.root.glob(pattern))
+
+    def _remote(self, rel: str) -> str:
+        return f"{self.remote.rstrip('/')}/{rel}" if rel else self.remote.rstrip("/")
+
+    def pull(self, *rels: str) -> list[str]:
+        """Bring remote files/folders (relative paths or globs) into the local cache; no-op unless gdrive."""
+        if self.backend != "gdrive":
+            return []
+        got = []
+        for rel in rels:
+            for remote_path in self.fs.glob(self._remote(rel)) or []:
+                sub = remote_path[len(self.remote.rstrip("/")) + 1:]
+                if self.fs.isdir(remote_path):
+                    for f in self.fs.find(remote_path):
+                        got.append(self._download(f[len(self.remote.rstrip("/")) + 1:]))
+                else:
+                    got.append(self._download(sub))
+        return got
+
+    def _download(self, rel: str) -> str:
+        local = self.path(rel)
+        local.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(local, "wb") as out, self.fs.open(self._remote(rel), "rb") as src:
+            shutil.copyfileobj(src, out)
+        return rel
+
+    def push(self, *rels: str) -> list[str]:
+        """Upload local files/folders (relative paths or globs) to the remote folder; no-op unless gdrive."""
+        if self.backend != "gdrive":
+            return []
+        sent = []
+        for rel in rels:
+            for local in sorted(self.root.glob(rel)):
+                files = [p for p in local.rglob("*") if p.is_file()] if local.is_dir() else [local]
+                for f in files:
+                    r = self.rel(f)
+                    self.fs.makedirs(self._remote(str(Path(r).parent)).rstrip("/."), exist_ok=True)
+                    with open(f, "rb") as src, self.fs.open(self._remote(r), "wb") as dst:
+                        shutil.copyfileobj(src, dst)
+                    sent.append(r)
+        return sent
+
+
+def in_colab() -> bool:
+    return "google.colab" in sys.modules
+
+
+def open_drive(
+    root: str | os.PathLike = "drive",
+    backend: str = "auto",
+    gdrive_folder: str = "",
+    fs: Any = None,
+    service_account_json: str = "",
+) -> Drive:
+    """Resolve the Drive root for this runtime and create it. ``backend``: auto | local | colab | gdrive."""
+    if backend == "auto":
+        backend = "gdrive" if gdrive_folder else ("colab" if in_colab() else "local")
+    if backend == "local":
+        path = Path(root).expanduser()
+    elif backend == "colab":
+        from google.colab import drive as colab_drive  # noqa: only importable in Colab
+
+        if not Path(COLAB_MOUNT, "MyDrive").exists():
+            colab_drive.mount(COLAB_MOUNT)
+        path = Path(root) if Path(root).is_absolute() else Path(COLAB_MOUNT, "MyDrive", root)
+    elif backend == "gdrive":
+        if not gdrive_folder:
+            raise ConfigError("backend 'gdrive' needs gdrive_folder (e.g. 'root/reddit_bot' or a folder id)")
+        fs = fs if fs is not None else _gdrive_fs(gdrive_folder, service_account_json)
+        path = Path(root).expanduser()
+        path.mkdir(parents=True, exist_ok=True)
+        fs.makedirs(gdrive_folder, exist_ok=True)
+        return Drive(root=path.resolve(), backend="gdrive", remote=gdrive_folder, fs=fs)
+    else:
+        raise ConfigError(f"drive_backend must be auto, local, colab or gdrive, not {backend!r}")
+    path.mkdir(parents=True, exist_ok=True)
+    return Drive(root=path.resolve(), backend=backend)
+
+
+def _gdrive_fs(folder: str, service_account_json: str = ""):
+    """pydrive2's fsspec filesystem; credentials from a service-account file or saved OAuth settings, never literals."""
+    from pydrive2.fs import GDriveFileSystem
+
+    key_file = service_account_json or os.environ.get("GDRIVE_SERVICE_ACCOUNT_JSON", "")
+    if key_file:
+        return GDriveFileSystem(folder, use_service_account=True, client_json_file_path=key_file)
+    client_id = os.environ.get("GDRIVE_CLIENT_ID")
+    client_secret = os.environ.get("GDRIVE_CLIENT_SECRET")
+    if not (client_id and client_secret):
+        raise ConfigError(
+            "gdrive backend needs credentials: set GDRIVE_SERVICE_ACCOUNT_JSON (a service-account key file) or "
+            "GDRIVE_CLIENT_ID and GDRIVE_CLIENT_SECRET (OAuth; the token is saved after the first login)"
+        )
+    return GDriveFileSystem(folder, client_id=client_id, client_secret=client_secret)
+
+
+# ---- Atomic writes ------------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[Any]:
+    """Open a temp file beside ``path``; on success fsync and rename it over ``path``, on error remove it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield an empty temp folder beside ``path``; on success it replaces ``path`` whole (e.g. a saved model)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        if path.exists():
+            old = path.with_name(f".{path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike, index: bool = False) -> Path:
+    with atomic_write(path) as f:
+        df.to_csv(f, index=index)
+    return Path(path)
+
+
+def write_json(obj: Any, path: str | os.PathLike) -> Path:
+    with atomic_write(path) as f:
+        json.dump(obj, f, indent=2, sort_keys=True, default=_json_default)
+        f.write("\n")
+    return Path(path)
+
+
+def write_text(text: str, path: str | os.PathLike) -> Path:
+    with atomic_write(path) as f:
+        f.write(text)
+    return Path(path)
+
+
+def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+    with atomic_write(path, "wb") as f:
+        f.write(data)
+    return Path(path)
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "item"):  # numpy scalars
+        return o.item()
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise InputError(f"not valid JSON ({e.msg} at line {e.lineno})", file=path) from None
+
+
+# ---- Checked reads of the files stages exchange -------------------------------------------------------------------
+def read_csv(path: str | os.PathLike, required: Iterable[str] = (), hint: str = "") -> pd.DataFrame:
+    """Read a CSV written by an earlier stage; a missing/empty file or missing columns is a clear InputError."""
+    path = Path(path)
+    hint = f" ({hint})" if hint else ""
+    if not path.exists():
+        raise InputError(f"file not found{hint}", file=path)
+    if path.stat().st_size == 0:
+        raise InputError(f"file is empty{hint}", file=path)
+    try:
+        df = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 text (byte {e.start})", file=path) from None
+    except pd.errors.ParserError as e:
+        raise InputError(f"not a readable CSV: {e}", file=path) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"file has no header or rows{hint}", file=path) from None
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise InputError(f"missing column(s) {missing}; found {list(df.columns)}{hint}", file=path)
+    return df
+
+
+def read_csvs(paths: Iterable[str | os.PathLike], required: Iterable[str] = (), hint: str = "") -> pd.DataFrame:
+    """Concatenate several checked CSVs (e.g. the chunked bert_gan_fake_*.csv)."""
+    frames = [read_csv(p, required, hint) for p in paths]
+    if not frames:
+        return pd.DataFrame(columns=list(required))
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,125 @@
+"""Run the numbered notebooks with papermill, each in its own kernel, keeping the executed copies on the Drive root.
+
+Separate kernels matter: gpt-2-simple's TF1 graph and the Keras 3 BERT models never share a process.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import drive as drv
+from .errors import ConfigError, StageError
+
+NOTEBOOK_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+\.ipynb$")
+
+
+def notebooks_dir() -> Path:
+    """The notebooks/ folder of this checkout (override with REDDIT_BOT_NOTEBOOKS)."""
+    env = os.environ.get("REDDIT_BOT_NOTEBOOKS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def list_stages(nb_dir: Path | None = None) -> dict[str, Path]:
+    """{"00": Path(".../00_pull_reddit_data.ipynb"), ...} in order."""
+    nb_dir = nb_dir or notebooks_dir()
+    found = {}
+    for p in sorted(nb_dir.glob("*.ipynb")):
+        m = NOTEBOOK_RE.match(p.name)
+        if m:
+            found[m.group(1)] = p
+    return found
+
+
+def resolve_stage(name: str, stages: dict[str, Path]) -> str:
+    """Accept '00', '0', '00_pull_reddit_data' or '00_pull_reddit_data.ipynb'."""
+    key = name.strip()
+    if key.endswith(".ipynb"):
+        key = key[: -len(".ipynb")]
+    if key.isdigit():
+        key = f"{int(key):02d}"
+    for num, path in stages.items():
+        if key in (num, path.stem):
+            return num
+    raise ConfigError(f"unknown stage {name!r}; stages are: " + ", ".join(p.stem for p in stages.values()))
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """'name=value' -> (name, value); value as JSON or a Python literal when it parses, else the string."""
+    if "=" not in text:
+        raise ConfigError(f"parameter {text!r} is not name=value")
+    name, raw = text.split("=", 1)
+    name = name.strip()
+    if not name.isidentifier():
+        raise ConfigError(f"parameter name {name!r} is not an identifier")
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            return name, parse(raw)
+        except (ValueError, SyntaxError):
+            continue
+    return name, raw
+
+
+def declared_parameters(notebook: Path) -> set[str]:
+    import papermill as pm
+
+    return set(pm.inspect_notebook(str(notebook)).keys())
+
+
+def run_stage(
+    stage: str,
+    drive_root: Path,
+    params: dict[str, Any] | None = None,
+    stages: dict[str, Path] | None = None,
+    log_output: bool = False,
+) -> Path:
+    """Execute one notebook into <drive>/executed/; returns the executed copy. Failure -> StageError."""
+    import papermill as pm
+
+    stages = stages or list_stages()
+    src = stages[stage]
+    out = Path(drive_root, drv.EXECUTED_DIR, src.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    declared = declared_parameters(src)
+    given = {"drive_root": str(Path(drive_root).resolve()), **(params or {})}
+    passed = {k: v for k, v in given.items() if k in declared}
+    try:
+        pm.execute_notebook(
+            str(src),
+            str(out),
+            parameters=passed,
+            kernel_name="python3",
+            cwd=str(src.parent),
+            progress_bar=False,
+            log_output=log_output,
+        )
+    except pm.PapermillExecutionError as e:
+        raise StageError(
+            f"stage {src.stem} failed: {e.ename}: {e.evalue}\n"
+            f"  executed notebook with the error: {out}\n"
+            f"  resume with: python -m helpers run {stage} --drive {drive_root}"
+        ) from None
+    return out
+
+
+def run_stages(
+    names: Iterable[str],
+    drive_root: str | os.PathLike,
+    params: dict[str, Any] | None = None,
+    log_output: bool = False,
+) -> list[Path]:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # kernels inherit it: keep TF's C++ chatter out of the logs
+    stages = list_stages()
+    keys = [resolve_stage(n, stages) for n in names]
+    root = Path(drive_root)
+    root.mkdir(parents=True, exist_ok=True)
+    done = []
+    for key in sorted(dict.fromkeys(keys)):
+        print(f"== stage {stages[key].stem}", file=sys.stderr, flush=True)
+        done.append(run_stage(key, root, params, stages, log_output=log_output))
+    return done

@@ -1,0 +1,46 @@
+"""Shared fixtures. The `pipeline` fixture runs the notebooks once per test session, in order, into one temporary
+Drive root, so each notebook test asks only for the stages it needs (`pipeline.upto("03")`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")
+
+# Smallest settings that still exercise every code path. Passed to every stage that declares the parameter.
+SMOKE_PARAMS: dict = {
+    "seed": 1234,
+}
+
+
+class Pipeline:
+    """Runs stages lazily and once: upto("02") runs 00, 01, 02 if they have not run yet in this session."""
+
+    def __init__(self, root: Path, params: dict):
+        self.root = root
+        self.params = dict(params)
+        self.done: list[str] = []
+
+    def upto(self, stage: str) -> Path:
+        from helpers import runner
+
+        stages = runner.list_stages()
+        target = runner.resolve_stage(stage, stages)
+        for key in stages:
+            if key > target:
+                break
+            if key not in self.done:
+                runner.run_stage(key, self.root, self.params, stages)
+                self.done.append(key)
+        return self.root
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory) -> Pipeline:
+    return Pipeline(tmp_path_factory.mktemp("drive"), SMOKE_PARAMS)

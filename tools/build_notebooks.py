@@ -1,0 +1,104 @@
+"""Render notebooks/NN_name.ipynb from tools/nbspecs/NN_name.py, so every notebook has the same thin shape.
+
+Each spec module defines TITLE, ABOUT (markdown), READS and WRITES (lists of Drive paths), RUNTIME ("GPU" or "CPU"),
+PARAMETERS (the source of the cell tagged `parameters`: annotated defaults, a trailing `# help` comment each) and
+CELLS (a list of code-cell sources, or ("markdown", text) tuples). Run `make notebooks` after editing a spec;
+tests/test_notebook_specs.py fails if a committed notebook differs from its spec.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "tools" / "nbspecs"
+NOTEBOOKS = ROOT / "notebooks"
+REPO = "bonkerfield-reborn/reddit-gpt2-bert-bot"  # GitHub owner/name the Colab badge and the setup cell install from
+BRANCH = "main"
+
+SETUP = f'''# Setup. In Colab: install this project (and its pinned stack) and mount Google Drive. Elsewhere: nothing to do.
+import sys
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "git+https://github.com/{REPO}.git@{BRANCH}"], check=True)
+    from google.colab import drive as _colab_drive
+    _colab_drive.mount("/content/drive")'''
+
+COMMON_PARAMETERS = '''drive_root = "drive"  # the Drive root folder; in Colab a path under MyDrive, e.g. "reddit_bot"
+drive_backend = "auto"  # auto | local | colab | gdrive (headless Google Drive through pydrive2)
+gdrive_folder = ""  # gdrive backend only: the remote folder, e.g. "root/reddit_bot"'''
+
+
+def load_spec(path: Path):
+    spec = importlib.util.spec_from_file_location(f"nbspec_{path.stem}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def header(name: str, spec) -> str:
+    badge = (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+             f"(https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{name}.ipynb)")
+    reads = "\n".join(f"- `{r}`" for r in spec.READS) or "- nothing"
+    writes = "\n".join(f"- `{w}`" for w in spec.WRITES) or "- nothing"
+    runtime = ("**Runtime:** pick a GPU runtime in Colab (Runtime → Change runtime type → GPU)."
+               if spec.RUNTIME == "GPU" else "**Runtime:** CPU is enough.")
+    return (f"# {name[:2]} · {spec.TITLE}\n\n{badge}\n\n{spec.ABOUT.strip()}\n\n{runtime}\n\n"
+            f"**Reads from the Drive root:**\n{reads}\n\n**Writes to the Drive root:**\n{writes}\n\n"
+            "See `drive_layout.md` for every file's columns. Run it alone with "
+            f"`python -m helpers run {name[:2]} --drive DIR -p name=value`.")
+
+
+def build(path: Path) -> nbformat.NotebookNode:
+    spec = load_spec(path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "colab": {"provenance": []},
+        "accelerator": "GPU" if spec.RUNTIME == "GPU" else "None",
+    }
+    cells = [nbformat.v4.new_markdown_cell(header(path.stem, spec)), nbformat.v4.new_code_cell(SETUP)]
+    params = COMMON_PARAMETERS + "\n" + spec.PARAMETERS.strip()
+    cells.append(nbformat.v4.new_code_cell(params.strip(), metadata={"tags": ["parameters"]}))
+    for c in spec.CELLS:
+        if isinstance(c, tuple):
+            cells.append(nbformat.v4.new_markdown_cell(c[1].strip()))
+        else:
+            cells.append(nbformat.v4.new_code_cell(c.strip()))
+    for i, c in enumerate(cells):  # stable ids so re-rendering is byte-identical
+        c["id"] = f"{path.stem[:2]}-{i:02d}"
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nb
+
+
+def render(path: Path) -> str:
+    return nbformat.writes(build(path)) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = []
+    for spec_path in sorted(SPECS.glob("[0-9][0-9]_*.py")):
+        out = NOTEBOOKS / f"{spec_path.stem}.ipynb"
+        text = render(spec_path)
+        if check:
+            if not out.exists() or out.read_text() != text:
+                stale.append(out.name)
+        else:
+            out.parent.mkdir(exist_ok=True)
+            out.write_text(text)
+            print(f"wrote {out.relative_to(ROOT)}")
+    if stale:
+        print("stale notebooks (run `make notebooks`): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
