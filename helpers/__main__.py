@@ -17,11 +17,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--drive", default="drive", help="the Drive root folder (default ./drive)")
     run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                      help="a notebook parameter; passed to every stage that declares it")
+    run.add_argument("--force", action="store_true", help="run stages even when their manifest says up to date")
     run.add_argument("--log-output", action="store_true", help="stream the notebooks' output")
 
     demo = sub.add_parser("demo", help="run every stage offline: bundled sample, tiny models, dry-run posting")
     demo.add_argument("--drive", default="drive")
     demo.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE")
+    demo.add_argument("--force", action="store_true")
     demo.add_argument("--log-output", action="store_true")
 
     sub.add_parser("stages", help="list the stages")
@@ -38,12 +40,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(num, path.name)
             return 0
         params = dict(runner.parse_param(p) for p in args.param)
-        if args.cmd == "run":
-            outs = runner.run_stages(args.stages, args.drive, params, log_output=args.log_output)
-        else:
-            outs = runner.run_stages(list(runner.list_stages()), args.drive, params, log_output=args.log_output)
-        for o in outs:
-            print(f"executed: {o}")
+        names = args.stages if args.cmd == "run" else list(runner.list_stages())
+        outs = runner.run_stages(names, args.drive, params, force=args.force, log_output=args.log_output)
+        for stage, status, path in outs:
+            print(f"{stage} {status}: {path}")
         return 0
     except BotError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -71,6 +72,13 @@ def declared_parameters(notebook: Path) -> set[str]:
     return set(pm.inspect_notebook(str(notebook)).keys())
 
 
+def stage_params(notebook: Path, drive_root: Path, params: dict[str, Any] | None) -> dict[str, Any]:
+    """The subset of the given parameters this notebook declares, plus drive_root."""
+    declared = declared_parameters(notebook)
+    given = {"drive_root": str(Path(drive_root).resolve()), **(params or {})}
+    return {k: v for k, v in given.items() if k in declared}
+
+
 def run_stage(
     stage: str,
     drive_root: Path,
@@ -78,16 +86,20 @@ def run_stage(
     stages: dict[str, Path] | None = None,
     log_output: bool = False,
 ) -> Path:
-    """Execute one notebook into <drive>/executed/; returns the executed copy. Failure -> StageError."""
+    """Execute one notebook into <drive>/executed/ and record its manifest; returns the executed copy.
+
+    A failure raises StageError naming the stage, the executed notebook holding the error, and the command to resume.
+    """
     import papermill as pm
+
+    from . import manifest
 
     stages = stages or list_stages()
     src = stages[stage]
     out = Path(drive_root, drv.EXECUTED_DIR, src.name)
     out.parent.mkdir(parents=True, exist_ok=True)
-    declared = declared_parameters(src)
-    given = {"drive_root": str(Path(drive_root).resolve()), **(params or {})}
-    passed = {k: v for k, v in given.items() if k in declared}
+    passed = stage_params(src, drive_root, params)
+    t0 = time.time()
     try:
         pm.execute_notebook(
             str(src),
@@ -99,20 +111,31 @@ def run_stage(
             log_output=log_output,
         )
     except pm.PapermillExecutionError as e:
+        resume = f"python -m helpers run {stage} --drive {drive_root}"
         raise StageError(
-            f"stage {src.stem} failed: {e.ename}: {e.evalue}\n"
+            f"stage {src.stem} failed: {e.ename}: {_first_line(e.evalue)}\n"
             f"  executed notebook with the error: {out}\n"
-            f"  resume with: python -m helpers run {stage} --drive {drive_root}"
+            f"  resume with: {resume}  (finished stages are skipped; finished work inside a stage is kept)"
         ) from None
+    manifest.record(src, Path(drive_root), stage, passed, time.time() - t0)
     return out
+
+
+def _first_line(text: str) -> str:
+    lines = [ln for ln in str(text).splitlines() if ln.strip()]
+    return lines[0][:500] if lines else ""
 
 
 def run_stages(
     names: Iterable[str],
     drive_root: str | os.PathLike,
     params: dict[str, Any] | None = None,
+    force: bool = False,
     log_output: bool = False,
-) -> list[Path]:
+) -> list[tuple[str, str, Path]]:
+    """Run stages in order; skip one whose manifest says it is up to date unless force. Returns (stage, status, path)."""
+    from . import manifest
+
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # kernels inherit it: keep TF's C++ chatter out of the logs
     stages = list_stages()
     keys = [resolve_stage(n, stages) for n in names]
@@ -120,6 +143,15 @@ def run_stages(
     root.mkdir(parents=True, exist_ok=True)
     done = []
     for key in sorted(dict.fromkeys(keys)):
-        print(f"== stage {stages[key].stem}", file=sys.stderr, flush=True)
-        done.append(run_stage(key, root, params, stages, log_output=log_output))
+        src = stages[key]
+        why = "forced" if force else manifest.why_stale(src, root, key, stage_params(src, root, params))
+        if not why:
+            print(f"== stage {src.stem}: up to date, skipped (--force to redo)", file=sys.stderr, flush=True)
+            done.append((key, "skipped", Path(root, drv.EXECUTED_DIR, src.name)))
+            continue
+        print(f"== stage {src.stem}: running ({why})", file=sys.stderr, flush=True)
+        t0 = time.time()
+        out = run_stage(key, root, params, stages, log_output=log_output)
+        print(f"== stage {src.stem}: done in {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
+        done.append((key, "ran", out))
     return done

@@ -2,7 +2,8 @@
 
 Each spec module defines TITLE, ABOUT (markdown), READS and WRITES (lists of Drive paths), RUNTIME ("GPU" or "CPU"),
 PARAMETERS (the source of the cell tagged `parameters`: annotated defaults, a trailing `# help` comment each) and
-CELLS (a list of code-cell sources, or ("markdown", text) tuples). Run `make notebooks` after editing a spec;
+CELLS (a list of code-cell sources, or ("markdown", text) tuples), and optionally ALWAYS_RUN = True for a stage whose
+input is live Reddit (never skipped as up to date). Run `make notebooks` after editing a spec;
 tests/test_notebook_specs.py fails if a committed notebook differs from its spec.
 """
 
@@ -62,6 +63,10 @@ def build(path: Path) -> nbformat.NotebookNode:
         "language_info": {"name": "python"},
         "colab": {"provenance": []},
         "accelerator": "GPU" if spec.RUNTIME == "GPU" else "None",
+        # Read by helpers.manifest: which Drive files this stage reads and writes (<placeholders> match anything), and
+        # whether it talks to Reddit (such a stage always runs: its input is the live site, not files).
+        "reddit_bot": {"reads": list(spec.READS), "writes": list(spec.WRITES),
+                       "always_run": bool(getattr(spec, "ALWAYS_RUN", False))},
     }
     cells = [nbformat.v4.new_markdown_cell(header(path.stem, spec)), nbformat.v4.new_code_cell(SETUP)]
     params = COMMON_PARAMETERS + "\n" + spec.PARAMETERS.strip()
