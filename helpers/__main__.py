@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .errors import BotError
 
@@ -26,12 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true")
     demo.add_argument("--log-output", action="store_true")
 
+    rep = sub.add_parser("report", help="(re)write report.html on the Drive root and print the run summary")
+    rep.add_argument("--drive", default="drive")
+
     sub.add_parser("stages", help="list the stages")
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import runner
+    from . import report, runner
 
     args = build_parser().parse_args(argv)
     try:
@@ -39,11 +43,20 @@ def main(argv: list[str] | None = None) -> int:
             for num, path in runner.list_stages().items():
                 print(num, path.name)
             return 0
+        if args.cmd == "report":
+            print(f"wrote {report.build_report(args.drive)}")
+            print(report.summary_text(args.drive))
+            return 0
         params = dict(runner.parse_param(p) for p in args.param)
         names = args.stages if args.cmd == "run" else list(runner.list_stages())
         outs = runner.run_stages(names, args.drive, params, force=args.force, log_output=args.log_output)
         for stage, status, path in outs:
             print(f"{stage} {status}: {path}")
+        report.build_report(args.drive)
+        if args.cmd == "demo":
+            print(report.summary_text(args.drive))
+        else:
+            print(f"report: {Path(args.drive, 'report.html')}")
         return 0
     except BotError as e:
         print(f"error: {e}", file=sys.stderr)
