@@ -1,0 +1,94 @@
+"""The HTML run report: self-contained, with the loss curve, ROC curves, metrics tables and candidates per comment."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import drive as drv
+from helpers import report
+
+PNG = base64.b64decode(  # a 1x1 transparent PNG
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+
+
+@pytest.fixture
+def filled_drive(tmp_path):
+    root = tmp_path / "drive"
+    drv.write_json({"rows_in": 640, "rows_out": {"train": 400, "validation": 60, "test": 70}},
+                   root / drv.DATA_SUMMARY)
+    drv.write_json({"validation_loss_before": 7.5, "validation_loss_after": 3.25}, root / "metrics/gpt2_finetune.json")
+    drv.write_json({"auc": 0.9876, "accuracy": 0.91, "tp": 40, "tn": 51}, root / "metrics/realism_metrics.json")
+    drv.write_json({"macro_auc": 0.6543, "pairwise_accuracy": 0.61}, root / "metrics/upvote_metrics.json")
+    for name in ("gpt2_loss.png", "realism_roc.png", "upvote_roc.png", "upvote_confusion.png"):
+        drv.write_bytes(PNG, root / "metrics" / name)
+    preds = pd.DataFrame({
+        "subreddit": ["scifi"] * 3 + ["writing"] * 2,
+        "post_id": ["p1"] * 3 + ["p2"] * 2,
+        "title": ["Ships"] * 3 + ["Drafts"] * 2,
+        "comment_id": ["c1"] * 3 + ["c2"] * 2,
+        "comment": ["Warp drives are <b>neat</b>"] * 3 + ["First drafts are hard"] * 2,
+        "proposed_reply": ["I agree", "No way", "Tell me more", "So true", "Nope"],
+        "prob_real": [0.95, 0.2, 0.97, 0.5, 0.4],
+        "expected_score": [1.5, 2.5, 2.25, 1.0, 0.5],
+    })
+    drv.write_csv(preds, root / "live/reply_score_predictions_2026-11-22.csv")
+    drv.write_csv(preds.iloc[[2]].assign(approved=False), root / "live/review_2026-11-22.csv")
+    return root
+
+
+def test_report_sections_and_numbers(filled_drive):
+    path = report.build_report(filled_drive)
+    soup = BeautifulSoup(path.read_text(), "html.parser")
+    for sid in ("stages", "data", "gpt2", "realism", "upvote", "candidates"):
+        assert soup.find("section", id=sid) is not None, sid
+    assert "3.25" in soup.find(id="gpt2-metrics").get_text()
+    assert "0.9876" in soup.find(id="realism-metrics").get_text()
+    assert "0.6543" in soup.find(id="upvote-metrics").get_text()
+    imgs = {img["data-file"]: img["src"] for img in soup.find_all("img")}
+    assert set(imgs) == {"gpt2_loss.png", "realism_roc.png", "upvote_roc.png", "upvote_confusion.png"}
+    assert all(src.startswith("data:image/png;base64,") for src in imgs.values())  # self-contained
+    c1 = soup.find("div", attrs={"data-comment-id": "c1"})
+    assert "Warp drives are <b>neat</b>" in c1.get_text()  # comment text is escaped, not rendered as markup
+    table = c1.find_next("table")
+    rows = table.find_all("tr")[1:]
+    assert [r.find("td").get_text() for r in rows] == ["No way", "Tell me more", "I agree"]  # by expected score
+    chosen = table.find_all("tr", class_="chosen")
+    assert len(chosen) == 1 and "Tell me more" in chosen[0].get_text() and "0.97" in chosen[0].get_text()
+    assert "awaiting approval" in c1.get_text()
+    c2 = soup.find("div", attrs={"data-comment-id": "c2"})
+    assert "no candidate passed selection" in c2.get_text()
+    assert not soup.find_all(src=lambda s: s and s.startswith("http"))  # nothing fetched from the network
+
+
+def test_report_on_empty_drive_says_what_has_not_run(tmp_path):
+    soup = BeautifulSoup(report.build_report(tmp_path).read_text(), "html.parser")
+    assert "has not run" in soup.find(id="gpt2").get_text()
+    assert "has not run" in soup.find(id="candidates").get_text()
+    text = report.summary_text(tmp_path)
+    assert "Rows per stage" in text and "not run" in text
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_report_renders_in_headless_chromium(filled_drive, tmp_path):
+    path = report.build_report(filled_drive)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=60)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    soup = BeautifulSoup(dom.stdout, "html.parser")
+    assert soup.find("section", id="candidates") and soup.find("tr", class_="chosen")
+    shot = tmp_path / "report.png"
+    r = subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", path.as_uri()],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and shot.exists() and shot.stat().st_size > 10_000
