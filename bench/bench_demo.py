@@ -1,0 +1,51 @@
+"""Wall time and peak memory of `python -m helpers demo` (after install), on a fresh Drive root.
+
+Peak memory is the largest summed RSS of the whole process tree (the CLI plus each notebook's kernel), sampled every
+0.2 s with psutil, since the kernels, not the CLI, hold the models.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total
+
+
+def run() -> dict:
+    work = ROOT / "bench" / "_work" / "demo_drive"
+    shutil.rmtree(work, ignore_errors=True)
+    t0 = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "helpers", "demo", "--drive", str(work)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, tree_rss(ps))
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.2)
+    out = proc.stdout.read()
+    wall = time.time() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"demo failed (exit {proc.returncode}):\n{out[-3000:]}")
+    return {"wall_s": round(wall, 1), "peak_rss_mb": round(peak / 2**20, 1), "cpu_count": os.cpu_count(),
+            "target": "wall_s <= 600 and peak_rss_mb <= 6144 on 2 CPU cores"}
