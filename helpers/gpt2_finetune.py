@@ -1,0 +1,281 @@
+"""Stage 01: fine-tune GPT-2 with gpt-2-simple on "comment [SEP] reply" documents, resumably.
+
+``steps`` is the run's TOTAL number of steps: a re-run (or a run after a kill) trains only what is missing, starting
+from the last complete save in checkpoint/<run_name>. gpt-2-simple writes its step counter and TF's checkpoint index
+non-atomically and with absolute paths; ``repair_checkpoint`` makes both agree with the files actually on disk before
+anything reads them, so a moved Drive folder or a half-written counter never sends a run back to the base weights.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import random
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from .drive import write_bytes, write_csv, write_json, write_text
+from .errors import ConfigError, InputError, StageError
+from .text import END_TOKEN, START_TOKEN
+
+log = logging.getLogger(__name__)
+
+ONLINE_MODELS = ("124M", "355M", "774M", "1558M")
+_LOSS_LINE = re.compile(r"^\[(\d+) \| [\d.]+\] loss=([\d.naninf]+) avg=")
+_CKPT_NAME = re.compile(r"^model-(\d+)\.index$")
+
+
+# ---- data -------------------------------------------------------------------------------------------------------
+def prepare_documents(df: pd.DataFrame, file: str = "gpt2_finetune.csv") -> dict[str, list[str]]:
+    """{"train": [...], "validation": [...]} texts; empty rows are dropped and logged, no train rows is an error."""
+    for col in ("text", "split"):
+        if col not in df.columns:
+            raise InputError(f"missing column {col!r}; found {list(df.columns)}", file=file)
+    text = df["text"].astype("string").fillna("").str.strip()
+    text = text.str.removesuffix(END_TOKEN).str.removeprefix(START_TOKEN).str.strip()
+    empty = text == ""
+    if empty.any():
+        log.warning("%s: dropped %d empty text row(s) (first at row %d)", file, int(empty.sum()),
+                    int(empty.to_numpy().nonzero()[0][0]) + 1)
+    split = df["split"].astype("string").fillna("")
+    docs = {s: text[(split == s) & ~empty].tolist() for s in ("train", "validation")}
+    if not docs["train"]:
+        raise InputError("no non-empty rows with split == 'train' to fine-tune on", file=file)
+    return docs
+
+
+def write_dataset(texts: list[str], path: Path, enc, n_ctx: int = 1024) -> int:
+    """Write the CSV gpt-2-simple reads (column 0, one document a row); repeat it until it outgrows one window."""
+    def n_tokens(docs: list[str]) -> int:
+        return len(enc.encode("".join(f"{START_TOKEN}{t}{END_TOKEN}\n" for t in docs)))
+
+    docs, total = list(texts), n_tokens(texts)
+    if total <= n_ctx + 1:
+        reps = (n_ctx + 1) // max(total, 1) + 1
+        log.warning("training text is %d tokens, under one %d-token window: repeating it %d times", total, n_ctx, reps)
+        docs, total = docs * reps, total * reps
+    write_csv(pd.DataFrame({"text": docs}), path)
+    return total
+
+
+# ---- base models ------------------------------------------------------------------------------------------------
+def ensure_base_model(models_dir: Path, model_name: str, corpus: Iterable[str] = (), seed: int = 1234) -> Path:
+    """The base folder models_dir/<model_name>: `tiny` is built from the corpus, 124M/355M are downloaded once."""
+    from .gpt2_tiny import is_model_dir, write_tiny_model
+
+    folder = Path(models_dir) / model_name
+    if is_model_dir(folder):
+        return folder
+    if model_name == "tiny":
+        return write_tiny_model(folder, corpus, seed=seed)
+    if model_name in ONLINE_MODELS:
+        import gpt_2_simple as gpt2_pkg  # noqa: F401  (the download lives in gpt_2_simple.gpt_2)
+        from gpt_2_simple import gpt_2 as gpt2
+
+        gpt2.download_gpt2(model_dir=str(models_dir), model_name=model_name)
+        return folder
+    raise ConfigError(f"base_model must be 'tiny' or one of {ONLINE_MODELS} (downloaded), not {model_name!r}")
+
+
+# ---- checkpoints ------------------------------------------------------------------------------------------------
+def repair_checkpoint(run_dir: Path) -> int | None:
+    """Point checkpoint/<run> at its newest COMPLETE save (relative path) and make `counter` agree; returns its step."""
+    run_dir = Path(run_dir)
+    steps = sorted(int(m.group(1)) for p in run_dir.glob("model-*.index") if (m := _CKPT_NAME.match(p.name))
+                   and (run_dir / f"model-{m.group(1)}.data-00000-of-00001").exists())
+    if not steps:
+        with contextlib.suppress(FileNotFoundError):
+            (run_dir / "counter").unlink()  # a counter without weights would skip steps on resume
+        with contextlib.suppress(FileNotFoundError):
+            (run_dir / "checkpoint").unlink()
+        return None
+    step = steps[-1]
+    state = f'model_checkpoint_path: "model-{step}"\nall_model_checkpoint_paths: "model-{step}"\n'
+    if _read(run_dir / "checkpoint") != state:
+        write_text(state, run_dir / "checkpoint")
+    if _read(run_dir / "counter").strip() != str(step):
+        write_text(f"{step}\n", run_dir / "counter")
+    return step
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return ""
+
+
+def checkpoint_prefix(folder: Path) -> str:
+    """The newest checkpoint prefix in a run or base folder (after repair for run folders)."""
+    import tensorflow as tf
+
+    folder = Path(folder)
+    if list(folder.glob("model-*.index")):  # a run folder written by gpt-2-simple
+        repair_checkpoint(folder)
+    ckpt = tf.train.latest_checkpoint(str(folder))
+    if ckpt is None:
+        raise InputError("no checkpoint here; run 01_finetune_gpt2 first", file=folder)
+    return ckpt
+
+
+# ---- loss -------------------------------------------------------------------------------------------------------
+def evaluate_loss(folder: Path, texts: list[str], max_windows: int = 8) -> float | None:
+    """Mean next-token loss of the checkpoint in ``folder`` over up to max_windows 1024-token windows of ``texts``."""
+    import numpy as np
+    import tensorflow as tf
+
+    from gpt_2_simple.src import encoder, model
+
+    if not texts:
+        return None
+    folder = Path(folder)
+    enc = encoder.get_encoder(str(folder))
+    hparams = model.default_hparams()
+    hparams.override_from_dict(json.loads((folder / "hparams.json").read_text()))
+    tokens = enc.encode("".join(f"{START_TOKEN}{t}{END_TOKEN}\n" for t in texts))
+    n = hparams.n_ctx
+    windows = [tokens[i:i + n] for i in range(0, len(tokens), n)][:max_windows]
+    windows = [w for w in windows if len(w) >= 2]
+    graph = tf.Graph()
+    with graph.as_default(), tf.compat.v1.Session(graph=graph) as sess:
+        x = tf.compat.v1.placeholder(tf.int32, [1, None])
+        logits = model.model(hparams=hparams, X=x)["logits"]
+        loss = tf.reduce_sum(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=x[:, 1:], logits=logits[:, :-1]))
+        tf.compat.v1.train.Saver(var_list=tf.compat.v1.trainable_variables("model")).restore(
+            sess, checkpoint_prefix(folder))
+        total = sum(float(sess.run(loss, {x: [w]})) for w in windows)
+    return round(total / sum(len(w) - 1 for w in windows), 4) if windows else None
+
+
+class _Tee(io.TextIOBase):
+    """Copy gpt-2-simple's prints to the real stdout while keeping them for the loss curve."""
+
+    def __init__(self, out):
+        self.out, self.lines = out, io.StringIO()
+
+    def write(self, s):
+        self.lines.write(s)
+        return self.out.write(s)
+
+    def flush(self):
+        self.out.flush()
+
+
+def parse_losses(printed: str) -> list[tuple[int, float]]:
+    return [(int(m.group(1)), float(m.group(2))) for line in printed.splitlines() if (m := _LOSS_LINE.match(line))]
+
+
+def plot_losses(history: list[tuple[int, float]], path: Path, title: str = "GPT-2 fine-tuning loss") -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    if history:
+        steps, losses = zip(*history)
+        ax.plot(steps, losses, lw=1)
+    ax.set(xlabel="step", ylabel="training loss", title=title)
+    ax.grid(alpha=0.3)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return write_bytes(buf.getvalue(), path)
+
+
+# ---- the run ----------------------------------------------------------------------------------------------------
+def finetune(
+    docs: dict[str, list[str]],
+    checkpoint_dir: Path,
+    models_dir: Path,
+    model_name: str = "tiny",
+    run_name: str = "run1",
+    steps: int = 60,
+    learning_rate: float = 1e-4,
+    batch_size: int = 1,
+    save_every: int = 20,
+    sample_every: int = 0,
+    accumulate_gradients: int = 1,
+    seed: int = 1234,
+    samples_dir: Path | None = None,
+    eval_windows: int = 8,
+) -> dict:
+    """Train checkpoint/<run_name> up to ``steps`` total steps; returns the metrics (losses before/after, history)."""
+    import numpy as np
+    import tensorflow as tf
+
+    from gpt_2_simple import gpt_2 as gpt2
+    from gpt_2_simple.src import encoder
+
+    base = ensure_base_model(models_dir, model_name, docs["train"], seed=seed)
+    run_dir = Path(checkpoint_dir) / run_name
+    done = repair_checkpoint(run_dir) or 0
+    start_folder = run_dir if done else base
+    metrics = {"run_name": run_name, "base_model": model_name, "steps_target": int(steps), "steps_before": done,
+               "train_docs": len(docs["train"]), "validation_docs": len(docs.get("validation", []))}
+    metrics["train_loss_before"] = evaluate_loss(start_folder, docs["train"], eval_windows)
+    metrics["validation_loss_before"] = evaluate_loss(start_folder, docs.get("validation", []), eval_windows)
+    history_path = run_dir / "loss_history.json"
+    history = [tuple(h) for h in _load_history(history_path) if h[0] <= done]
+    todo = int(steps) - done
+    if todo > 0:
+        enc = encoder.get_encoder(str(base))
+        with tempfile.TemporaryDirectory() as tmp:
+            dataset = Path(tmp, "train.csv")
+            metrics["train_tokens"] = write_dataset(docs["train"], dataset, enc)
+            samples_root = Path(samples_dir) if samples_dir else Path(tmp)
+            samples_root.mkdir(parents=True, exist_ok=True)
+            random.seed(seed + done)  # gpt-2-simple's window sampler uses `random`
+            np.random.seed(seed + done)
+            tee = _Tee(sys.stdout)
+            graph = tf.Graph()
+            with graph.as_default(), _chdir(samples_root), contextlib.redirect_stdout(tee):
+                tf.compat.v1.set_random_seed(seed + done)
+                sess = gpt2.start_tf_sess()
+                try:
+                    gpt2.finetune(
+                        sess, dataset=str(dataset), steps=todo, model_name=model_name, model_dir=str(models_dir),
+                        checkpoint_dir=str(checkpoint_dir), run_name=run_name, learning_rate=learning_rate,
+                        batch_size=batch_size, accumulate_gradients=accumulate_gradients,
+                        save_every=save_every if save_every > 0 else 10 ** 9,
+                        sample_every=sample_every if sample_every > 0 else 10 ** 9,
+                        sample_length=min(200, 1023), print_every=1, max_checkpoints=1, restore_from="latest",
+                    )
+                finally:
+                    sess.close()
+            history += parse_losses(tee.lines.getvalue())
+    final = repair_checkpoint(run_dir) or 0
+    history = sorted(dict(history).items())
+    write_json([list(h) for h in history], history_path)
+    if final < int(steps):
+        raise StageError(f"fine-tuning stopped at step {final} of {steps} (interrupted?); re-run to resume from it")
+    metrics.update(steps_after=final, loss_history=[list(h) for h in history])
+    metrics["train_loss_after"] = evaluate_loss(run_dir, docs["train"], eval_windows)
+    metrics["validation_loss_after"] = evaluate_loss(run_dir, docs.get("validation", []), eval_windows)
+    return metrics
+
+
+def _load_history(path: Path) -> list:
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return []
+
+
+@contextlib.contextmanager
+def _chdir(path: Path):
+    """gpt-2-simple writes samples/<run_name>/ under the working directory: keep them out of the notebooks folder."""
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
