@@ -1,0 +1,127 @@
+"""Source ``pushshift``: Reddit dump files, zstd-compressed ndjson, streamed line by line and never loaded whole.
+
+Accepts the monthly ``RS_YYYY-MM.zst`` (submissions) / ``RC_YYYY-MM.zst`` (comments) files and the per-subreddit
+``<sub>_submissions.zst`` / ``<sub>_comments.zst`` files. Two streaming passes produce the rows the BigQuery query
+returns: first the wanted subreddits' submissions with a non-empty selftext, then their top-level comments and the
+replies to those comments; only the wanted threads are held in memory.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from .errors import ConfigError, InputError
+from .prepare import ISSUE, RAW_COLUMNS
+
+MAX_WINDOW = 2**31  # the dumps are written with --long=31
+_SUBMISSIONS = re.compile(r"(^RS_.*|_submissions)\.(zst|ndjson|jsonl?)$")
+_COMMENTS = re.compile(r"(^RC_.*|_comments)\.(zst|ndjson|jsonl?)$")
+
+
+def file_kind(path: str | os.PathLike) -> str:
+    name = Path(path).name
+    if _SUBMISSIONS.search(name):
+        return "submissions"
+    if _COMMENTS.search(name):
+        return "comments"
+    raise ConfigError(f"{path}: not a Pushshift dump name (RS_/RC_YYYY-MM.zst or <sub>_submissions/_comments.zst)")
+
+
+def iter_lines(path: str | os.PathLike) -> Iterator[str]:
+    """Decompressed text lines of a .zst file (or a plain .ndjson), streamed."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        if path.suffix == ".zst":
+            import zstandard
+
+            reader = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW).stream_reader(fh)
+        else:
+            reader = fh
+        with io.TextIOWrapper(reader, encoding="utf-8", errors="replace", newline="\n") as text:
+            yield from text
+
+
+def iter_records(path: str | os.PathLike, stats: Counter) -> Iterator[tuple[dict, str]]:
+    """(record, issue) per line; unreadable lines are counted in ``stats`` under their reason, not raised."""
+    import zstandard
+
+    n = 0
+    try:
+        for n, line in enumerate(iter_lines(path), start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                stats["bad_json_lines"] += 1
+                continue
+            if not isinstance(rec, dict):
+                stats["bad_json_lines"] += 1
+                continue
+            yield rec, ("non_utf8" if "\ufffd" in line else "")
+    except zstandard.ZstdError as e:
+        raise InputError(f"not a readable zstd file after line {n}: {e}", file=path) from None
+
+
+def _wanted(rec: dict, subs: set[str]) -> bool:
+    return str(rec.get("subreddit") or "").lower() in subs
+
+
+def _strip(prefix: str, value: object) -> str:
+    value = str(value or "")
+    return value[len(prefix):] if value.startswith(prefix) else ""
+
+
+def read_dumps(paths: Iterable[str | os.PathLike], subreddits: Iterable[str]) -> tuple[pd.DataFrame, dict]:
+    """Join dumps into RAW_COLUMNS rows (+ ``source_issue``); returns (rows, reading stats)."""
+    paths = [Path(p) for p in paths]
+    subs = {str(s).strip().removeprefix("r/").lower() for s in subreddits if str(s).strip()}
+    if not subs:
+        raise ConfigError("source 'pushshift' needs subreddits")
+    kinds = {p: file_kind(p) for p in paths}
+    if not any(k == "submissions" for k in kinds.values()) or not any(k == "comments" for k in kinds.values()):
+        raise ConfigError(f"pushshift needs both submissions and comments dumps, got {[p.name for p in paths]}")
+    stats: Counter = Counter()
+    threads: dict[str, tuple] = {}
+    for p in (p for p in paths if kinds[p] == "submissions"):
+        for rec, issue in iter_records(p, stats):
+            stats["submissions_read"] += 1
+            if _wanted(rec, subs) and (rec.get("selftext") or "") != "":
+                threads[str(rec["id"])] = (rec.get("subreddit"), rec.get("selftext"), rec.get("score"),
+                                           rec.get("author"), issue)
+    tops: dict[str, tuple] = {}
+    replies: list[tuple] = []
+    for p in (p for p in paths if kinds[p] == "comments"):
+        for rec, issue in iter_records(p, stats):
+            stats["comments_read"] += 1
+            if not _wanted(rec, subs) or _strip("t3_", rec.get("link_id")) not in threads:
+                continue
+            parent = str(rec.get("parent_id") or "")
+            row = (str(rec.get("id")), rec.get("body"), rec.get("score"), rec.get("author"), issue)
+            if parent.startswith("t3_"):
+                tops[row[0]] = (parent[3:],) + row
+            elif parent.startswith("t1_"):
+                replies.append((parent[3:],) + row)
+    rows = []
+    for parent, rid, body, score, author, issue in replies:
+        top = tops.get(parent)
+        if top is None or body is None:
+            continue
+        tid, cid, cbody, cscore, cauthor, cissue = top
+        sub, selftext, sscore, sauthor, sissue = threads[tid]
+        if author is None or author == sauthor or author == cauthor:  # SQL's != is false/NULL for these
+            continue
+        rows.append((sub, selftext, cbody, body, sscore, cscore, score, sauthor, cauthor, author, tid, cid, rid,
+                     issue or cissue or sissue))
+    df = pd.DataFrame(rows, columns=RAW_COLUMNS + [ISSUE])
+    out = {"files": len(paths), "threads_with_selftext": len(threads), "top_level_comments": len(tops),
+           "replies_seen": len(replies), "pairs": len(df), **{k: int(v) for k, v in stats.items()}}
+    return df, out
