@@ -78,6 +78,7 @@ def build(path: Path) -> nbformat.NotebookNode:
             cells.append(nbformat.v4.new_code_cell(c.strip()))
     for i, c in enumerate(cells):  # stable ids so re-rendering is byte-identical
         c["id"] = f"{path.stem[:2]}-{i:02d}"
+    nb.cells = cells
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
 
