@@ -121,7 +121,8 @@ def rows_to_frame(rows: Iterable[Any]) -> pd.DataFrame:
 
 def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Path,
                comments_template: str = COMMENTS_TEMPLATE, posts_template: str = POSTS_TEMPLATE,
-               max_bytes_billed: int = 50 * 1024**3, log: Callable[[str], None] = print) -> Path:
+               max_bytes_billed: int = 50 * 1024**3, log: Callable[[str], None] = print,
+               on_saved: Callable[[Path], object] | None = None) -> Path:
     """Dry-run, check the scan size, run, save one month; an existing file means the month is done."""
     from google.api_core import exceptions as gexc
     from google.cloud import bigquery
@@ -148,12 +149,15 @@ def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Pat
                          "are kept; re-run to resume") from None
     drv.write_csv(df, path)
     log(f"{month}: {len(df)} rows saved to {path.name}")
+    if on_saved is not None:
+        on_saved(path)
     return path
 
 
 def pull_months(client, months: Iterable[str], subreddits: Iterable[str], out_dir: str | Path,
                 comments_template: str = COMMENTS_TEMPLATE, posts_template: str = POSTS_TEMPLATE,
-                max_bytes_billed: int = 50 * 1024**3, log: Callable[[str], None] = print) -> list[Path]:
+                max_bytes_billed: int = 50 * 1024**3, log: Callable[[str], None] = print,
+                on_saved: Callable[[Path], object] | None = None) -> list[Path]:
     """Pull each month in order, saving each as it arrives; returns the month files (new and already present)."""
     months = list(months)
     if not months:
@@ -161,5 +165,5 @@ def pull_months(client, months: Iterable[str], subreddits: Iterable[str], out_di
     for m in months:
         table_name(comments_template, m), table_name(posts_template, m)  # validate all before spending anything
     normalize_subreddits(subreddits)
-    return [pull_month(client, m, subreddits, out_dir, comments_template, posts_template, max_bytes_billed, log)
-            for m in months]
+    return [pull_month(client, m, subreddits, out_dir, comments_template, posts_template, max_bytes_billed, log,
+                       on_saved) for m in months]

@@ -35,14 +35,14 @@ def _register_marker() -> str:
     return "reddit_bot_mark"
 
 
-def find_raw_csvs(raw_glob: str, base: str | os.PathLike | None = None) -> list[Path]:
+def find_raw_csvs(raw_glob: str, base: str | os.PathLike | None = None, name: str = "raw_glob") -> list[Path]:
     """Files matching ``raw_glob`` (relative globs are taken under ``base``, usually the Drive root)."""
     if not raw_glob:
-        raise ConfigError("source 'csv' needs raw_glob, e.g. raw_glob = 'raw/csv/*.csv'")
+        raise ConfigError(f"{name} is empty; give a glob such as 'raw/csv/*.csv'")
     pattern = raw_glob if os.path.isabs(raw_glob) or base is None else os.path.join(str(base), raw_glob)
     paths = sorted(Path(p) for p in glob.glob(os.path.expanduser(pattern), recursive=True) if Path(p).is_file())
     if not paths:
-        raise ConfigError(f"raw_glob {raw_glob!r} matched no files (looked for {pattern})")
+        raise ConfigError(f"{name} {raw_glob!r} matched no files (looked for {pattern})")
     return paths
 
 

@@ -28,6 +28,8 @@ from .errors import ConfigError, InputError
 
 # ---- File names on the Drive root (the contract documented in drive_layout.md) ----------------------------------
 RAW_DIR = "raw"  # raw/<source>/...: one file per pulled month or input file
+RAW_BIGQUERY = "raw/bigquery"  # 00: one <YYYY_MM>.csv per month, saved as it arrives (a re-run skips saved months)
+RAW_PUSHSHIFT = "raw/pushshift/pairs.csv"  # 00: the pairs joined from the Pushshift dump files
 GPT2_FINETUNE = "gpt2_finetune.csv"
 GPT2_GENERATE = "gpt2_generate.csv"
 BERT_GAN_REAL = "bert_gan_real.csv"

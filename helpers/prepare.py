@@ -170,7 +170,8 @@ def build_outputs(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {drv.GPT2_FINETUNE: finetune, drv.GPT2_GENERATE: generate, drv.BERT_GAN_REAL: real}
 
 
-def summarize(rows_in: int, drops: Counter, notes: dict, df: pd.DataFrame, source: str) -> dict:
+def summarize(rows_in: int, drops: Counter, notes: dict, df: pd.DataFrame, source: str,
+              source_stats: dict | None = None) -> dict:
     per_sub = df.groupby(["subreddit", "split"]).size().unstack(fill_value=0) if len(df) else pd.DataFrame()
     return {
         "source": source,
@@ -184,11 +185,13 @@ def summarize(rows_in: int, drops: Counter, notes: dict, df: pd.DataFrame, sourc
         "threads_per_split": {s: int(df.loc[df["split"] == s, "thread_id"].nunique()) for s in SPLITS},
         "unique_comments": int(df["comment_id"].nunique()),
         "rows_per_subreddit": {str(sub): {s: int(row.get(s, 0)) for s in SPLITS} for sub, row in per_sub.iterrows()},
+        "source_stats": dict(source_stats or {}),
     }
 
 
 def format_summary(s: dict) -> str:
-    lines = [f"source: {s['source']}", f"rows in: {s['rows_in']}",
+    extra = {k: v for k, v in s.get("source_stats", {}).items() if k not in ("source", "files", "rows")}
+    lines = [f"source: {s['source']}" + (f"  ({extra})" if extra else ""), f"rows in: {s['rows_in']}",
              f"dropped: {s['dropped_total']}" + "".join(f"\n  {k}: {v}" for k, v in s["dropped"].items()),
              f"truncated to {s['max_chars']} chars (kept): {s['truncated']}",
              f"rows out: {s['rows_out']}  ({', '.join(f'{k} {v}' for k, v in s['rows_per_split'].items())})",
@@ -201,7 +204,7 @@ def format_summary(s: dict) -> str:
 
 def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = "sample", max_chars: int = 1000,
             validation_fraction: float = 0.1, test_fraction: float = 0.1, seed: int = 1234,
-            bots: Iterable[str] = DEFAULT_BOTS, verbose: bool = True) -> dict:
+            bots: Iterable[str] = DEFAULT_BOTS, source_stats: dict | None = None, verbose: bool = True) -> dict:
     """Clean, split, write the three training files and data_summary.json; returns the summary."""
     kept, drops, notes = clean_pairs(raw, max_chars=max_chars, bots=bots)
     if kept.empty:
@@ -209,7 +212,7 @@ def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = "sample", max_cha
     kept["split"] = assign_splits(kept, validation_fraction, test_fraction, seed)
     for name, frame in build_outputs(kept).items():
         drv.write_csv(frame, drive.path(name))
-    summary = summarize(len(raw), drops, notes, kept, source)
+    summary = summarize(len(raw), drops, notes, kept, source, source_stats)
     drv.write_json(summary, drive.path(drv.DATA_SUMMARY))
     if verbose:
         print(format_summary(summary))

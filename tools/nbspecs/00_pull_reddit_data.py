@@ -1,0 +1,59 @@
+TITLE = "Pull and prepare Reddit comment → reply pairs"
+ABOUT = """
+Gets comment → reply pairs and prepares the seed's three training files. Sources (parameter `source`):
+
+- `sample` (default, offline): a bundled corpus written for this project (8 subreddits, ~650 pairs, a few dirty rows).
+- `bigquery`: the seed's query (each top-level comment joined to its replies and its submission; replies by neither
+  the comment's nor the submission's author; submissions with a selftext) for a list of `months`, in the tables named
+  by `comments_table` / `posts_table`. Each month is dry-run first (the bytes it will scan are printed and checked
+  against `max_bytes_billed`) and saved to `raw/bigquery/<month>.csv` as it arrives; a re-run skips saved months.
+- `pushshift`: Reddit dump files (`RC_/RS_YYYY-MM.zst` or `<sub>_comments/_submissions.zst`) found by `dump_glob`,
+  streamed, never loaded whole.
+- `csv`: CSVs in the seed's format (its `get_reddit_from_gbq.py` output, index column included) found by `raw_glob`.
+
+Preparation cleans the text (HTML entities, `[deleted]`/`[removed]`, bot authors, empty or link-only text, overlong
+text cut to `max_chars`), splits by thread into train / validation / test (no comment sits in two splits), bins reply
+scores like the seed (0 if < 1, 1 if 1, 2 if < 5, else 3), and prints what it dropped and why.
+"""
+READS = ["raw/bigquery/<YYYY_MM>.csv (months already pulled)", "<raw_glob> (source csv)",
+         "<dump_glob> (source pushshift)"]
+WRITES = ["raw/bigquery/<YYYY_MM>.csv or raw/pushshift/pairs.csv", "gpt2_finetune.csv", "gpt2_generate.csv",
+          "bert_gan_real.csv", "data_summary.json"]
+RUNTIME = "CPU"
+PARAMETERS = '''
+source = "sample"  # sample (bundled, offline) | bigquery | pushshift | csv (the seed's raw CSVs)
+subreddits = []  # empty: every subreddit in the sample/CSVs; bigquery/pushshift need a list, e.g. ["writing", "scifi", "philosophy"]
+months = ["2018_01"]  # bigquery: months as "YYYY_MM"; one raw file each, saved as it arrives
+comments_table = "fh-bigquery.reddit_comments.{month}"  # bigquery: comments table template (the public tables may be gone)
+posts_table = "fh-bigquery.reddit_posts.{month}"  # bigquery: submissions table template
+bq_project = ""  # bigquery: the Google Cloud project billed for the queries
+max_bytes_billed = 50_000_000_000  # bigquery: refuse a month whose dry run scans more bytes than this
+dump_glob = ""  # pushshift: glob of .zst dumps, absolute or under the Drive root, e.g. "dumps/*.zst"
+raw_glob = "raw/csv/*.csv"  # csv: glob of seed-format CSVs, absolute or under the Drive root
+max_chars = 1000  # comments and replies longer than this are cut at a word boundary (counted as truncated)
+validation_fraction = 0.1  # share of threads for validation (split by thread, stratified by subreddit)
+test_fraction = 0.1  # share of threads for test
+bot_authors = ["AutoModerator"]  # authors dropped as bots, besides names ending in Bot / _bot
+seed = 1234  # reproducibility: the thread split
+'''
+CELLS = [
+    '''from helpers import drive as drv
+from helpers.drive import open_drive, read_csv
+from helpers.prepare import DEFAULT_BOTS, prepare
+from helpers.sources import load_raw
+
+drive = open_drive(drive_root, drive_backend, gdrive_folder)
+bots = sorted(set(DEFAULT_BOTS) | set(bot_authors))''',
+    '''raw, source_stats = load_raw(source, drive, subreddits=subreddits, months=months, comments_table=comments_table,
+                             posts_table=posts_table, bq_project=bq_project, max_bytes_billed=max_bytes_billed,
+                             dump_glob=dump_glob, raw_glob=raw_glob)
+print(f"{len(raw)} raw comment/reply rows from {source}")
+raw.head(3)''',
+    '''summary = prepare(raw, drive, source=source, max_chars=max_chars, validation_fraction=validation_fraction,
+                  test_fraction=test_fraction, seed=seed, bots=bots, source_stats=source_stats)''',
+    '''for name in (drv.GPT2_FINETUNE, drv.GPT2_GENERATE, drv.BERT_GAN_REAL):
+    df = read_csv(drive.path(name))
+    print(f"{name}: {len(df)} rows, columns {list(df.columns)}")
+read_csv(drive.path(drv.BERT_GAN_REAL)).head(5)''',
+    '''drive.push(drv.RAW_PUSHSHIFT, drv.GPT2_FINETUNE, drv.GPT2_GENERATE, drv.BERT_GAN_REAL, drv.DATA_SUMMARY)''',
+]
