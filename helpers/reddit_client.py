@@ -1,0 +1,106 @@
+"""Build praw.Reddit without a secret ever appearing in a notebook, an output or a log.
+
+Credentials come, in this order, from: an explicit praw.ini file (``praw_ini``, e.g. the offline demo's), a site in
+the praw.ini files PRAW itself finds (``praw_site``, default "bot"), ``praw_*`` environment variables, or Colab
+secrets (``google.colab.userdata``: praw_client_id, praw_client_secret, praw_username, praw_password).
+"""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ConfigError
+
+APP_ID = "reddit-gpt2-bert-bot"
+CREDENTIAL_KEYS = ("client_id", "client_secret", "username", "password")
+SECRET_KEYS = ("client_secret", "password", "refresh_token")
+
+
+def user_agent(username: str | None = None, app_id: str = APP_ID, version: str = __version__) -> str:
+    """Reddit's API rules ask for "<platform>:<app ID>:<version string> (by /u/<reddit username>)"."""
+    plat = platform.system().lower() or "python"
+    return f"{plat}:{app_id}:{version}" + (f" (by /u/{username})" if username else "")
+
+
+def ini_site(path: str | Path, site: str) -> dict[str, str]:
+    """One site of a praw.ini file as a dict (DEFAULT values included)."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"praw_ini {path} does not exist")
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.read(path, encoding="utf-8")
+    if not cp.has_section(site):
+        raise ConfigError(f"praw_site {site!r} is not a section of {path}; sections: {cp.sections()}")
+    return dict(cp.items(site))
+
+
+def _praw_found_site(site: str) -> dict[str, str] | None:
+    """The site from the praw.ini files PRAW would read (cwd, user config dir, package), or None."""
+    from praw.config import Config
+
+    if Config.CONFIG is None:
+        Config._load_config()  # noqa: SLF001 - PRAW's own discovery of praw.ini locations
+    return dict(Config.CONFIG.items(site)) if Config.CONFIG.has_section(site) else None
+
+
+def _env_settings() -> dict[str, str]:
+    return {k: os.environ[f"praw_{k}"] for k in CREDENTIAL_KEYS if os.environ.get(f"praw_{k}")}
+
+
+def _colab_settings() -> dict[str, str]:
+    try:
+        from google.colab import userdata  # only in Colab
+    except ImportError:
+        return {}
+    got = {}
+    for k in CREDENTIAL_KEYS:
+        with contextlib.suppress(Exception):  # userdata raises SecretNotFoundError / NotebookAccessError per key
+            value = userdata.get(f"praw_{k}")
+            if value:
+                got[k] = value
+    return got
+
+
+def resolve_settings(praw_site: str = "bot", praw_ini: str | Path | None = None) -> tuple[str, dict[str, Any]]:
+    """(source, settings) for praw.Reddit; raises ConfigError naming what to set (never the values)."""
+    if praw_ini:
+        return f"praw.ini {praw_ini} [{praw_site}]", ini_site(praw_ini, praw_site)
+    found = _praw_found_site(praw_site)
+    if found is not None and found.get("client_id"):
+        return f"praw.ini [{praw_site}]", found
+    env = _env_settings()
+    if env.get("client_id"):
+        return "praw_* environment variables", env
+    colab = _colab_settings()
+    if colab.get("client_id"):
+        return "Colab secrets", colab
+    raise ConfigError(
+        f"no Reddit credentials: add a [{praw_site}] site to praw.ini (parameter praw_site), or set the environment "
+        "variables praw_client_id, praw_client_secret, praw_username, praw_password, or add them as Colab secrets"
+    )
+
+
+def make_reddit(praw_site: str = "bot", praw_ini: str | Path | None = None, **overrides: Any):
+    """praw.Reddit from the first credential source found; returns (reddit, source) with source safe to print."""
+    import praw
+
+    source, settings = resolve_settings(praw_site, praw_ini)
+    settings = {**settings, **overrides}
+    settings.setdefault("user_agent", user_agent(settings.get("username")))
+    settings.setdefault("check_for_updates", False)
+    # site_name DEFAULT: every setting is passed explicitly, so a praw_site env var cannot pick another site.
+    reddit = praw.Reddit(site_name="DEFAULT", **settings)
+    return reddit, source
+
+
+def describe(reddit) -> dict[str, Any]:
+    """What a notebook may print about the client: no secret."""
+    cfg = reddit.config
+    return {"user_agent": cfg.user_agent, "username": cfg.username, "oauth_url": cfg.oauth_url,
+            "read_only": reddit.read_only}

@@ -1,0 +1,127 @@
+"""Stage 06, choosing: the seed's rule (believable, not too long, best expected score, one reply per post) and the
+review sheet a person approves before anything is posted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import pandas as pd
+
+from .drive import LIVE_DIR
+from .errors import InputError
+
+SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
+TRUE_WORDS = {"true", "1", "yes", "y", "x", "approved", "ok"}
+
+
+def predictions_path(run_date: str) -> str:
+    return f"{LIVE_DIR}/reply_score_predictions_{run_date}.csv"
+
+
+def review_path(run_date: str) -> str:
+    return f"{LIVE_DIR}/review_{run_date}.csv"
+
+
+def blocklist_pattern(blocklist: Iterable[str]) -> re.Pattern | None:
+    """Case-insensitive; a word or phrase matches whole words only ("ass" does not block "class")."""
+    terms = [t.strip() for t in blocklist if str(t).strip()]
+    if not terms:
+        return None
+    alts = sorted((re.escape(t) for t in terms), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+
+
+def filter_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
+                      blocklist: Iterable[str] = ()) -> pd.DataFrame:
+    """Every candidate with a ``rejected`` reason ("" when it may be chosen)."""
+    missing = [c for c in SCORED_REQUIRED if c not in scored.columns]
+    if missing:
+        raise InputError(f"scored replies lack column(s) {missing}")
+    df = scored.copy()
+    reply = df["proposed_reply"].fillna("").astype(str)
+    err = df["score_error"].fillna("").astype(str) if "score_error" in df.columns else pd.Series("", index=df.index)
+    prob = pd.to_numeric(df["prob_real"], errors="coerce")
+    pat = blocklist_pattern(blocklist)
+    blocked = reply.str.contains(pat) if pat is not None else pd.Series(False, index=df.index)
+    reason = pd.Series("", index=df.index, dtype=object)
+    reason[reply.str.len() >= max_length] = f"length >= {max_length}"
+    reason[blocked] = "blocklist"
+    reason[~(prob > min_prob_real)] = f"prob_real <= {min_prob_real}"
+    reason[reply.str.strip() == ""] = "empty reply"
+    reason[err != ""] = "not scored: " + err[err != ""]
+    df["rejected"] = reason
+    return df
+
+
+def choose(filtered: pd.DataFrame, n_runner_ups: int = 2) -> pd.DataFrame:
+    """One row per post: the best allowed candidate by expected_score (then prob_real), plus runner-ups."""
+    ok = filtered[filtered["rejected"] == ""].sort_values(
+        ["expected_score", "prob_real", "comment_id"], ascending=[False, False, True], kind="mergesort")
+    rows = []
+    for _, group in ok.groupby("post_id", sort=False):
+        best = group.iloc[0]
+        row = {
+            "subreddit": best["subreddit"], "post_id": best["post_id"], "title": best.get("title", ""),
+            "comment_id": best["comment_id"], "comment_permalink": best.get("comment_permalink", ""),
+            "comment": best["comment"], "reply": best["proposed_reply"],
+            "prob_real": float(best["prob_real"]), "expected_score": float(best["expected_score"]),
+            "candidates_for_post": len(group),
+        }
+        others = group.iloc[1:1 + n_runner_ups]
+        for k in range(n_runner_ups):
+            has = k < len(others)
+            row[f"runner_up_{k + 1}"] = others.iloc[k]["proposed_reply"] if has else ""
+            row[f"runner_up_{k + 1}_expected_score"] = float(others.iloc[k]["expected_score"]) if has else None
+        row["approved"] = False
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    return out.sort_values("expected_score", ascending=False, kind="mergesort").reset_index(drop=True)
+
+
+def build_review(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
+                 blocklist: Iterable[str] = (), n_runner_ups: int = 2) -> tuple[pd.DataFrame, dict]:
+    """The review sheet and a summary of why candidates were rejected."""
+    filtered = filter_candidates(scored, min_prob_real, max_length, blocklist)
+    review = choose(filtered, n_runner_ups)
+    reasons = filtered.loc[filtered["rejected"] != "", "rejected"].str.replace(r"^not scored: .*", "not scored",
+                                                                                regex=True)
+    summary = {"candidates": len(filtered), "allowed": int((filtered["rejected"] == "").sum()),
+               "posts_chosen": len(review), "rejected": reasons.value_counts().to_dict()}
+    return review, summary
+
+
+def is_true(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return False
+    return str(value).strip().lower() in TRUE_WORDS
+
+
+def merge_approvals(review: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Keep approvals a person already gave in an earlier sheet, for the same comment and the same reply text."""
+    review = review.copy()
+    if previous is None or previous.empty or review.empty or "approved" not in previous.columns:
+        return review
+    ok = previous[previous["approved"].map(is_true)]
+    keys = set(zip(ok["comment_id"].astype(str), ok["reply"].astype(str)))
+    hit = [(str(c), str(r)) in keys for c, r in zip(review["comment_id"], review["reply"])]
+    review["approved"] = review["approved"].map(is_true) | pd.Series(hit, index=review.index)
+    return review
+
+
+def approve(review: pd.DataFrame, comment_ids: Iterable[str] = (), all_rows: bool = False) -> pd.DataFrame:
+    """Approval given in the notebook: by comment id (or every row, for the dry-run demo)."""
+    review = review.copy()
+    if review.empty:
+        return review
+    ids = {str(c) for c in comment_ids}
+    unknown = ids - set(review["comment_id"].astype(str))
+    if unknown:
+        raise InputError(f"approve_ids not in the review sheet: {sorted(unknown)}")
+    review["approved"] = review["approved"].map(is_true) | review["comment_id"].astype(str).isin(ids) | all_rows
+    return review

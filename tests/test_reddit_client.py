@@ -1,0 +1,83 @@
+"""Credentials from praw.ini sites, praw_* env vars or Colab secrets; a user agent Reddit accepts; no secret shown.
+PRAW runs for real against the loopback server in helpers.fake_reddit."""
+
+import sys
+import types
+
+import prawcore
+import pytest
+
+from helpers import fake_reddit, reddit_client
+from helpers.errors import ConfigError
+
+
+@pytest.fixture()
+def server():
+    with fake_reddit.serve() as srv:
+        yield srv
+
+
+@pytest.fixture(autouse=True)
+def no_env(monkeypatch):
+    for k in reddit_client.CREDENTIAL_KEYS + ("site",):
+        monkeypatch.delenv(f"praw_{k}", raising=False)
+
+
+def test_user_agent_follows_reddit_rules():
+    ua = reddit_client.user_agent("some_owner")
+    plat, app, rest = ua.split(":", 2)
+    assert plat and app == "reddit-gpt2-bert-bot" and rest.endswith(" (by /u/some_owner)")
+
+
+def test_praw_ini_site_reaches_loopback_server_and_hides_secrets(server, tmp_path):
+    ini = server.praw_ini(tmp_path / "praw.ini", site="bot")
+    reddit, source = reddit_client.make_reddit("bot", ini)
+    assert str(reddit.user.me()) == server.state.bot_username
+    shown = repr(reddit_client.describe(reddit)) + source
+    assert "loopback-secret" not in shown and "loopback-password" not in shown
+    assert server.state.requests[0].path == "/api/v1/access_token"
+    assert all("password" not in r.params for r in server.state.requests)
+
+
+def test_unknown_site_names_the_parameter(server, tmp_path):
+    ini = server.praw_ini(tmp_path / "praw.ini", site="bot")
+    with pytest.raises(ConfigError, match="praw_site 'other'"):
+        reddit_client.make_reddit("other", ini)
+
+
+def test_env_variables(server, monkeypatch):
+    monkeypatch.setenv("praw_client_id", "env-id")
+    monkeypatch.setenv("praw_client_secret", "env-secret")
+    monkeypatch.setenv("praw_username", server.state.bot_username)
+    monkeypatch.setenv("praw_password", "env-password")
+    reddit, source = reddit_client.make_reddit("no_such_site_here", oauth_url=server.url, reddit_url=server.url)
+    assert source == "praw_* environment variables"
+    assert str(reddit.user.me()) == server.state.bot_username
+
+
+def test_colab_secrets(server, monkeypatch):
+    secrets = {"praw_client_id": "colab-id", "praw_client_secret": "colab-secret",
+               "praw_username": server.state.bot_username, "praw_password": "colab-pw"}
+    userdata = types.SimpleNamespace(get=lambda k: secrets[k])
+    colab = types.ModuleType("google.colab")
+    colab.userdata = userdata
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.userdata", userdata)
+    reddit, source = reddit_client.make_reddit("no_such_site_here", oauth_url=server.url, reddit_url=server.url)
+    assert source == "Colab secrets"
+    assert str(reddit.user.me()) == server.state.bot_username
+
+
+def test_no_credentials_says_what_to_set():
+    with pytest.raises(ConfigError, match="praw_client_id"):
+        reddit_client.resolve_settings("no_such_site_here")
+
+
+def test_fault_429_carries_retry_after(server, tmp_path, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    reddit, _ = reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))
+    server.state.faults.append(fake_reddit.Fault("/r/gardening/rising", status=429, retry_after_s=7))
+    with pytest.raises(prawcore.TooManyRequests) as e:
+        list(reddit.subreddit("gardening").rising(limit=2))
+    assert e.value.response.headers["Retry-After"] == "7"
+    assert len(list(reddit.subreddit("gardening").rising(limit=2))) == 2
