@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .drive import LIVE_DIR
+from .drive import PROPOSED_REPLIES
 from .errors import ConfigError
 from .text import DELETED, clean_text
 
@@ -37,7 +37,7 @@ def today(run_date: str = "") -> str:
 
 
 def proposed_path(run_date: str) -> str:
-    return f"{LIVE_DIR}/proposed_replies_{run_date}.csv"
+    return PROPOSED_REPLIES.format(date=run_date)
 
 
 def _author(thing: Any) -> str | None:

@@ -18,18 +18,18 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .drive import LIVE_DIR, read_csv, write_csv
+from .drive import POSTING_LEDGER, WOULD_POST, read_csv, write_csv
 from .select import is_true
 from .text import DELETED
 
-LEDGER = f"{LIVE_DIR}/posting_ledger.csv"
+LEDGER = POSTING_LEDGER
 LEDGER_COLUMNS = ["event_at", "run_id", "comment_id", "post_id", "subreddit", "status", "reply_id", "error", "body"]
 PERMANENT = {"deleted", "locked", "archived", "banned", "already_replied"}  # errors a re-run does not retry
 TRANSIENT = {"rate_limited", "server_error", "network"}
 
 
 def would_post_path(run_date: str) -> str:
-    return f"{LIVE_DIR}/would_post_{run_date}.csv"
+    return WOULD_POST.format(date=run_date)
 
 
 def now_iso() -> str:

@@ -9,7 +9,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .drive import LIVE_DIR
+from .drive import REPLY_SCORES, REVIEW_SHEET
 from .errors import InputError
 
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
@@ -17,11 +17,11 @@ TRUE_WORDS = {"true", "1", "yes", "y", "x", "approved", "ok"}
 
 
 def predictions_path(run_date: str) -> str:
-    return f"{LIVE_DIR}/reply_score_predictions_{run_date}.csv"
+    return REPLY_SCORES.format(date=run_date)
 
 
 def review_path(run_date: str) -> str:
-    return f"{LIVE_DIR}/review_{run_date}.csv"
+    return REVIEW_SHEET.format(date=run_date)
 
 
 def blocklist_pattern(blocklist: Iterable[str]) -> re.Pattern | None:

@@ -1,0 +1,78 @@
+"""05's fetch with real PRAW against the recorded threads: what is kept, what is skipped and why."""
+
+import pandas as pd
+import pytest
+
+from helpers import fake_reddit, live, reddit_client
+from helpers.errors import ConfigError
+
+SUBS = ["sciencefiction", "gardening", "boardgames"]
+
+
+@pytest.fixture()
+def server():
+    with fake_reddit.serve() as srv:
+        yield srv
+
+
+@pytest.fixture()
+def reddit(server, tmp_path):
+    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
+
+
+def test_fetch_keeps_only_comments_worth_answering(reddit, server):
+    df, summary = live.fetch_comments(reddit, SUBS, posts_per_subreddit=5, min_comment_score=3)
+    assert list(df.columns) == live.COMMENT_COLUMNS
+    posts = set(df["post_id"])
+    assert "p102" not in posts and "p301" not in posts  # the bot already commented there
+    assert "p103" not in posts and "p203" not in posts  # locked thread, archived thread
+    assert not df["comment"].isin(["[deleted]", "[removed]"]).any()
+    assert "c011" not in set(df["comment_id"]) and (df["comment_score"] > 3).all()  # score 2 dropped
+    assert "c059" not in set(df["comment_id"])  # a locked comment
+    assert {"c013", "c015", "c017"} <= set(df["comment_id"])  # behind "load more": fetched by morechildren
+    assert any(r.path == "/api/morechildren" for r in server.state.requests)
+    assert df["comment_permalink"].str.startswith("/r/").all() and (df["comment_created_utc"] > 1.7e9).all()
+    assert summary["dropped"] == {"post_already_replied_by_bot": 2, "post_locked_or_archived": 2,
+                                  "comment_deleted_or_removed": 3, "comment_score_too_low": 2, "comment_locked": 1}
+    assert summary["posts_seen"] == 8 and summary["comments_kept"] == len(df) == 15
+
+
+def test_score_threshold_and_posts_per_subreddit(reddit):
+    df, summary = live.fetch_comments(reddit, ["gardening"], posts_per_subreddit=1, min_comment_score=9)
+    assert set(df["post_id"]) == {"p201"} and summary["posts_seen"] == 1
+    assert sorted(df["comment_score"]) == [12, 36]  # 9 is not above 9
+
+
+def test_a_comment_deleted_after_recording_is_skipped(reddit, server):
+    server.state.delete_comment("c041", removed=True)
+    df, _ = live.fetch_comments(reddit, ["gardening"], 5, 3)
+    assert "c041" not in set(df["comment_id"])
+
+
+def test_subreddits_must_be_a_list(reddit):
+    with pytest.raises(ConfigError, match="list"):
+        live.fetch_comments(reddit, "gardening")
+
+
+class EchoEngine:
+    """Stands in for GenerationEngine's contract (the real one is exercised by the 05 notebook test)."""
+
+    def generate(self, comments, n=10, **kw):
+        rows = [(i, k, c, f"re {k}: {c[:10]}") for i, c in enumerate(comments) for k in range(n) if k != 1]
+        return pd.DataFrame(rows, columns=["comment_idx", "candidate_idx", "comment", "reply"])
+
+
+def test_propose_replies_joins_candidates_to_their_comments(reddit):
+    df, _ = live.fetch_comments(reddit, ["gardening"], 5, 3)
+    out = live.propose_replies(df, EchoEngine(), n=3)
+    assert list(out.columns[:8]) == ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score",
+                                     "comment", "proposed_reply"]
+    assert len(out) == 2 * len(df)  # candidate 1 was "empty" and dropped by the engine
+    assert (out["proposed_reply"].str[6:] == out["comment"].str[:10]).all()
+    assert live.propose_replies(df.iloc[:0], EchoEngine()).empty
+
+
+def test_run_date():
+    assert live.today("2026-01-02") == "2026-01-02" and len(live.today()) == 10
+    with pytest.raises(ConfigError, match="run_date"):
+        live.today("02/01/2026")
