@@ -70,6 +70,11 @@ def truncate(text: str, max_chars: int) -> str:
     return (cut[:space] if space > max_chars // 2 else cut).rstrip()
 
 
+def _flags(values: pd.Series, fn) -> pd.Series:
+    """fn applied per value as a bool Series (Series.map keeps the string dtype on empty frames in pandas 3)."""
+    return pd.Series([bool(fn(v)) for v in values], index=values.index, dtype=bool)
+
+
 def _first_reason(reasons: list[tuple[str, pd.Series]], n: int, index: pd.Index) -> pd.Series:
     out = pd.Series([""] * n, index=index, dtype=object)
     for name, mask in reasons:
@@ -93,8 +98,8 @@ def clean_pairs(raw: pd.DataFrame, max_chars: int = 1000, bots: Iterable[str] = 
         ("source_issue", issue != ""),
         ("empty_text", (stripped["comment"] == "") | (stripped["reply"] == "")),
         ("deleted", stripped["comment"].isin(DELETED) | stripped["reply"].isin(DELETED)),
-        ("bot_author", df["reply_author"].map(lambda a: is_bot(a, bots))
-         | df["comment_author"].map(lambda a: is_bot(a, bots))),
+        ("bot_author", _flags(df["reply_author"], lambda a: is_bot(a, bots))
+         | _flags(df["comment_author"], lambda a: is_bot(a, bots))),
         ("bad_score", scores["comment_score"].isna() | scores["reply_score"].isna()),
     ]
     why = _first_reason(reasons, len(df), df.index)
@@ -110,7 +115,7 @@ def clean_pairs(raw: pd.DataFrame, max_chars: int = 1000, bots: Iterable[str] = 
     why2 = _first_reason([
         ("empty_text", (df["comment"] == "") | (df["reply"] == "")),
         ("deleted", df["comment"].isin(DELETED) | df["reply"].isin(DELETED)),
-        ("link_only", df["comment"].map(is_link_only) | df["reply"].map(is_link_only)),
+        ("link_only", _flags(df["comment"], is_link_only) | _flags(df["reply"], is_link_only)),
     ], len(df), df.index)
     drops.update(r for r in why2 if r)
     df = df[why2 == ""].copy()

@@ -107,6 +107,8 @@ def _dirty_rows(clean: pd.DataFrame, rng: random.Random, ids: _Ids) -> pd.DataFr
     for i, change in enumerate(edits):
         for k, v in change.items():
             base.at[i, k] = v
+        if "comment" in change:  # a different comment text is a different comment
+            base.at[i, "comment_id"] = ids.new()
     base["reply_id"] = [ids.new() for _ in range(len(base))]
     dup = clean.iloc[[3]]  # an exact duplicate row (same ids and text)
     return pd.concat([base, dup], ignore_index=True)
