@@ -279,3 +279,13 @@ def _chdir(path: Path):
         yield
     finally:
         os.chdir(old)
+
+
+def save_metrics(metrics: dict, json_path: Path, png_path: Path) -> dict:
+    """Write metrics/gpt2_finetune.json (without the per-step history) and the loss-curve PNG; returns the summary."""
+    history = [tuple(h) for h in metrics.get("loss_history", [])]
+    summary = {k: v for k, v in metrics.items() if k != "loss_history"}
+    summary["final_train_loss"] = history[-1][1] if history else None
+    plot_losses(history, png_path, title=f"GPT-2 fine-tuning loss ({metrics.get('run_name', '')})")
+    write_json(summary, json_path)
+    return summary

@@ -1,0 +1,42 @@
+TITLE = "Generate GPT-2 fakes for the realism classifier"
+ABOUT = """
+For every comment of `gpt2_generate.csv` (train split), the fine-tuned GPT-2 from `checkpoint/<run_name>` writes
+`n_candidates` replies. They are saved in the seed's shape (comment, reply, real=0) as chunked files
+`bert_gan_fake_NNNN.csv`, which 03 reads as the "fake" class. The checkpoint is loaded once and one sampling graph
+serves every comment. Resumable: chunks already on the Drive root are kept, and a re-run writes only the missing ones
+(keep `fake_chunk_size` and `fake_max_comments` as they were).
+"""
+READS = ["gpt2_generate.csv", "checkpoint/<run_name>/"]
+WRITES = ["bert_gan_fake_NNNN.csv"]
+RUNTIME = "GPU"
+PARAMETERS = '''
+run_name = "run1"  # the fine-tuned checkpoint written by 01: checkpoint/<run_name>
+n_candidates = 10  # replies generated per comment (the seed's 10)
+temperature = 0.7  # sampling temperature (the seed's 0.7)
+top_k = 40  # sample among the k likeliest tokens (the seed used 40; 0: off)
+top_p = 0.0  # nucleus sampling threshold (0: off)
+max_reply_tokens = 100  # length cap of a reply in tokens; a long comment is cut from the front to make room
+fake_chunk_size = 100  # comments per bert_gan_fake_NNNN.csv (the unit of resume)
+fake_max_comments = 0  # use only the first N train comments (0: all)
+seed = 1234  # reproducibility: the same seed gives the same fakes
+'''
+CELLS = [
+    '''from helpers import drive as drv
+from helpers.drive import open_drive, read_csv, read_csvs
+from helpers.fakes import generate_fakes, select_comments
+from helpers.generation import GenerationEngine
+
+drive = open_drive(drive_root, drive_backend, gdrive_folder)
+drive.pull(drv.GPT2_GENERATE, f"{drv.CHECKPOINT_DIR}/{run_name}", drv.BERT_GAN_FAKE_GLOB)''',
+    '''comments = select_comments(read_csv(drive.path(drv.GPT2_GENERATE), required=["comment"]), split="train",
+                           max_comments=fake_max_comments, file=str(drive.path(drv.GPT2_GENERATE)))
+print(len(comments), "train comments")''',
+    '''with GenerationEngine(drive.path(drv.CHECKPOINT_DIR), run_name, seed=seed) as engine:
+    stats = generate_fakes(engine, comments, drive.path(), chunk_size=fake_chunk_size, n=n_candidates,
+                           temperature=temperature, top_k=top_k, top_p=top_p, length=max_reply_tokens)
+stats''',
+    '''fakes = read_csvs(drive.glob(drv.BERT_GAN_FAKE_GLOB), required=["comment", "reply", "real"])
+print(len(fakes), "fakes in", len(drive.glob(drv.BERT_GAN_FAKE_GLOB)), "chunk(s)")
+fakes.head(10)''',
+    '''drive.push(drv.BERT_GAN_FAKE_GLOB)''',
+]
