@@ -104,3 +104,23 @@ def describe(reddit) -> dict[str, Any]:
     cfg = reddit.config
     return {"user_agent": cfg.user_agent, "username": cfg.username, "oauth_url": cfg.oauth_url,
             "read_only": reddit.read_only}
+
+
+def connect(reddit: str = "recorded", praw_site: str = "bot", praw_ini: str | Path | None = None,
+            recorded_threads: str | Path | None = None):
+    """(reddit, source, server) for a notebook. "recorded": the bundled threads served on 127.0.0.1 and reached
+    through a temporary praw.ini site, the same PRAW code path as live Reddit with no credentials; "live": praw_site."""
+    if reddit == "recorded":
+        import tempfile
+
+        from . import fake_reddit
+
+        os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")  # oauth_url/reddit_url point at the loopback
+        server = fake_reddit.serve(recorded_threads or fake_reddit.RECORDED_THREADS)
+        ini = server.praw_ini(Path(tempfile.mkdtemp(prefix="praw_recorded_")) / "praw.ini", site="recorded")
+        client, source = make_reddit("recorded", ini)
+        return client, f"recorded threads served at {server.url} ({source})", server
+    if reddit == "live":
+        client, source = make_reddit(praw_site, praw_ini or None)
+        return client, source, None
+    raise ConfigError(f"reddit must be 'recorded' (offline demo) or 'live', not {reddit!r}")

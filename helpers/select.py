@@ -13,6 +13,8 @@ from .drive import REPLY_SCORES, REVIEW_SHEET
 from .errors import InputError
 
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
+REVIEW_COLUMNS = ["subreddit", "post_id", "title", "comment_id", "comment_permalink", "comment", "reply",
+                  "prob_real", "expected_score", "candidates_for_post", "approved"]
 TRUE_WORDS = {"true", "1", "yes", "y", "x", "approved", "ok"}
 
 
@@ -78,7 +80,8 @@ def choose(filtered: pd.DataFrame, n_runner_ups: int = 2) -> pd.DataFrame:
         rows.append(row)
     out = pd.DataFrame(rows)
     if out.empty:
-        return out
+        runner = [c for k in range(n_runner_ups) for c in (f"runner_up_{k + 1}", f"runner_up_{k + 1}_expected_score")]
+        return pd.DataFrame(columns=REVIEW_COLUMNS[:-1] + runner + ["approved"])
     return out.sort_values("expected_score", ascending=False, kind="mergesort").reset_index(drop=True)
 
 

@@ -66,3 +66,9 @@ def test_approvals_survive_a_rebuilt_sheet_and_can_be_given_in_the_notebook():
     assert select.approve(review, all_rows=True)["approved"].all()
     with pytest.raises(InputError, match="c9"):
         select.approve(review, ["c9"])
+
+
+def test_nothing_allowed_gives_an_empty_sheet_with_its_columns():
+    review, summary = select.build_review(scored(), min_prob_real=0.999)
+    assert review.empty and {"reply", "approved", "runner_up_2"} <= set(review.columns)
+    assert summary["posts_chosen"] == 0
