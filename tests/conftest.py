@@ -16,6 +16,14 @@ os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")
 # Smallest settings that still exercise every code path. Passed to every stage that declares the parameter.
 SMOKE_PARAMS: dict = {
     "seed": 1234,
+    # 01/02 (GPT-2): a few fine-tuning steps with one save and one sample in between; few, short candidates
+    "gpt2_steps": 10,
+    "gpt2_save_every": 5,
+    "gpt2_sample_every": 5,
+    "n_candidates": 2,
+    "max_reply_tokens": 24,
+    "fake_chunk_size": 8,
+    "fake_max_comments": 16,
 }
 
 

@@ -1,0 +1,166 @@
+"""The generation engine (one graph, prompt as input) and stage 02's chunked, resumable fakes."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.errors import InputError
+from helpers.text import END_TOKEN, clean_text
+
+WORDS = "the a cat dog said reddit comment reply this is not funny lol yes no why because i think you are".split()
+
+
+def corpus(n: int, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    say = lambda k: " ".join(rng.choice(WORDS) for _ in range(k))  # noqa: E731
+    return [f"{say(rng.randint(5, 20))} [SEP] {say(rng.randint(3, 12))}" for _ in range(n)]
+
+
+@pytest.fixture(scope="module")
+def ckpt(tmp_path_factory):
+    """A tiny checkpoint fine-tuned a few steps (checkpoint_dir, run_name)."""
+    from helpers.gpt2_finetune import finetune
+
+    root = tmp_path_factory.mktemp("gen")
+    finetune({"train": corpus(120), "validation": []}, root / "checkpoint", root / "models", steps=6,
+             learning_rate=1e-3, save_every=0, seed=3, eval_windows=1)
+    return root / "checkpoint"
+
+
+@pytest.fixture(scope="module")
+def engine(ckpt):
+    from helpers.generation import GenerationEngine
+
+    with GenerationEngine(ckpt, "run1", seed=11) as eng:
+        yield eng
+
+
+def test_n_cleaned_candidates_per_comment_without_the_prompt(engine):
+    comments = ["why is this not funny", "the cat said lol &amp;#x200B;"]
+    df = engine.generate(comments, n=5, length=20)
+    assert list(df.columns) == ["comment_idx", "candidate_idx", "comment", "reply"]
+    assert engine.last_stats["requested"] == 10
+    assert len(df) + engine.last_stats["dropped_empty"] == 10
+    assert df.groupby("comment_idx").size().max() <= 5 and set(df["comment_idx"]) <= {0, 1}
+    assert (df["comment"] == df["comment_idx"].map(dict(enumerate(comments)))).all()
+    assert (df["reply"].str.len() > 0).all()
+    assert (df["reply"] == df["reply"].map(clean_text)).all()
+    assert not df["reply"].str.startswith(comments[0]).any()
+    assert not df["reply"].str.contains(END_TOKEN, regex=False).any()
+
+
+def test_reproducible_with_a_seed_and_independent_of_batching(ckpt, engine):
+    from helpers.generation import GenerationEngine
+
+    a = engine.generate(["hello there", "you are right"], n=4, length=16)
+    with GenerationEngine(ckpt, "run1", seed=11) as other:
+        b = other.generate(["you are right"], n=4, length=16, batch_size=4)
+    assert a.query("comment_idx == 1")["reply"].tolist() == b["reply"].tolist()
+    assert a.equals(engine.generate(["hello there", "you are right"], n=4, length=16))
+    c = engine.generate(["hello there"], n=4, length=16, temperature=1.5, top_k=0, top_p=0.9)
+    assert c["reply"].tolist() != a.query("comment_idx == 0")["reply"].tolist()
+
+
+def test_a_comment_longer_than_the_context_is_cut_from_the_front(engine):
+    long = " ".join(["start"] + ["filler words here"] * 800 + ["the very end"])
+    prompt, length, cut = engine.prompt_tokens(long, 100)
+    assert cut and len(prompt) + length == engine.n_ctx
+    assert engine.enc.decode(prompt).endswith("the very end [SEP]")
+    df = engine.generate([long, None, "", float("nan")], n=2, length=5000)  # absurd length: capped, no exception
+    assert engine.last_stats["comments_cut"] == 1
+    assert len(df) + engine.last_stats["dropped_empty"] == 8
+
+
+def test_decode_cuts_at_endoftext_and_cleans(engine):
+    enc = engine.enc
+    toks = enc.encode("  nice one&amp;#x200B;\n\n\n\nreally" + END_TOKEN + "junk after")
+    assert engine.decode_reply(toks) == "nice one\n\nreally"
+    assert engine.decode_reply(enc.encode("&amp;#x200B; \n" + END_TOKEN)) == ""
+    assert engine.decode_reply(enc.encode("ok") + [engine.eot_id] + enc.encode("more")) == "ok"
+
+
+def test_empty_candidates_are_dropped_and_counted(engine, monkeypatch):
+    calls = iter(range(10 ** 6))
+    real = engine.decode_reply
+    monkeypatch.setattr(engine, "decode_reply", lambda t: "" if next(calls) % 3 == 0 else real(t))
+    df = engine.generate(["a comment"], n=6, length=8)
+    assert engine.last_stats["dropped_empty"] >= 2 and len(df) == 6 - engine.last_stats["dropped_empty"]
+    assert 0 not in df["candidate_idx"].tolist()
+
+
+# ---- stage 02 ----------------------------------------------------------------------------------------------------
+def generate_frame(n: int = 11) -> pd.DataFrame:
+    rng = random.Random(5)
+    return pd.DataFrame({
+        "comment": [" ".join(rng.choice(WORDS) for _ in range(8)) for _ in range(n)],
+        "comment_id": [f"c{i}" for i in range(n)], "thread_id": [f"t{i}" for i in range(n)],
+        "subreddit": "test", "split": ["test" if i == 3 else "train" for i in range(n)],
+    })
+
+
+def test_select_comments_is_clear_about_bad_input():
+    from helpers.fakes import select_comments
+
+    df = generate_frame()
+    got = select_comments(df.assign(comment=df["comment"].where(df.index != 1, None)))
+    assert len(got) == 9 and "c1" not in set(got["comment_id"]) and "c3" not in set(got["comment_id"])
+    assert len(select_comments(df, max_comments=4)) == 4
+    with pytest.raises(InputError, match="no rows"):
+        select_comments(df.iloc[:0])
+    with pytest.raises(InputError, match="empty or NaN"):
+        select_comments(df.assign(comment=float("nan")))
+    with pytest.raises(InputError, match="split == 'train'"):
+        select_comments(df.assign(split="test"))
+
+
+class Interrupting:
+    """The real engine, but the run is 'killed' (KeyboardInterrupt) when chunk number `after` starts."""
+
+    def __init__(self, engine, after: int):
+        self.engine, self.after, self.calls = engine, after, 0
+        self.last_stats = {}
+
+    def generate(self, *a, **kw):
+        if self.calls == self.after:
+            raise KeyboardInterrupt
+        self.calls += 1
+        out = self.engine.generate(*a, **kw)
+        self.last_stats = self.engine.last_stats
+        return out
+
+
+def test_fakes_resume_after_an_interrupted_run(engine, tmp_path):
+    from helpers.fakes import FAKE_COLUMNS, generate_fakes, select_comments
+
+    comments = select_comments(generate_frame())
+    kw = dict(chunk_size=4, n=2, length=10, progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        generate_fakes(Interrupting(engine, after=1), comments, tmp_path / "a", **kw)
+    first = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert first == ["bert_gan_fake_0000.csv"], "only the finished chunk, no temp file"
+    mtime = (tmp_path / "a" / first[0]).stat().st_mtime_ns
+    stats = generate_fakes(engine, comments, tmp_path / "a", **kw)
+    assert stats["chunks"] == 3 and stats["chunks_skipped"] == 1 and stats["chunks_written"] == 2
+    assert (tmp_path / "a" / first[0]).stat().st_mtime_ns == mtime
+    generate_fakes(engine, comments, tmp_path / "b", **kw)
+    for k in range(3):
+        a = pd.read_csv(tmp_path / "a" / f"bert_gan_fake_{k:04d}.csv")
+        b = pd.read_csv(tmp_path / "b" / f"bert_gan_fake_{k:04d}.csv")
+        assert list(a.columns) == FAKE_COLUMNS and (a["real"] == 0).all()
+        pd.testing.assert_frame_equal(a, b)  # resumed == uninterrupted
+    again = generate_fakes(engine, comments, tmp_path / "a", **kw)
+    assert again["chunks_written"] == 0 and again["chunks_skipped"] == 3
+
+
+def test_fakes_refuse_to_mix_runs_with_another_chunking(engine, tmp_path):
+    from helpers.errors import ConfigError
+    from helpers.fakes import generate_fakes, select_comments
+
+    comments = select_comments(generate_frame())
+    generate_fakes(engine, comments, tmp_path, chunk_size=2, n=1, length=4, progress=False)
+    with pytest.raises(ConfigError, match="chunk"):
+        generate_fakes(engine, comments, tmp_path, chunk_size=4, n=1, length=4, progress=False)
