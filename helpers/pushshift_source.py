@@ -8,7 +8,7 @@ replies to those comments; only the wanted threads are held in memory.
 
 from __future__ import annotations
 
-import io
+import codecs
 import json
 import os
 import re
@@ -35,18 +35,39 @@ def file_kind(path: str | os.PathLike) -> str:
     raise ConfigError(f"{path}: not a Pushshift dump name (RS_/RC_YYYY-MM.zst or <sub>_submissions/_comments.zst)")
 
 
-def iter_lines(path: str | os.PathLike) -> Iterator[str]:
-    """Decompressed text lines of a .zst file (or a plain .ndjson), streamed."""
-    path = Path(path)
-    with open(path, "rb") as fh:
-        if path.suffix == ".zst":
-            import zstandard
+def _zst_chunks(fh, chunk_size: int = 1 << 20) -> Iterator[bytes]:
+    """Decompressed chunks, frame after frame; a file that ends inside a frame (a cut download) is an error."""
+    import zstandard
 
-            reader = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW).stream_reader(fh)
-        else:
-            reader = fh
-        with io.TextIOWrapper(reader, encoding="utf-8", errors="replace", newline="\n") as text:
-            yield from text
+    dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW)
+    obj, open_frame = dctx.decompressobj(), False
+    while data := fh.read(chunk_size):
+        while data:
+            out = obj.decompress(data)
+            if out:
+                yield out
+            if obj.eof:
+                data, obj, open_frame = obj.unused_data, dctx.decompressobj(), False
+            else:
+                data, open_frame = b"", True
+    if open_frame:
+        raise zstandard.ZstdError("the file ends in the middle of a zstd frame (truncated?)")
+
+
+def iter_lines(path: str | os.PathLike, chunk_size: int = 1 << 20) -> Iterator[str]:
+    """Decompressed text lines of a .zst file (or a plain .ndjson), streamed chunk by chunk."""
+    path = Path(path)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    with open(path, "rb") as fh:
+        chunks = _zst_chunks(fh, chunk_size) if path.suffix == ".zst" else iter(lambda: fh.read(chunk_size), b"")
+        tail = ""
+        for chunk in chunks:
+            lines = (tail + decoder.decode(chunk)).split("\n")
+            tail = lines.pop()
+            yield from lines
+        tail += decoder.decode(b"", final=True)
+        if tail:
+            yield tail
 
 
 def iter_records(path: str | os.PathLike, stats: Counter) -> Iterator[tuple[dict, str]]:
