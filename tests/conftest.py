@@ -24,6 +24,9 @@ SMOKE_PARAMS: dict = {
     "max_reply_tokens": 24,
     "fake_chunk_size": 8,
     "fake_max_comments": 16,
+    # 05/06 (live loop, recorded threads, dry run): select whatever the tiny classifiers score, approve it all
+    "min_prob_real": 0.0,
+    "auto_approve": True,
 }
 
 

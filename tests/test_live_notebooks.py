@@ -1,0 +1,53 @@
+"""Notebooks 05 and 06 under papermill, against the recorded threads served by the loopback Reddit (no credentials)."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import live, posting, select
+
+pytestmark = pytest.mark.slow
+SEED_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
+                "proposed_reply"]
+
+
+def only(root: Path, pattern: str) -> Path:
+    found = sorted(root.glob(pattern))
+    assert len(found) == 1, (pattern, found)
+    return found[0]
+
+
+def outputs_text(nb_path: Path) -> str:
+    nb = json.loads(nb_path.read_text())
+    return json.dumps([c.get("outputs", []) for c in nb["cells"]])
+
+
+def test_05_fetches_recorded_threads_and_writes_candidates(pipeline):
+    root = pipeline.upto("05")
+    df = pd.read_csv(only(root, "live/proposed_replies_*.csv"))
+    assert list(df.columns[:8]) == SEED_COLUMNS
+    assert {"comment_permalink", "comment_created_utc"} <= set(df.columns)
+    assert not {"p102", "p301", "p103", "p203"} & set(df["post_id"])  # bot already there; locked; archived
+    assert (df["comment_score"] > 3).all() and not df["comment"].isin(["[deleted]", "[removed]"]).any()
+    assert df["comment_id"].nunique() == 15 and df["proposed_reply"].notna().all()
+    text = outputs_text(root / "executed" / "05_generate_replies.ipynb")
+    assert "loopback-secret" not in text and "loopback-password" not in text
+
+
+def test_06_scores_selects_and_dry_runs(pipeline):
+    root = pipeline.upto("06")
+    date = only(root, "live/proposed_replies_*.csv").stem.rsplit("_", 1)[1]
+    scored = pd.read_csv(root / select.predictions_path(date))
+    assert {"prob_real", "expected_score", "score_error"} <= set(scored.columns)
+    review = pd.read_csv(root / select.review_path(date))
+    assert {"reply", "runner_up_1", "prob_real", "expected_score", "approved"} <= set(review.columns)
+    assert review["post_id"].is_unique and len(review) >= 1
+    results = pd.read_csv(root / posting.would_post_path(date), keep_default_na=False)
+    assert set(results["status"]) <= {"dry_run", "capped_run", "capped_subreddit", "skipped"}
+    assert (results["status"] == "dry_run").any()
+    assert not (root / posting.LEDGER).exists()  # a dry run sends nothing and records no attempt
+    text = outputs_text(root / "executed" / "06_score_and_post.ipynb")
+    assert "loopback-secret" not in text and "loopback-password" not in text
+    assert live.today(date) == date
