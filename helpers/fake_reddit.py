@@ -38,6 +38,7 @@ class Fault:
     retry_after_s: int = 1
     ratelimit_s: int = 0
     thing_id: str | None = None
+    commit: bool = False  # a 5xx that Reddit answers AFTER doing the work (the comment exists; the client can't tell)
 
 
 @dataclass
@@ -185,11 +186,15 @@ class Handler(BaseHTTPRequestHandler):
             params.update({k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()})
         st = self.state
         with st.lock:
-            status, body, headers = self._fault(path, params) or self._route(method, path, params)
+            fault = self._fault(path, params)
+            if fault and fault[0] == "commit":
+                self._route(method, path, params)
+                fault = fault[1]
+            status, body, headers = fault or self._route(method, path, params)
             st.requests.append(Request(method, path, {k: v for k, v in params.items() if k != "password"}, status))
         self._send(status, body, headers)
 
-    def _fault(self, path: str, params: dict) -> tuple[int, Any, dict] | None:
+    def _fault(self, path: str, params: dict) -> tuple | None:
         for f in self.state.faults:
             if f.times > 0 and f.path == path and (f.thing_id is None or params.get("thing_id") == f.thing_id):
                 f.times -= 1
@@ -200,7 +205,11 @@ class Handler(BaseHTTPRequestHandler):
                 if f.status == 200 and f.ratelimit_s:
                     msg = f"Looks like you've been doing that a lot. Take a break for {f.ratelimit_s} seconds."
                     return 200, api_error("RATELIMIT", msg, "ratelimit"), {}
-                return f.status, {"message": "Internal Server Error", "error": f.status}, {}
+                if f.status == 401:  # an expired token: not processed
+                    return 401, {"message": "Unauthorized", "error": 401}, {
+                        "www-authenticate": 'Bearer realm="reddit", error="invalid_token"'}
+                answer = f.status, {"message": "Internal Server Error", "error": f.status}, {}
+                return ("commit", answer) if f.commit else answer
         return None
 
     def _route(self, method: str, path: str, p: dict) -> tuple[int, Any, dict]:

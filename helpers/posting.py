@@ -9,6 +9,8 @@ transient error get no final event, so the next run posts them: an approved repl
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import random
 import re
 import time
@@ -129,14 +131,37 @@ def recheck(reddit, comment_id: str, bot_username: str) -> tuple[str, str]:
     return "", ""
 
 
+@contextlib.contextmanager
+def no_automatic_retries(reddit):
+    """prawcore re-sends a request answered 5xx by itself; a comment POST answered 5xx may have gone through, so a
+    blind re-send could post twice. Here a 5xx is recorded instead, and the next run re-checks before posting."""
+    from prawcore.sessions import FiniteRetryStrategy
+
+    cores = [c for c in (reddit._authorized_core, reddit._read_only_core) if c is not None]  # noqa: SLF001
+    saved = [c._retry_strategy_class for c in cores]  # noqa: SLF001
+    for c in cores:
+        c._retry_strategy_class = functools.partial(FiniteRetryStrategy, retries=0)  # noqa: SLF001
+    try:
+        yield
+    finally:
+        for c, s in zip(cores, saved):
+            c._retry_strategy_class = s  # noqa: SLF001
+
+
 def send_reply(reddit, comment_id: str, body: str, sleep: Callable[[float], Any], max_waits: int = 3) -> str:
-    """POST the reply; on a rate limit wait as long as Reddit says and try again (at most max_waits times)."""
+    """POST the reply once; on a rate limit (not processed) wait as long as Reddit says and try again, at most
+    max_waits times; an expired token (401, not processed) is renewed and tried again."""
     import prawcore
     from praw.exceptions import RedditAPIException
 
+    comment = reddit.comment(comment_id)
     for attempt in range(max_waits + 1):
         try:
-            return reddit.comment(comment_id).reply(body).id
+            with no_automatic_retries(reddit):
+                return comment.reply(body).id
+        except prawcore.InvalidToken:
+            if attempt == max_waits:
+                raise
         except (prawcore.TooManyRequests, RedditAPIException) as e:
             if classify(e) != "rate_limited" or attempt == max_waits:
                 raise

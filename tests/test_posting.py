@@ -171,3 +171,22 @@ def test_kill_at_any_step_then_rerun_posts_each_reply_exactly_once(reddit, serve
     assert len(server.state.comment_posts()) == 4  # one POST per approved reply, across both runs
     res, _ = run(reddit, server, tmp_path, rv)
     assert set(res["status"]) == {"done_before:posted"} and len(server.state.comment_posts()) == 4
+
+
+@pytest.mark.parametrize("commit", [False, True], ids=["5xx_not_posted", "5xx_but_posted"])
+def test_a_5xx_is_never_resent_blindly(reddit, server, tmp_path, commit):
+    server.state.faults.append(fake_reddit.Fault("/api/comment", status=500, thing_id="t1_c005", commit=commit))
+    res, _ = run(reddit, server, tmp_path, review(["c005", "c031"]))
+    assert list(zip(res["status"], res["error"])) == [("error", "server_error"), ("posted", "")]
+    assert len(server.state.comment_posts()) == 2  # prawcore's automatic re-send is off for the comment POST
+    res, _ = run(reddit, server, tmp_path, review(["c005", "c031"]))
+    assert list(res["status"]) == ["recovered" if commit else "posted", "done_before:posted"]
+    assert len(server.state.comment_posts()) == (2 if commit else 3)
+    assert bot_reply_counts(server)["c005"] == 1
+
+
+def test_an_expired_token_is_renewed_and_the_reply_posted_once(reddit, server, tmp_path):
+    server.state.faults.append(fake_reddit.Fault("/api/comment", status=401))
+    res, _ = run(reddit, server, tmp_path, review(["c005"]))
+    assert list(res["status"]) == ["posted"] and bot_reply_counts(server)["c005"] == 1
+    assert [r.path for r in server.state.requests].count("/api/v1/access_token") == 2
