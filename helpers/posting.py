@@ -117,6 +117,7 @@ def recheck(reddit, comment_id: str, bot_username: str) -> tuple[str, str]:
     """Just before posting: (problem, id of the bot's existing reply). problem "" means post it."""
     comment = reddit.comment(comment_id)
     comment.refresh()
+    comment.replies.replace_more(limit=None)  # a busy comment's replies may sit behind "load more"
     for reply in comment.replies:
         author = getattr(reply, "author", None)
         if author is not None and str(author).lower() == bot_username.lower():

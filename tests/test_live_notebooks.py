@@ -9,6 +9,8 @@ import pytest
 from helpers import live, posting, select
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+SCORING_LANDED = (ROOT / "helpers" / "scoring.py").exists() and len(list((ROOT / "notebooks").glob("0[34]_*.ipynb"))) == 2
 SEED_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
                 "proposed_reply"]
 
@@ -36,6 +38,7 @@ def test_05_fetches_recorded_threads_and_writes_candidates(pipeline):
     assert "loopback-secret" not in text and "loopback-password" not in text
 
 
+@pytest.mark.skipif(not SCORING_LANDED, reason="needs helpers/scoring.py and notebooks 03/04 (issue 4)")
 def test_06_scores_selects_and_dry_runs(pipeline):
     root = pipeline.upto("06")
     date = only(root, "live/proposed_replies_*.csv").stem.rsplit("_", 1)[1]

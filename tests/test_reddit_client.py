@@ -81,3 +81,24 @@ def test_fault_429_carries_retry_after(server, tmp_path, monkeypatch):
         list(reddit.subreddit("gardening").rising(limit=2))
     assert e.value.response.headers["Retry-After"] == "7"
     assert len(list(reddit.subreddit("gardening").rising(limit=2))) == 2
+
+
+def test_site_found_where_praw_looks(server, tmp_path, monkeypatch):
+    from praw.config import Config
+
+    server.praw_ini(tmp_path / "praw.ini", site="bot")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(Config, "CONFIG", None)  # PRAW reads praw.ini files once per process
+    reddit, source = reddit_client.make_reddit("bot")
+    assert source == "praw.ini [bot]" and str(reddit.user.me()) == server.state.bot_username
+
+
+def test_connect_recorded_and_unknown_mode():
+    client, source, srv = reddit_client.connect("recorded")
+    try:
+        assert source.startswith("recorded threads served at http://127.0.0.1:")
+        assert [s.id for s in client.subreddit("boardgames").rising(limit=5)] == ["p301", "p302"]
+    finally:
+        srv.stop()
+    with pytest.raises(ConfigError, match="'recorded'.*'live'"):
+        reddit_client.connect("offline")
