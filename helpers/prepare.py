@@ -88,7 +88,7 @@ def clean_pairs(raw: pd.DataFrame, max_chars: int = 1000, bots: Iterable[str] = 
     missing = [c for c in RAW_COLUMNS if c not in raw.columns]
     if missing:
         raise ConfigError(f"raw pairs lack column(s) {missing}; a source must produce {RAW_COLUMNS}")
-    df = raw.copy()
+    df = raw.reset_index(drop=True)  # a fresh RangeIndex: the masks below align on it
     issue = df[ISSUE].fillna("").astype(str) if ISSUE in df.columns else pd.Series("", index=df.index)
     scores = {c: pd.to_numeric(df[c], errors="coerce") for c in SCORE_COLUMNS}
     text = {c: df[c].astype(object).where(df[c].notna(), None) for c in ("comment", "reply")}
