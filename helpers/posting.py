@@ -194,12 +194,15 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
     sent_run, sent_sub, results = 0, {}, []
     for _, r in review.iterrows():
         row = {"comment_id": str(r["comment_id"]), "post_id": str(r["post_id"]), "subreddit": str(r["subreddit"])}
-        body = str(r["reply"]).strip() + (f"\n\n{footer.strip()}" if footer.strip() else "")
+        text = "" if pd.isna(r.get("reply")) else str(r["reply"]).strip()
+        body = text + (f"\n\n{footer.strip()}" if footer.strip() else "")
         out = dict(row, body=body, status="", reply_id="", error="")
         results.append(out)
         status, error = ledger.state(row["comment_id"])
         if not (auto_approve or is_true(r.get("approved"))):
             out["status"] = "not_approved"
+        elif not text:
+            out["status"] = "no_reply"
         elif status in ("posted", "skipped") or (status == "error" and error not in TRANSIENT):
             out.update(status=f"done_before:{status}", error=error)
         elif status == "" and row["post_id"] in ledger.posted_posts():

@@ -106,15 +106,24 @@ def is_true(value) -> bool:
 
 
 def merge_approvals(review: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
-    """Keep approvals a person already gave in an earlier sheet, for the same comment and the same reply text."""
+    """A rebuilt sheet keeps what a person approved: an approved row of the earlier sheet (its reply as the person
+    left it, edits included) replaces the new choice for that post; unapproved rows take the new choice."""
     review = review.copy()
-    if previous is None or previous.empty or review.empty or "approved" not in previous.columns:
+    if review.empty:
+        review["approved"] = review.get("approved", pd.Series(dtype=bool))
+    else:
+        review["approved"] = review["approved"].map(is_true)
+    if previous is None or previous.empty or "approved" not in previous.columns:
         return review
-    ok = previous[previous["approved"].map(is_true)]
-    keys = set(zip(ok["comment_id"].astype(str), ok["reply"].astype(str)))
-    hit = [(str(c), str(r)) in keys for c, r in zip(review["comment_id"], review["reply"])]
-    review["approved"] = review["approved"].map(is_true) | pd.Series(hit, index=review.index)
-    return review
+    kept = previous[previous["approved"].map(is_true)].copy()
+    if kept.empty:
+        return review
+    kept["approved"] = True
+    kept = kept.astype({"post_id": str, "comment_id": str})
+    fresh = review[~review["post_id"].astype(str).isin(set(kept["post_id"]))]
+    cols = list(review.columns) if len(review.columns) else list(kept.columns)
+    out = pd.concat([kept.reindex(columns=cols), fresh], ignore_index=True)
+    return out.sort_values("expected_score", ascending=False, kind="mergesort").reset_index(drop=True)
 
 
 def approve(review: pd.DataFrame, comment_ids: Iterable[str] = (), all_rows: bool = False) -> pd.DataFrame:

@@ -190,3 +190,10 @@ def test_an_expired_token_is_renewed_and_the_reply_posted_once(reddit, server, t
     res, _ = run(reddit, server, tmp_path, review(["c005"]))
     assert list(res["status"]) == ["posted"] and bot_reply_counts(server)["c005"] == 1
     assert [r.path for r in server.state.requests].count("/api/v1/access_token") == 2
+
+
+def test_an_emptied_reply_is_never_posted(reddit, server, tmp_path):
+    rv = review(["c005", "c031"])
+    rv.loc[0, "reply"] = None
+    res, _ = run(reddit, server, tmp_path, rv, footer="^(bot)")
+    assert list(res["status"]) == ["no_reply", "posted"] and bot_reply_counts(server)["c005"] == 0

@@ -60,8 +60,11 @@ def test_approvals_survive_a_rebuilt_sheet_and_can_be_given_in_the_notebook():
     previous = review.assign(approved=["yes", ""])
     merged = select.merge_approvals(review, previous)
     assert list(merged["approved"]) == [True, False]
-    changed = previous.assign(reply=["other text", "meh"], approved=["x", "x"])
-    assert list(select.merge_approvals(review, changed)["approved"]) == [False, True]  # approval is for that text
+    edited = review.assign(reply=["edited by a person", "meh"], approved=["x", ""])
+    rebuilt = review.assign(reply=["a new choice", "a new meh"])
+    merged = select.merge_approvals(rebuilt, edited)  # the approved row (and its edit) survives a rebuild
+    assert list(merged["reply"]) == ["edited by a person", "a new meh"] and list(merged["approved"]) == [True, False]
+    assert list(select.merge_approvals(review.iloc[:0], edited)["reply"]) == ["edited by a person"]
     assert list(select.approve(review, ["c3"])["approved"]) == [False, True]
     assert select.approve(review, all_rows=True)["approved"].all()
     with pytest.raises(InputError, match="c9"):
