@@ -68,6 +68,14 @@ class Ledger:
         hit = (df["status"] == "posted") & (df["subreddit"].astype(str).str.lower() == subreddit.lower())
         return int((hit & df["event_at"].astype(str).str.startswith(day)).sum())
 
+    def seconds_since_last_post(self) -> float | None:
+        """So that a run started right after another still keeps the pause before its first post."""
+        posted = self.df.loc[self.df["status"] == "posted", "event_at"]
+        if posted.empty:
+            return None
+        last = pd.to_datetime(posted.astype(str), utc=True, format="ISO8601").max()
+        return (datetime.now(timezone.utc) - last.to_pydatetime()).total_seconds()
+
     def posted_posts(self) -> set[str]:
         return set(self.df.loc[self.df["status"] == "posted", "post_id"].astype(str))
 
@@ -214,13 +222,20 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
             out["status"] = "capped_subreddit"
         else:
             _post_one(reddit, out, row, body, status, ledger, bot_username=bot_username, dry_run=dry_run,
-                      delay=(rng.uniform(delay_min_s, delay_max_s) if sent_run and not dry_run else 0.0),
+                      delay=0.0 if dry_run else _pause(rng.uniform(delay_min_s, delay_max_s), sent_run, ledger),
                       sleep=sleep, hook=hook, run_id=run_id)
             if out["status"] in ("posted", "dry_run"):
                 sent_run += 1
                 key = row["subreddit"].lower()
                 sent_sub[key] = sent_sub.get(key, 0) + 1
     return pd.DataFrame(results, columns=["comment_id", "post_id", "subreddit", "status", "reply_id", "error", "body"])
+
+
+def _pause(delay: float, sent_run: int, ledger: Ledger) -> float:
+    if sent_run:
+        return delay
+    since = ledger.seconds_since_last_post()
+    return 0.0 if since is None else max(0.0, delay - since)
 
 
 def _post_one(reddit, out: dict, row: dict, body: str, prior: str, ledger: Ledger, *, bot_username: str,

@@ -197,3 +197,11 @@ def test_an_emptied_reply_is_never_posted(reddit, server, tmp_path):
     rv.loc[0, "reply"] = None
     res, _ = run(reddit, server, tmp_path, rv, footer="^(bot)")
     assert list(res["status"]) == ["no_reply", "posted"] and bot_reply_counts(server)["c005"] == 0
+
+
+def test_the_pause_also_holds_across_runs(reddit, server, tmp_path):
+    run(reddit, server, tmp_path, review(["c005"]))
+    sleeps = Sleeps()
+    res, _ = run(reddit, server, tmp_path, review(["c005", "c031"]), sleep=sleeps, delay_min_s=30, delay_max_s=30)
+    assert list(res["status"]) == ["done_before:posted", "posted"]
+    assert 28 <= sum(sleeps) <= 30  # the last post was a moment ago, in the previous run
