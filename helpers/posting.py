@@ -242,6 +242,8 @@ def _post_one(reddit, out: dict, row: dict, body: str, prior: str, ledger: Ledge
               dry_run: bool, delay: float, sleep, hook, run_id: str) -> None:
     """Re-check, then (unless dry run) ledger 'attempting' → POST → ledger 'posted'/'error'. Fills ``out``."""
     event = dict(row, run_id=run_id, body=body)
+    if delay > 0:  # pause first, so the re-check is as close to the POST as it can be
+        countdown(delay, sleep)
     try:
         problem, existing = recheck(reddit, row["comment_id"], bot_username)
     except Exception as e:  # noqa: BLE001 - any Reddit failure is recorded for this row and the batch goes on
@@ -262,8 +264,6 @@ def _post_one(reddit, out: dict, row: dict, body: str, prior: str, ledger: Ledge
     if dry_run:
         out["status"] = "dry_run"
         return
-    if delay > 0:
-        countdown(delay, sleep)
     hook("before_attempting", row)
     ledger.append(**event, status="attempting")
     hook("after_attempting", row)

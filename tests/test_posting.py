@@ -205,3 +205,12 @@ def test_the_pause_also_holds_across_runs(reddit, server, tmp_path):
     res, _ = run(reddit, server, tmp_path, review(["c005", "c031"]), sleep=sleeps, delay_min_s=30, delay_max_s=30)
     assert list(res["status"]) == ["done_before:posted", "posted"]
     assert 28 <= sum(sleeps) <= 30  # the last post was a moment ago, in the previous run
+
+
+def test_the_recheck_comes_after_the_pause(reddit, server, tmp_path):
+    def sleep(s):  # the comment is deleted while the bot waits between posts
+        server.state.delete_comment("c031")
+
+    res, _ = run(reddit, server, tmp_path, review(["c005", "c031"]), sleep=sleep, delay_min_s=1, delay_max_s=1)
+    assert list(zip(res["status"], res["error"])) == [("posted", ""), ("skipped", "deleted")]
+    assert len(server.state.comment_posts()) == 1
