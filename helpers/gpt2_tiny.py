@@ -78,10 +78,15 @@ def write_tiny_model(
     seed: int = 1234,
     n_merges: int = 256,
     hparams: dict | None = None,
+    pad_vocab_to: int = 0,
 ) -> Path:
-    """Build the tiny base into ``out_dir`` (published whole, atomically) and return it."""
+    """Build the tiny base into ``out_dir`` (published whole, atomically) and return it.
+
+    ``hparams``/``pad_vocab_to`` give other shapes, e.g. GPT-2 124M's (50257 tokens) with random weights for timings.
+    """
     texts = list(texts) + [START_TOKEN + END_TOKEN]
     encoder, merges = learn_bpe(texts, n_merges)
+    encoder.update({f"<|pad{i}|>": i for i in range(len(encoder), pad_vocab_to)})
     hp = {**TINY_HPARAMS, **(hparams or {}), "n_vocab": len(encoder)}
     out_dir = Path(out_dir)
     with atomic_dir(out_dir) as tmp:

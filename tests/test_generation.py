@@ -53,16 +53,50 @@ def test_n_cleaned_candidates_per_comment_without_the_prompt(engine):
     assert not df["reply"].str.contains(END_TOKEN, regex=False).any()
 
 
-def test_reproducible_with_a_seed_and_independent_of_batching(ckpt, engine):
+def test_reproducible_with_a_seed(ckpt, engine):
     from helpers.generation import GenerationEngine
 
     a = engine.generate(["hello there", "you are right"], n=4, length=16)
-    with GenerationEngine(ckpt, "run1", seed=11) as other:
-        b = other.generate(["you are right"], n=4, length=16, batch_size=4)
-    assert a.query("comment_idx == 1")["reply"].tolist() == b["reply"].tolist()
-    assert a.equals(engine.generate(["hello there", "you are right"], n=4, length=16))
-    c = engine.generate(["hello there"], n=4, length=16, temperature=1.5, top_k=0, top_p=0.9)
-    assert c["reply"].tolist() != a.query("comment_idx == 0")["reply"].tolist()
+    with GenerationEngine(ckpt, "run1", seed=11) as same, GenerationEngine(ckpt, "run1", seed=12) as other:
+        assert a.equals(same.generate(["hello there", "you are right"], n=4, length=16))
+        assert not a.equals(other.generate(["hello there", "you are right"], n=4, length=16))
+    c = engine.generate(["hello there", "you are right"], n=4, length=16, temperature=1.5, top_k=0, top_p=0.9)
+    assert c["reply"].tolist() != a["reply"].tolist()
+
+
+def test_forward_matches_gpt2_simple_and_padding_changes_nothing(ckpt, engine):
+    """The batched forward pass computes gpt-2-simple's logits; a left-padded row gets its unpadded logits."""
+    import numpy as np
+    import tensorflow as tf
+
+    from gpt_2_simple.src import model
+
+    from helpers.generation import forward
+
+    toks = engine.prompt_tokens("why is this not funny at all", 10)[0]
+    short = engine.prompt_tokens("lol", 10)[0]
+    width = len(toks)
+    graph = tf.Graph()
+    with graph.as_default(), tf.compat.v1.Session(graph=graph) as sess:
+        x = tf.compat.v1.placeholder(tf.int32, [None, None])
+        pad = tf.compat.v1.placeholder(tf.int32, [None])
+        ours, _ = forward(engine.hparams, x, pad)
+        theirs = model.model(hparams=engine.hparams, X=x, reuse=True)["logits"]
+        tf.compat.v1.train.Saver(var_list=tf.compat.v1.trainable_variables("model")).restore(
+            sess, tf.train.latest_checkpoint(str(ckpt / "run1")))
+        a, b = sess.run([ours, theirs], {x: [toks], pad: [0]})
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
+        batch = sess.run(ours, {x: [toks, [0] * (width - len(short)) + short], pad: [0, width - len(short)]})
+        alone = sess.run(ours, {x: [short], pad: [0]})
+        np.testing.assert_allclose(batch[1, width - len(short):], alone[0], rtol=1e-4, atol=1e-4)
+
+
+def test_greedy_replies_do_not_depend_on_batch_mates(engine):
+    mates = ["lol", "why is this not funny at all you know, said the cat to the dog"]
+    together = engine.generate(mates, n=2, top_k=1, length=12)
+    for i, comment in enumerate(mates):
+        alone = engine.generate([comment], n=2, top_k=1, length=12)
+        assert together.query("comment_idx == @i")["reply"].tolist() == alone["reply"].tolist()
 
 
 def test_a_comment_longer_than_the_context_is_cut_from_the_front(engine):
