@@ -92,6 +92,18 @@ class RedditState:
     def ban(self, subreddit: str) -> None:
         self.banned.add(subreddit.lower())
 
+    def set_score(self, cid: str, score: int) -> None:
+        """Votes arriving between two checks (outcome tracking, 07)."""
+        with self.lock:
+            self.comments[cid]["score"] = int(score)
+
+    def add_reply(self, parent_cid: str, text: str, author: str = "someone_else") -> str:
+        """Another user answers a comment (e.g. the bot's reply); returns the new comment's id."""
+        with self.lock:
+            cid = self.new_comment(f"t1_{parent_cid}", text)["data"]["id"]
+            self.comments[cid]["author"] = author
+        return cid
+
     def comment_posts(self) -> list[Request]:
         """The POSTs to /api/comment this server received (failed ones included)."""
         return [r for r in self.requests if r.method == "POST" and r.path == "/api/comment"]
