@@ -104,7 +104,9 @@ def test_a_comment_longer_than_the_context_is_cut_from_the_front(engine):
     prompt, length, cut = engine.prompt_tokens(long, 100)
     assert cut and len(prompt) + length == engine.n_ctx
     assert engine.enc.decode(prompt).endswith("the very end [SEP]")
-    df = engine.generate([long, None, "", float("nan")], n=2, length=5000)  # absurd length: capped, no exception
+    _, capped, _ = engine.prompt_tokens("short", 5000)  # an absurd length is capped to what the context holds
+    assert capped == engine.n_ctx - len(engine.prompt_tokens("", 10)[0]) - 1
+    df = engine.generate([long, None, "", float("nan")], n=2, length=30)  # never an exception
     assert engine.last_stats["comments_cut"] == 1
     assert len(df) + engine.last_stats["dropped_empty"] == 8
 
