@@ -18,7 +18,10 @@ from .errors import InputError
 log = logging.getLogger(__name__)
 
 SPLITS = ("train", "validation", "test")
+REAL_COLUMNS = ["comment", "reply", "rating", "reply_score", "thread_id", "comment_id", "split"]
+FAKE_COLUMNS = ["comment", "reply", "thread_id", "split"]
 NUM_RATING_BINS = 4
+TINY_NAME = "tiny"  # models/bert_base/tiny
 CHARS_PER_TOKEN = 16  # clip texts at sequence_length * this many characters: far past what the tokens keep
 
 
@@ -71,7 +74,8 @@ def clean_frame(df: pd.DataFrame, label_col: str, sequence_length: int, name: st
     return out.reset_index(drop=True), {str(k): int(v) for k, v in drops.items()} | {"clipped_long_text": clipped}
 
 
-def realism_frame(real: pd.DataFrame, fake: pd.DataFrame, sequence_length: int = 128) -> tuple[pd.DataFrame, dict]:
+def realism_frame(real: pd.DataFrame, fake: pd.DataFrame, sequence_length: int = 128,
+                  seed: int = 1234) -> tuple[pd.DataFrame, dict]:
     """Real (label 1) + fake (label 0) pairs; fakes take their thread's split from the real data so none leaks."""
     if fake.empty:
         raise InputError("no fake replies (bert_gan_fake_*.csv missing or empty): run 02_generate_fakes first")
@@ -84,11 +88,43 @@ def realism_frame(real: pd.DataFrame, fake: pd.DataFrame, sequence_length: int =
     fake["split"] = mapped.where(mapped.notna(), fake["split"])
     if moved:
         log.warning("realism: %d fake row(s) moved to their thread's split", moved)
+    held_out = _hold_out_fakes(fake, real, seed)
     cols = ["comment", "reply", "real", "thread_id", "split"]
     both = pd.concat([real[cols], fake[cols]], ignore_index=True)
     df, stats = clean_frame(both, "real", sequence_length, "realism data")
     stats["fake_moved_split"] = moved
+    stats["fake_held_out"] = held_out
     return df, stats
+
+
+def _hold_out_fakes(fake: pd.DataFrame, real: pd.DataFrame, seed: int) -> int:
+    """When 02 wrote fakes for train comments only, move whole comments' fakes to validation/test (in place).
+
+    Without this the test split has no fake class and the seed's metrics are undefined. Fakes are grouped by
+    comment, in the real data's validation/test proportions; their real replies stay in train (a mild leak of the
+    comment text only, which makes the test harder, not easier). Returns the number of fake rows moved.
+    """
+    if (fake["split"] == "validation").any() and (fake["split"] == "test").any():
+        return 0
+    key = "comment_id" if "comment_id" in fake.columns else "thread_id"
+    groups = pd.Series(fake[key].dropna().unique()).sample(frac=1.0, random_state=seed).tolist()
+    if len(groups) < 3:
+        return 0
+    frac = real["split"].value_counts(normalize=True)
+    n_val = max(1, round(len(groups) * frac.get("validation", 0.1)))
+    n_test = max(1, round(len(groups) * frac.get("test", 0.1)))
+    to = {g: "validation" for g in groups[:n_val]} | {g: "test" for g in groups[n_val:n_val + n_test]}
+    moved = fake[key].map(to)
+    fake["split"] = moved.where(moved.notna(), fake["split"])
+    log.warning("realism: no fakes in validation/test; held out the fakes of %d of %d comments (%d rows)",
+                n_val + n_test, len(groups), int(moved.notna().sum()))
+    return int(moved.notna().sum())
+
+
+def base_corpus(real: pd.DataFrame) -> list[str]:
+    """Texts the tiny base learns its vocabulary from: train-split real comments and replies (same for 03 and 04)."""
+    train = real[real["split"] == "train"] if "split" in real.columns else real
+    return [t for t in pd.concat([train["comment"], train["reply"]]).drop_duplicates().tolist() if isinstance(t, str)]
 
 
 def upvote_frame(real: pd.DataFrame, sequence_length: int = 128) -> tuple[pd.DataFrame, dict]:
