@@ -1,0 +1,341 @@
+"""Stage 07, outcome tracking: what happened to the replies the bot posted, next to what the models predicted.
+
+The seed judged its bot by hand ("80 replies, 24 received at least one upvote"). Here every reply in the posting
+ledger is checked through Reddit's /api/info (PRAW batches 100 fullnames a request): its score, whether it was removed
+or deleted, and (one request each, optional) how many replies it got. Each check appends one row per reply to
+live/outcome_history.csv, so the growth over time stays visible; the latest row per reply is joined with the upvote
+classifier's prediction for the very text that was posted.
+
+"At least one upvote" means score >= 2: Reddit starts a comment at 1 (its author's own vote). The seed's upvote bins
+(0: score < 1, 1: == 1, 2: 2..4, 3: >= 5) make P(score >= 2) = p2 + p3 exactly, which is what the calibration checks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import drive as drv
+from .drive import read_csv, write_csv
+from .posting import LEDGER_COLUMNS
+from .text import DELETED
+
+log = logging.getLogger(__name__)
+
+HISTORY_COLUMNS = ["checked_at", "reply_id", "comment_id", "post_id", "subreddit", "posted_at", "hours_since_post",
+                   "score", "num_replies", "state", "upvoted", "actual_bin"]
+PREDICTION_COLUMNS = ["prediction_source", "prediction_date", "prob_real", "p0", "p1", "p2", "p3", "expected_score",
+                      "p_upvoted", "predicted_bin"]
+UPVOTE_DEFINITION = "score >= 2 (Reddit starts a comment at 1: its author's own vote)"
+NUM_BINS = 4
+_DATED = re.compile(r"_(\d{4}-\d{2}-\d{2})\.csv$")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def score_bin(score: float) -> float:
+    """The seed's upvote bins on a reply's score: 0 if < 1, 1 if == 1, 2 if < 5, else 3 (NaN stays NaN)."""
+    if pd.isna(score):
+        return np.nan
+    return 0 if score < 1 else 1 if score == 1 else 2 if score < 5 else 3
+
+
+# ---- the ledger's posted replies ----------------------------------------------------------------------------------
+def posted_replies(ledger: pd.DataFrame) -> pd.DataFrame:
+    """One row per reply the bot posted: the last ledger event per comment, status "posted", with a reply id."""
+    missing = [c for c in LEDGER_COLUMNS if c not in ledger.columns]
+    if missing:
+        from .errors import InputError
+
+        raise InputError(f"posting ledger lacks column(s) {missing}", file=drv.POSTING_LEDGER)
+    df = ledger.astype({c: str for c in ("comment_id", "post_id", "subreddit", "status")}).copy()
+    df["reply_id"] = df["reply_id"].fillna("").astype(str).str.strip()
+    last = df.groupby("comment_id", sort=False).tail(1)
+    posted = last[(last["status"] == "posted") & (last["reply_id"] != "")]
+    no_id = int(((last["status"] == "posted") & (last["reply_id"] == "")).sum())
+    if no_id:
+        log.warning("ledger: %d posted row(s) without a reply_id cannot be tracked", no_id)
+    out = posted.rename(columns={"event_at": "posted_at"})
+    out["body"] = out["body"].fillna("").astype(str)
+    return out[["reply_id", "comment_id", "post_id", "subreddit", "posted_at", "body"]].reset_index(drop=True)
+
+
+def read_ledger(path: str | Path) -> pd.DataFrame:
+    """The posting ledger, or an empty one when 06 has never posted (a dry run writes no ledger)."""
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=LEDGER_COLUMNS)
+    return read_csv(path, required=LEDGER_COLUMNS, hint="posting ledger written by 06")
+
+
+# ---- one check against Reddit -------------------------------------------------------------------------------------
+def _state(thing) -> str:
+    body = str(getattr(thing, "body", "") or "").strip()
+    if body == "[removed]" or getattr(thing, "removed", False) or getattr(thing, "banned_by", None):
+        return "removed"
+    if getattr(thing, "author", None) is None or body in DELETED:
+        return "deleted"
+    return "live"
+
+
+def _count_replies(thing) -> int:
+    """Direct replies, including those behind a "load more" (counted, not fetched)."""
+    thing.refresh()
+    more = thing.replies.replace_more(limit=0)
+    return len(thing.replies) + sum(int(getattr(m, "count", 0) or 0) for m in more)
+
+
+def check_outcomes(reddit, posted: pd.DataFrame, count_replies: bool = True, checked_at: str = "") -> pd.DataFrame:
+    """One history row per posted reply: score, reply count and state now. A reply /api/info does not return at all
+    is recorded as state "missing" (score NaN), never dropped."""
+    checked_at = checked_at or now_iso()
+    ids = posted["reply_id"].astype(str).tolist()
+    found = {t.id: t for t in reddit.info(fullnames=[f"t1_{i}" for i in ids])}  # PRAW: 100 per /api/info call
+    now = pd.Timestamp(checked_at)
+    rows = []
+    for r in posted.to_dict("records"):
+        thing = found.get(str(r["reply_id"]))
+        state = "missing" if thing is None else _state(thing)
+        score = float(thing.score) if thing is not None else np.nan
+        replies = np.nan
+        if thing is not None and count_replies and state != "missing":
+            replies = _count_replies(thing)
+        posted_at = pd.to_datetime(str(r["posted_at"]), utc=True, format="ISO8601", errors="coerce")
+        hours = round((now - posted_at).total_seconds() / 3600, 3) if pd.notna(posted_at) else np.nan
+        rows.append({"checked_at": checked_at, "reply_id": str(r["reply_id"]), "comment_id": str(r["comment_id"]),
+                     "post_id": str(r["post_id"]), "subreddit": str(r["subreddit"]), "posted_at": r["posted_at"],
+                     "hours_since_post": hours, "score": score, "num_replies": replies, "state": state,
+                     "upvoted": bool(score >= 2) if not np.isnan(score) else False, "actual_bin": score_bin(score)})
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def append_history(path: str | Path, rows: pd.DataFrame) -> pd.DataFrame:
+    """Add one check's rows to the history (rewritten atomically, so a killed check adds nothing)."""
+    path = Path(path)
+    old = read_csv(path, required=HISTORY_COLUMNS, hint="outcome history") if path.exists() else None
+    history = rows if old is None or old.empty else pd.concat([old, rows], ignore_index=True)
+    history = history.astype({c: str for c in ("reply_id", "comment_id", "post_id")})
+    write_csv(history, path)
+    return history
+
+
+def latest_per_reply(history: pd.DataFrame) -> pd.DataFrame:
+    h = history.astype({"reply_id": str}).sort_values("checked_at", kind="stable")
+    return h.groupby("reply_id", sort=False).tail(1).reset_index(drop=True)
+
+
+# ---- what the models predicted ------------------------------------------------------------------------------------
+def _dated_frames(live_dir: Path, pattern: str) -> pd.DataFrame:
+    frames = []
+    for p in sorted(Path(live_dir).glob(pattern)):
+        m = _DATED.search(p.name)
+        df = read_csv(p)
+        if "comment_id" not in df.columns or df.empty:
+            continue
+        frames.append(df.assign(prediction_date=m.group(1) if m else "", comment_id=df["comment_id"].astype(str)))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def join_predictions(posted: pd.DataFrame, live_dir: str | Path) -> pd.DataFrame:
+    """posted + the scores of the very text that was posted (reply_score_predictions_<date>.csv: the body starts
+    with the candidate; a footer may follow). A reply a person edited before approving has no exact candidate: it
+    takes the review sheet's scores of the reply it replaced (prediction_source "review")."""
+    preds = _dated_frames(Path(live_dir), "reply_score_predictions_*.csv")
+    review = _dated_frames(Path(live_dir), "review_*.csv")
+    rows = []
+    for r in posted.to_dict("records"):
+        rows.append({**r, **_prediction_for(str(r["comment_id"]), str(r.get("body", "")).strip(), preds, review)})
+    out = pd.DataFrame(rows, columns=list(posted.columns) + PREDICTION_COLUMNS)
+    for c in PREDICTION_COLUMNS[2:]:
+        out[c] = pd.to_numeric(out[c], errors="coerce")
+    return out
+
+
+def _prediction_for(cid: str, body: str, preds: pd.DataFrame, review: pd.DataFrame) -> dict:
+    empty = {c: np.nan for c in PREDICTION_COLUMNS} | {"prediction_source": "none", "prediction_date": ""}
+    if not preds.empty and "proposed_reply" in preds.columns:
+        cand = preds[preds["comment_id"] == cid]
+        text = cand["proposed_reply"].fillna("").astype(str).str.strip()
+        hit = cand[(text != "") & text.map(lambda t: body.startswith(t))]
+        if not hit.empty:
+            best = hit.assign(_len=text[hit.index].str.len()).sort_values(["prediction_date", "_len"]).iloc[-1]
+            p = [float(best.get(f"p{k}", np.nan)) for k in range(NUM_BINS)]
+            return empty | {"prediction_source": "predictions", "prediction_date": best["prediction_date"],
+                            "prob_real": best.get("prob_real", np.nan), **{f"p{k}": p[k] for k in range(NUM_BINS)},
+                            "expected_score": best.get("expected_score", np.nan), "p_upvoted": p[2] + p[3],
+                            "predicted_bin": float(np.argmax(p)) if not np.isnan(p).any() else np.nan}
+    if not review.empty and "expected_score" in review.columns:
+        rows = review[review["comment_id"] == cid]
+        if not rows.empty:
+            best = rows.sort_values("prediction_date").iloc[-1]
+            exp = pd.to_numeric(pd.Series([best.get("expected_score")]), errors="coerce").iloc[0]
+            return empty | {"prediction_source": "review", "prediction_date": best["prediction_date"],
+                            "prob_real": best.get("prob_real", np.nan), "expected_score": exp,
+                            "predicted_bin": float(np.clip(np.rint(exp), 0, NUM_BINS - 1)) if pd.notna(exp) else np.nan}
+    return empty
+
+
+# ---- the report ---------------------------------------------------------------------------------------------------
+def _rates(g: pd.DataFrame) -> dict:
+    scored = g[g["state"] != "missing"]
+    return {"replies": int(len(g)), "upvoted": int(scored["upvoted"].astype(bool).sum()),
+            "fraction_upvoted": float(scored["upvoted"].astype(bool).mean()) if len(scored) else None,
+            "mean_score": float(scored["score"].mean()) if len(scored) else None,
+            "removed_or_deleted": int(g["state"].isin(["removed", "deleted"]).sum()),
+            "mean_predicted_p_upvoted": float(g["p_upvoted"].mean()) if g["p_upvoted"].notna().any() else None}
+
+
+def week_of(posted_at: pd.Series) -> pd.Series:
+    """The Monday (YYYY-MM-DD) of each posting's ISO week."""
+    t = pd.to_datetime(posted_at.astype(str), utc=True, format="ISO8601", errors="coerce")
+    return (t.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(t.dt.weekday, unit="D")).dt.strftime("%Y-%m-%d")
+
+
+def group_table(outcomes: pd.DataFrame, by: str) -> pd.DataFrame:
+    if outcomes.empty:
+        return pd.DataFrame(columns=[by, "replies", "upvoted", "fraction_upvoted", "mean_score",
+                                     "removed_or_deleted", "mean_predicted_p_upvoted"])
+    keys = week_of(outcomes["posted_at"]).rename("week") if by == "week" else outcomes[by]
+    rows = [{by: k, **_rates(g)} for k, g in outcomes.groupby(keys, sort=True)]
+    return pd.DataFrame(rows)
+
+
+def confusion(outcomes: pd.DataFrame) -> np.ndarray:
+    """Rows: actual bin, columns: predicted bin, over replies that have both."""
+    d = outcomes.dropna(subset=["actual_bin", "predicted_bin"])
+    cm = np.zeros((NUM_BINS, NUM_BINS), dtype=int)
+    for a, p in zip(d["actual_bin"].astype(int), d["predicted_bin"].astype(int)):
+        cm[a, p] += 1
+    return cm
+
+
+def calibration(outcomes: pd.DataFrame, n_bins: int = 5) -> pd.DataFrame:
+    """Predicted P(score >= 2) in equal-width buckets vs the observed fraction upvoted."""
+    d = outcomes[(outcomes["state"] != "missing") & outcomes["p_upvoted"].notna()]
+    edges = np.linspace(0, 1, n_bins + 1)
+    bucket = np.clip(np.digitize(d["p_upvoted"].to_numpy(float), edges[1:-1]), 0, n_bins - 1)
+    rows = []
+    for b in range(n_bins):
+        g = d[bucket == b]
+        rows.append({"bucket": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "replies": int(len(g)),
+                     "mean_predicted": float(g["p_upvoted"].mean()) if len(g) else None,
+                     "observed_fraction": float(g["upvoted"].astype(bool).mean()) if len(g) else None})
+    return pd.DataFrame(rows)
+
+
+def summarize(outcomes: pd.DataFrame, history: pd.DataFrame | None = None) -> dict:
+    """The metrics JSON: overall rates, actual-vs-predicted bins, calibration, per subreddit and per week."""
+    cm = confusion(outcomes)
+    both = int(cm.sum())
+    d = outcomes[(outcomes["state"] != "missing") & outcomes["p_upvoted"].notna()]
+    brier = float(((d["p_upvoted"] - d["upvoted"].astype(float)) ** 2).mean()) if len(d) else None
+    return {
+        "upvote_definition": UPVOTE_DEFINITION,
+        **_rates(outcomes),
+        "states": {str(k): int(v) for k, v in outcomes["state"].value_counts().items()},
+        "checks": int(history["checked_at"].nunique()) if history is not None and len(history) else 0,
+        "with_prediction": both,
+        "bin_accuracy": float(np.trace(cm) / both) if both else None,
+        "confusion_actual_by_predicted": cm.tolist(),
+        "brier_p_upvoted": brier,
+        "calibration": calibration(outcomes).to_dict("records"),
+        "per_subreddit": group_table(outcomes, "subreddit").to_dict("records"),
+        "per_week": group_table(outcomes, "week").to_dict("records"),
+        "seed_for_comparison": "the seed, judged by hand: 24 of 80 replies (30%) got at least one upvote",
+    }
+
+
+def calibration_png(outcomes: pd.DataFrame, path: str | Path) -> Path:
+    from .metrics import _figure, _save
+
+    cal = calibration(outcomes)
+    fig, ax = _figure()
+    ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="perfect calibration")
+    got = cal.dropna(subset=["mean_predicted"])
+    if len(got):
+        ax.plot(got["mean_predicted"], got["observed_fraction"], "o-", label="posted replies")
+        for r in got.itertuples():
+            ax.annotate(str(r.replies), (r.mean_predicted, r.observed_fraction), textcoords="offset points",
+                        xytext=(4, 4), fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "no posted reply with a prediction yet", ha="center")
+    ax.set(xlabel="predicted P(score >= 2) = p2 + p3", ylabel="observed fraction with score >= 2",
+           title="Upvote calibration (n per point)", xlim=(0, 1), ylim=(-0.02, 1.02))
+    ax.legend(loc="upper left", fontsize=8)
+    return _save(fig, path)
+
+
+def growth_png(history: pd.DataFrame, path: str | Path, max_lines: int = 40) -> Path:
+    """Each reply's score against hours since posting, one line per reply, one point per check."""
+    from .metrics import _figure, _save
+
+    fig, ax = _figure((6, 4))
+    h = history.dropna(subset=["score"]).sort_values("checked_at")
+    for _, g in list(h.groupby("reply_id", sort=False))[:max_lines]:
+        ax.plot(g["hours_since_post"], g["score"], "o-", linewidth=1, markersize=3)
+    ax.axhline(2, color="grey", linestyle="--", linewidth=1)
+    ax.set(xlabel="hours since posting", ylabel="score", title=f"Score per check ({h['reply_id'].nunique()} replies)")
+    return _save(fig, path)
+
+
+def write_outputs(root: str | Path, history: pd.DataFrame, outcomes: pd.DataFrame) -> dict:
+    """outcomes.csv, the metrics JSON and the three figures, all atomically."""
+    from .metrics import confusion_png, json_safe
+
+    root = Path(root)
+    write_csv(outcomes.drop(columns=["body"], errors="ignore"), root / drv.OUTCOMES)
+    summary = json_safe(summarize(outcomes, history))
+    drv.write_json(summary, root / drv.OUTCOME_METRICS)
+    confusion_png(summary["confusion_actual_by_predicted"], root / drv.OUTCOME_CONFUSION,
+                  labels=["<1", "1", "2-4", ">=5"], title="Posted replies: actual bin (rows) vs predicted (columns)")
+    calibration_png(outcomes, root / drv.OUTCOME_CALIBRATION)
+    growth_png(history, root / drv.OUTCOME_GROWTH)
+    return summary
+
+
+def track(reddit, root: str | Path, count_replies: bool = True, checked_at: str = "") -> tuple[pd.DataFrame, dict]:
+    """The whole check: ledger -> Reddit -> history (appended) -> latest joined with predictions -> outputs."""
+    root = Path(root)
+    posted = posted_replies(read_ledger(root / drv.POSTING_LEDGER))
+    history_path = root / drv.OUTCOME_HISTORY
+    if posted.empty:
+        history = read_csv(history_path) if history_path.exists() else pd.DataFrame(columns=HISTORY_COLUMNS)
+    else:
+        history = append_history(history_path, check_outcomes(reddit, posted, count_replies, checked_at))
+    latest = latest_per_reply(history) if len(history) else pd.DataFrame(columns=HISTORY_COLUMNS)
+    base = latest.merge(posted[["reply_id", "body"]], on="reply_id", how="left") if len(latest) else \
+        latest.assign(body=pd.Series(dtype=object))
+    outcomes = join_predictions(base, root / drv.LIVE_DIR)
+    return outcomes, write_outputs(root, history, outcomes)
+
+
+def report_section(root: str | Path) -> str:
+    """The run report's outcome section (helpers.report calls it)."""
+    from .report import df_table, img_tag, json_or_none, kv_table, not_run, section
+
+    root = Path(root)
+    m = json_or_none(root / drv.OUTCOME_METRICS)
+    title = "Outcomes of posted replies (07)"
+    if not m:
+        return section("outcomes", title, not_run("Stage 07"))
+    if not m.get("replies"):
+        return section("outcomes", title, '<p class="muted">No reply has been posted yet (06 in the offline demo '
+                                          'is always a dry run), so there is nothing to track.</p>')
+    head = {k: m.get(k) for k in ("upvote_definition", "replies", "checks", "upvoted", "fraction_upvoted",
+                                  "mean_score", "removed_or_deleted", "states", "with_prediction", "bin_accuracy",
+                                  "brier_p_upvoted", "mean_predicted_p_upvoted", "seed_for_comparison")}
+    body = kv_table(head, "outcome-metrics")
+    body += "<h3>Per subreddit</h3>" + df_table(pd.DataFrame(m.get("per_subreddit", [])), "outcome-per-subreddit")
+    body += "<h3>Per week</h3>" + df_table(pd.DataFrame(m.get("per_week", [])), "outcome-per-week")
+    body += "<h3>Calibration</h3>" + df_table(pd.DataFrame(m.get("calibration", [])), "outcome-calibration")
+    for rel, alt in ((drv.OUTCOME_CONFUSION, "actual vs predicted upvote bin"),
+                     (drv.OUTCOME_CALIBRATION, "upvote calibration"), (drv.OUTCOME_GROWTH, "score per check")):
+        body += img_tag(root / rel, alt)
+    return section("outcomes", title, body)
