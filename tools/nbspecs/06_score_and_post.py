@@ -55,13 +55,12 @@ date = live.today(run_date)
 paths = {"proposed": live.proposed_path(date), "scores": select.predictions_path(date),
          "review": select.review_path(date), "would_post": posting.would_post_path(date), "ledger": posting.LEDGER}
 really_dry = bool(dry_run) or reddit == "recorded"  # the offline demo never posts
-drive.pull(paths["proposed"], paths["review"], paths["ledger"], f"{drv.MODELS_DIR}/bert_realism",
-           f"{drv.MODELS_DIR}/bert_upvote")''',
+drive.pull(paths["proposed"], paths["review"], paths["ledger"], drv.BERT_REALISM, drv.BERT_UPVOTE)''',
     '''from helpers.scoring import Scorer
 
 proposed = read_csv(drive.path(paths["proposed"]), required=["post_id", "comment_id", "comment", "proposed_reply"],
                     hint="run 05_generate_replies for this run_date")
-scorer = Scorer.load(drive.path(drv.MODELS_DIR, "bert_realism"), drive.path(drv.MODELS_DIR, "bert_upvote"))
+scorer = Scorer.load(drive.path(drv.BERT_REALISM), drive.path(drv.BERT_UPVOTE))
 scored = scorer.score(proposed, comment_col="comment", reply_col="proposed_reply")
 write_csv(scored, drive.path(paths["scores"]))
 scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)''',
