@@ -69,7 +69,7 @@ def fakes_frame(chunk: pd.DataFrame, gen: pd.DataFrame) -> pd.DataFrame:
 def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path, chunk_size: int = 100, n: int = 10,
                    progress: bool = True, **gen_kwargs) -> dict:
     """Write every missing chunk; returns counts (chunks written/skipped, fakes, dropped candidates, rate)."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bar: works in Colab, Jupyter, papermill and a terminal alike
 
     if chunk_size < 1:
         raise ConfigError(f"fake_chunk_size must be >= 1, not {chunk_size}")

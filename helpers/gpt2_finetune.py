@@ -77,7 +77,6 @@ def ensure_base_model(models_dir: Path, model_name: str, corpus: Iterable[str] =
     if model_name == "tiny":
         return write_tiny_model(folder, corpus, seed=seed)
     if model_name in ONLINE_MODELS:
-        import gpt_2_simple as gpt2_pkg  # noqa: F401  (the download lives in gpt_2_simple.gpt_2)
         from gpt_2_simple import gpt_2 as gpt2
 
         gpt2.download_gpt2(model_dir=str(models_dir), model_name=model_name)

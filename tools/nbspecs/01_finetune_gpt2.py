@@ -31,7 +31,7 @@ from helpers.gpt2_finetune import finetune, prepare_documents, save_metrics
 from IPython.display import Image, display
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
-drive.pull(drv.GPT2_FINETUNE, f"{drv.GPT2_MODELS}/{base_model}", f"{drv.CHECKPOINT_DIR}/{run_name}")''',
+pulled = drive.pull(drv.GPT2_FINETUNE, f"{drv.GPT2_MODELS}/{base_model}", f"{drv.CHECKPOINT_DIR}/{run_name}")''',
     '''docs = prepare_documents(read_csv(drive.path(drv.GPT2_FINETUNE), required=["text", "split"]),
                          file=str(drive.path(drv.GPT2_FINETUNE)))
 print({split: len(texts) for split, texts in docs.items()}, "documents")
@@ -43,6 +43,6 @@ print(docs["train"][0][:300])''',
     '''summary = save_metrics(metrics, drive.path(drv.GPT2_METRICS), drive.path(drv.GPT2_LOSS_PNG))
 display(summary)
 display(Image(filename=str(drive.path(drv.GPT2_LOSS_PNG))))''',
-    '''drive.push(f"{drv.GPT2_MODELS}/{base_model}", f"{drv.CHECKPOINT_DIR}/{run_name}", drv.GPT2_SAMPLES_DIR,
-           drv.GPT2_METRICS, drv.GPT2_LOSS_PNG)''',
+    '''pushed = drive.push(f"{drv.GPT2_MODELS}/{base_model}", f"{drv.CHECKPOINT_DIR}/{run_name}", drv.GPT2_SAMPLES_DIR,
+                    drv.GPT2_METRICS, drv.GPT2_LOSS_PNG)''',
 ]

@@ -27,7 +27,7 @@ from helpers.fakes import generate_fakes, select_comments
 from helpers.generation import GenerationEngine
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
-drive.pull(drv.GPT2_GENERATE, f"{drv.CHECKPOINT_DIR}/{run_name}", drv.BERT_GAN_FAKE_GLOB)''',
+pulled = drive.pull(drv.GPT2_GENERATE, f"{drv.CHECKPOINT_DIR}/{run_name}", drv.BERT_GAN_FAKE_GLOB)''',
     '''comments = select_comments(read_csv(drive.path(drv.GPT2_GENERATE), required=["comment"]), split="train",
                            max_comments=fake_max_comments, file=str(drive.path(drv.GPT2_GENERATE)))
 print(len(comments), "train comments")''',
@@ -38,5 +38,5 @@ stats''',
     '''fakes = read_csvs(drive.glob(drv.BERT_GAN_FAKE_GLOB), required=["comment", "reply", "real"])
 print(len(fakes), "fakes in", len(drive.glob(drv.BERT_GAN_FAKE_GLOB)), "chunk(s)")
 fakes.head(10)''',
-    '''drive.push(drv.BERT_GAN_FAKE_GLOB)''',
+    '''pushed = drive.push(drv.BERT_GAN_FAKE_GLOB)''',
 ]
