@@ -52,18 +52,25 @@ def prepare_documents(df: pd.DataFrame, file: str = "gpt2_finetune.csv") -> dict
     return docs
 
 
-def write_dataset(texts: list[str], path: Path, enc, n_ctx: int = 1024) -> int:
-    """Write the CSV gpt-2-simple reads (column 0, one document a row); repeat it until it outgrows one window."""
-    def n_tokens(docs: list[str]) -> int:
-        return len(enc.encode("".join(f"{START_TOKEN}{t}{END_TOKEN}\n" for t in docs)))
+def encode_docs(texts: list[str], enc, limit: int | None = None) -> list[int]:
+    """Token ids of the documents as gpt-2-simple's CSV loader wraps them; stops once past ``limit`` tokens."""
+    out: list[int] = []
+    for t in texts:
+        out += enc.encode(f"{START_TOKEN}{t}{END_TOKEN}\n")
+        if limit is not None and len(out) > limit:
+            break
+    return out
 
-    docs, total = list(texts), n_tokens(texts)
+
+def write_dataset(texts: list[str], path: Path, enc, n_ctx: int = 1024) -> None:
+    """Write the CSV gpt-2-simple reads (column 0, one document a row); repeat it until it outgrows one window."""
+    docs = list(texts)
+    total = len(encode_docs(docs, enc, limit=n_ctx + 1))
     if total <= n_ctx + 1:
         reps = (n_ctx + 1) // max(total, 1) + 1
         log.warning("training text is %d tokens, under one %d-token window: repeating it %d times", total, n_ctx, reps)
-        docs, total = docs * reps, total * reps
+        docs = docs * reps
     write_csv(pd.DataFrame({"text": docs}), path)
-    return total
 
 
 # ---- base models ------------------------------------------------------------------------------------------------
@@ -139,8 +146,8 @@ def evaluate_loss(folder: Path, texts: list[str], max_windows: int = 8) -> float
     enc = encoder.get_encoder(str(folder))
     hparams = model.default_hparams()
     hparams.override_from_dict(json.loads((folder / "hparams.json").read_text()))
-    tokens = enc.encode("".join(f"{START_TOKEN}{t}{END_TOKEN}\n" for t in texts))
     n = hparams.n_ctx
+    tokens = encode_docs(texts, enc, limit=n * max_windows)
     windows = [tokens[i:i + n] for i in range(0, len(tokens), n)][:max_windows]
     windows = [w for w in windows if len(w) >= 2]
     graph = tf.Graph()
@@ -229,7 +236,7 @@ def finetune(
         enc = encoder.get_encoder(str(base))
         with tempfile.TemporaryDirectory() as tmp:
             dataset = Path(tmp, "train.csv")
-            metrics["train_tokens"] = write_dataset(docs["train"], dataset, enc)
+            write_dataset(docs["train"], dataset, enc)
             samples_root = Path(samples_dir) if samples_dir else Path(tmp)
             samples_root.mkdir(parents=True, exist_ok=True)
             random.seed(seed + done)  # gpt-2-simple's window sampler uses `random`
@@ -250,7 +257,10 @@ def finetune(
                     )
                 finally:
                     sess.close()
-            history += parse_losses(tee.lines.getvalue())
+            printed = tee.lines.getvalue()
+            history += parse_losses(printed)
+            if m := re.search(r"dataset has (\d+) tokens", printed):
+                metrics["train_tokens"] = int(m.group(1))
     final = repair_checkpoint(run_dir) or 0
     history = sorted(dict(history).items())
     write_json([list(h) for h in history], history_path)

@@ -181,3 +181,17 @@ def test_online_base_models_go_through_gpt2_simple_download(tmp_path, monkeypatc
     assert calls == [{"model_dir": str(tmp_path), "model_name": "355M"}]
     with pytest.raises(ConfigError, match="base_model"):
         ensure_base_model(tmp_path, "gpt-5")
+
+
+def test_a_corpus_under_one_window_is_repeated_so_gpt2_simple_can_sample(tmp_path):
+    from gpt_2_simple.src.encoder import Encoder
+
+    from helpers.gpt2_finetune import encode_docs, write_dataset
+    from helpers.gpt2_tiny import learn_bpe
+
+    docs = corpus(3)
+    enc = Encoder(*learn_bpe(docs, 16))
+    write_dataset(docs, tmp_path / "train.csv", enc)
+    written = pd.read_csv(tmp_path / "train.csv")["text"].tolist()
+    assert written[:3] == docs and len(written) % 3 == 0
+    assert len(encode_docs(written, enc)) > 1025
