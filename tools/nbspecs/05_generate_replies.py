@@ -43,7 +43,7 @@ from helpers.reddit_client import connect, describe
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
 date = live.today(run_date)
 out_rel = live.proposed_path(date)
-drive.pull(f"{drv.CHECKPOINT_DIR}/{run_name}")''',
+_ = drive.pull(f"{drv.CHECKPOINT_DIR}/{run_name}")  # gdrive backend: bring the checkpoint down''',
     '''client, source, server = connect(reddit, praw_site)
 print("Reddit:", source)
 describe(client)  # user agent and account; never a secret''',

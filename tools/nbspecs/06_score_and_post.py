@@ -55,7 +55,7 @@ date = live.today(run_date)
 paths = {"proposed": live.proposed_path(date), "scores": select.predictions_path(date),
          "review": select.review_path(date), "would_post": posting.would_post_path(date), "ledger": posting.LEDGER}
 really_dry = bool(dry_run) or reddit == "recorded"  # the offline demo never posts
-drive.pull(paths["proposed"], paths["review"], paths["ledger"], drv.BERT_REALISM, drv.BERT_UPVOTE)''',
+_ = drive.pull(paths["proposed"], paths["review"], paths["ledger"], drv.BERT_REALISM, drv.BERT_UPVOTE)''',
     '''from helpers.scoring import Scorer
 
 proposed = read_csv(drive.path(paths["proposed"]), required=["post_id", "comment_id", "comment", "proposed_reply"],
