@@ -134,7 +134,8 @@ def per_class_roc_png(y_true: Sequence[int], probs: np.ndarray, path: str | Path
 def _decorate(ax, title: str) -> None:
     ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1)
     ax.set(xlabel="false positive rate", ylabel="true positive rate", title=title, xlim=(0, 1), ylim=(0, 1.02))
-    ax.legend(loc="lower right", fontsize=8)
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(loc="lower right", fontsize=8)
 
 
 def confusion_png(confusion: Sequence[Sequence[int]], path: str | Path, labels: Sequence[str] | None = None,
