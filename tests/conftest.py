@@ -24,6 +24,12 @@ SMOKE_PARAMS: dict = {
     "max_reply_tokens": 24,
     "fake_chunk_size": 8,
     "fake_max_comments": 16,
+    # 03/04 (BERT discriminators): a tiny base (small vocab, one narrow layer), short pairs, two epochs
+    "bert_sequence_length": 32,
+    "bert_epochs": 2,
+    "bert_tiny_vocab_size": 500,
+    "bert_tiny_hidden_dim": 32,
+    "bert_tiny_layers": 1,
     # 05/06 (live loop, recorded threads, dry run): select whatever the tiny classifiers score, approve it all
     "min_prob_real": 0.0,
     "auto_approve": True,
