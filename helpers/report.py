@@ -189,7 +189,16 @@ SECTIONS: list[Callable[[Path], str]] = [
     lambda r: classifier_section(r, "upvote", "BERT upvote classifier (04)", "upvote",
                                  ["upvote_roc.png", "upvote_confusion.png"]),
     candidates_section,
+    lambda r: _late("outcomes", r),  # 07
+    lambda r: _late("adversarial", r),  # 08
 ]
+
+
+def _late(module: str, root: Path) -> str:
+    """A section rendered by its stage's own module (imported here, not at the top: they import this one)."""
+    import importlib
+
+    return importlib.import_module(f"helpers.{module}").report_section(root)
 
 
 def build_report(root: str | Path, extra: list[Callable[[Path], str]] | None = None) -> Path:
