@@ -97,6 +97,8 @@ def resolve_base(base: str, bases_dir: str | Path, texts: Iterable[str] | None =
         return str(build_tiny_base(texts, out, **tiny_kwargs))
     local = Path(base).expanduser()
     if local.exists() or base.startswith((".", "/", "~")):
+        if not local.is_dir():
+            raise ConfigError(f"bert_base folder {local} does not exist")
         if is_keras_preset(local) or is_hf_bert_folder(local):
             return str(local.resolve())
         raise ConfigError(f"bert_base folder {local} is neither a keras-hub preset (metadata.json, config.json) "
@@ -132,8 +134,13 @@ def build_classifier(
     if num_classes < 2:
         raise ConfigError(f"num_classes must be at least 2, not {num_classes}")
     keras.utils.set_random_seed(seed)
-    pre = _from_preset(keras_hub.models.BertTextClassifierPreprocessor.from_preset, base,
-                       sequence_length=int(sequence_length))
+    if is_hf_bert_folder(base) and not Path(base, "tokenizer_config.json").exists():
+        # keras-hub reads do_lower_case from tokenizer_config.json; a bare checkpoint is taken as uncased BERT
+        tokenizer = keras_hub.models.BertTokenizer(vocabulary=str(Path(base, "vocab.txt")), lowercase=True)
+        pre = keras_hub.models.BertTextClassifierPreprocessor(tokenizer, sequence_length=int(sequence_length))
+    else:
+        pre = _from_preset(keras_hub.models.BertTextClassifierPreprocessor.from_preset, base,
+                           sequence_length=int(sequence_length))
     clf = _from_preset(keras_hub.models.BertTextClassifier.from_preset, base,
                        num_classes=int(num_classes), preprocessor=pre, dropout=float(dropout))
     max_len = clf.backbone.max_sequence_length

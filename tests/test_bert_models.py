@@ -51,6 +51,8 @@ def test_tiny_base_is_a_local_preset_built_once(base, tmp_path):
 def test_bad_base_names_are_config_errors(tmp_path):
     with pytest.raises(ConfigError, match="empty"):
         bm.resolve_base("", tmp_path)
+    with pytest.raises(ConfigError, match="does not exist"):
+        bm.resolve_base(str(tmp_path / "nowhere"), tmp_path)
     (tmp_path / "junk").mkdir()
     with pytest.raises(ConfigError, match="neither a keras-hub preset"):
         bm.resolve_base(str(tmp_path / "junk"), tmp_path)
@@ -91,6 +93,9 @@ def test_a_hugging_face_bert_folder_works_as_a_base(tmp_path):
     assert probs.shape == (1, 4) and probs.sum() == pytest.approx(1, abs=1e-5)
     with pytest.raises(ConfigError, match="exceeds"):
         bm.build_classifier(base, 2, sequence_length=1024)
+    (folder / "tokenizer_config.json").unlink()  # a bare checkpoint: config.json, model.safetensors, vocab.txt
+    bare = bm.build_classifier(bm.resolve_base(str(folder), tmp_path), 2, sequence_length=16)
+    assert bare.preprocessor.tokenizer.get_vocabulary() == vocab
 
 
 @pytest.mark.parametrize("num_classes", [2, 4])
