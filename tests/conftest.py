@@ -33,6 +33,12 @@ SMOKE_PARAMS: dict = {
     # 05/06 (live loop, recorded threads, dry run): select whatever the tiny classifiers score, approve it all
     "min_prob_real": 0.0,
     "auto_approve": True,
+    # 08 (adversarial refresh): two rounds of a few fresh fakes, one short epoch each on a sample of the rows
+    "adv_rounds": 2,
+    "adv_train_comments": 6,
+    "adv_eval_comments": 4,
+    "adv_epochs": 1,
+    "adv_max_train_rows": 96,
 }
 
 

@@ -16,41 +16,20 @@ from helpers import adversarial, report, runner
 from helpers import drive as drv
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
-HAS_03 = bool(list((ROOT / "notebooks").glob("03_*.ipynb")))
-ADV_PARAMS = {"adv_rounds": 2, "adv_train_comments": 6, "adv_eval_comments": 4, "adv_epochs": 1,
-              "adv_max_train_rows": 96}
-
-
-def tiny_realism(root: Path) -> None:
-    """Until notebook 03 lands: a tiny realism classifier trained the way 03 does (tiny base, one epoch)."""
-    from helpers import bert_models, bert_train
-
-    real = drv.read_csv(root / drv.BERT_GAN_REAL)
-    fake = drv.read_csvs(root.glob(drv.BERT_GAN_FAKE_GLOB))
-    base = bert_models.resolve_base("tiny", root / drv.BERT_BASE_DIR, texts=bert_train.base_corpus(real),
-                                    vocab_size=500, max_sequence_length=64)
-    clf = bert_models.build_classifier(base, 2, sequence_length=48)
-    data, _ = bert_train.realism_frame(real, fake, sequence_length=48)
-    bert_train.train_classifier(clf, bert_train.split(data, 2, max_train_rows=128), 2, epochs=1, batch_size=32)
-    bert_models.save_classifier(clf, root / drv.BERT_REALISM)
 
 
 @pytest.fixture(scope="module")
 def adv_root(pipeline, tmp_path_factory) -> Path:
-    """A Drive root of its own with 00-02's (and 03's) outputs, so these rounds never touch the shared one."""
-    src = pipeline.upto("03" if HAS_03 else "02")
+    """A Drive root of its own with 00-03's outputs, so these rounds never touch the shared one."""
+    src = pipeline.upto("03")
     root = tmp_path_factory.mktemp("adv_drive")
     for rel in (drv.GPT2_GENERATE, drv.BERT_GAN_REAL):
         shutil.copy(src / rel, root / rel)
     for p in src.glob(drv.BERT_GAN_FAKE_GLOB):
         shutil.copy(p, root / p.name)
     shutil.copytree(src / drv.CHECKPOINT_DIR, root / drv.CHECKPOINT_DIR)
-    if HAS_03:
-        shutil.copytree(src / drv.MODELS_DIR / "bert_realism", root / drv.BERT_REALISM)
-        shutil.copytree(src / drv.BERT_BASE_DIR, root / drv.BERT_BASE_DIR)
-    else:
-        tiny_realism(root)
+    shutil.copytree(src / drv.BERT_REALISM, root / drv.BERT_REALISM)
+    shutil.copytree(src / drv.BERT_BASE_DIR, root / drv.BERT_BASE_DIR)
     return root
 
 
@@ -58,7 +37,8 @@ def adv_root(pipeline, tmp_path_factory) -> Path:
 def ran(adv_root) -> Path:
     from conftest import SMOKE_PARAMS
 
-    runner.run_stage("08", adv_root, {**SMOKE_PARAMS, **ADV_PARAMS})
+    assert SMOKE_PARAMS["adv_rounds"] == 2
+    runner.run_stage("08", adv_root, SMOKE_PARAMS)
     return adv_root
 
 
@@ -133,3 +113,14 @@ def test_evaluate_measures_auc_and_how_many_fakes_pass(monkeypatch):
     monkeypatch.setattr(adversarial, "predict_real", lambda clf, c, r: np.array([float(x[2:]) for x in r]))
     got = adversarial.evaluate(Fixed(), real, fake)
     assert got["auc"] == pytest.approx(0.75) and got["fooled"] == 0.5 and got["mean_prob_real_fakes"] == 0.4
+
+
+def test_more_rounds_continue_after_the_last_one_and_retrain_rebuilds(ran, tmp_path):
+    root = tmp_path / "drive"
+    shutil.copytree(ran, root)
+    table = adversarial.run_rounds(root, 3, mode="retrain", train_comments=4, eval_comments=3, n_candidates=2,
+                                   epochs=1, max_train_rows=64, seed=1234, gen={"length": 16})
+    assert table["round"].tolist() == [1, 2, 3] and table["mode"].tolist() == ["continue", "continue", "retrain"]
+    assert table.iloc[:2].equals(pd.read_csv(ran / drv.ADVERSARIAL_ROUNDS).iloc[:2])  # finished rounds kept as they were
+    assert 0 <= table["auc_newest_after"].iloc[2] <= 1
+    assert json.loads((root / drv.ADVERSARIAL_MODEL / adversarial.ROUND_FILE).read_text())["round"] == 3

@@ -28,8 +28,8 @@ adv_restart = False  # True: forget earlier rounds and start again from 03's mod
 adv_train_comments = 16  # train comments given fresh fakes each round (online: 500+)
 adv_eval_comments = 8  # held-out test comments given fresh fakes each round, to measure on (online: 200+)
 adv_epochs = 1  # training epochs per round (early stopping on validation loss)
-adv_batch_size = 16  # training batch size (online, BERT-base on a GPU: 32)
-adv_learning_rate = 5e-5  # learning rate of the continued training (the seed's 2e-5 .. 5e-5)
+bert_batch_size = 32  # rows per training step, as in 03 (the seed: 32)
+bert_learning_rate = 1e-3  # as in 03: 1e-3 suits the tiny base trained from scratch; use 2e-5 for a pretrained BERT
 adv_max_train_rows = 0  # sample at most this many training rows per round, every class kept (0: all)
 bert_base = "tiny"  # retrain mode: the base, as in 03 (tiny | bert_base_en_uncased | a local folder)
 run_name = "run1"  # the fine-tuned GPT-2 checkpoint written by 01: checkpoint/<run_name>
@@ -55,8 +55,8 @@ if adv_restart:
 print(len(adversarial.done_rounds(drive.root)), "round(s) done before this run")''',
     '''table = adversarial.run_rounds(
     drive.root, adv_rounds, mode=adv_mode, run_name=run_name, train_comments=adv_train_comments,
-    eval_comments=adv_eval_comments, n_candidates=n_candidates, epochs=adv_epochs, batch_size=adv_batch_size,
-    learning_rate=adv_learning_rate, max_train_rows=adv_max_train_rows, base=bert_base, seed=seed,
+    eval_comments=adv_eval_comments, n_candidates=n_candidates, epochs=adv_epochs, batch_size=bert_batch_size,
+    learning_rate=bert_learning_rate, max_train_rows=adv_max_train_rows, base=bert_base, seed=seed,
     gen=dict(temperature=temperature, top_k=top_k, top_p=top_p, length=max_reply_tokens))
 table''',
     '''display(Image(filename=str(drive.path(drv.ADVERSARIAL_PNG))))''',
