@@ -38,7 +38,8 @@ from helpers.reddit_client import connect, describe
 from helpers.drive import open_drive
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
-drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY, "live/reply_score_predictions_*.csv", "live/review_*.csv")''',
+_ = drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY, "live/reply_score_predictions_*.csv",
+               "live/review_*.csv")''',
     '''client, source, server = connect(reddit, praw_site, praw_ini or None)
 print("Reddit:", source)
 describe(client)  # user agent and account; never a secret''',
@@ -51,9 +52,9 @@ table.drop(columns=["body"], errors="ignore").head(20)''',
                           "per_subreddit", "per_week")}''',
     '''for rel in (drv.OUTCOME_CONFUSION, drv.OUTCOME_CALIBRATION, drv.OUTCOME_GROWTH):
     display(Image(filename=str(drive.path(rel))))''',
-    '''report.build_report(drive.root)
-drive.push(drv.OUTCOME_HISTORY, drv.OUTCOMES, drv.OUTCOME_METRICS, drv.OUTCOME_CONFUSION, drv.OUTCOME_CALIBRATION,
-           drv.OUTCOME_GROWTH, drv.REPORT_HTML)
+    '''print("report:", report.build_report(drive.root))
+_ = drive.push(drv.OUTCOME_HISTORY, drv.OUTCOMES, drv.OUTCOME_METRICS, drv.OUTCOME_CONFUSION,
+               drv.OUTCOME_CALIBRATION, drv.OUTCOME_GROWTH, drv.REPORT_HTML)
 if server is not None:
     server.stop()''',
 ]

@@ -48,8 +48,9 @@ from helpers import drive as drv
 from helpers.drive import open_drive
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
-drive.pull(drv.GPT2_GENERATE, drv.BERT_GAN_REAL, drv.BERT_GAN_FAKE_GLOB, f"{drv.CHECKPOINT_DIR}/{run_name}",
-           drv.BERT_REALISM, drv.BERT_BASE_DIR, drv.ADVERSARIAL_DIR, drv.ADVERSARIAL_MODEL, drv.ADVERSARIAL_ROUNDS)
+_ = drive.pull(drv.GPT2_GENERATE, drv.BERT_GAN_REAL, drv.BERT_GAN_FAKE_GLOB, f"{drv.CHECKPOINT_DIR}/{run_name}",
+               drv.BERT_REALISM, drv.BERT_BASE_DIR, drv.ADVERSARIAL_DIR, drv.ADVERSARIAL_MODEL,
+               drv.ADVERSARIAL_ROUNDS)
 if adv_restart:
     adversarial.restart(drive.root)
 print(len(adversarial.done_rounds(drive.root)), "round(s) done before this run")''',
@@ -60,6 +61,6 @@ print(len(adversarial.done_rounds(drive.root)), "round(s) done before this run")
     gen=dict(temperature=temperature, top_k=top_k, top_p=top_p, length=max_reply_tokens))
 table''',
     '''display(Image(filename=str(drive.path(drv.ADVERSARIAL_PNG))))''',
-    '''drive.push(drv.ADVERSARIAL_DIR, drv.ADVERSARIAL_MODEL, drv.ADVERSARIAL_ROUNDS, drv.ADVERSARIAL_JSON,
-           drv.ADVERSARIAL_PNG)''',
+    '''_ = drive.push(drv.ADVERSARIAL_DIR, drv.ADVERSARIAL_MODEL, drv.ADVERSARIAL_ROUNDS, drv.ADVERSARIAL_JSON,
+               drv.ADVERSARIAL_PNG)''',
 ]
