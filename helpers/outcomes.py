@@ -85,10 +85,17 @@ def _state(thing) -> str:
     return "live"
 
 
-def _count_replies(thing) -> int:
-    """Direct replies, including those behind a "load more" (counted, not fetched)."""
-    thing.refresh()
-    more = thing.replies.replace_more(limit=0)
+def _count_replies(thing) -> float:
+    """Direct replies, including those behind a "load more" (counted, not fetched); NaN when Reddit will not say."""
+    import prawcore
+    from praw.exceptions import ClientException
+
+    try:
+        thing.refresh()
+        more = thing.replies.replace_more(limit=0)
+    except (prawcore.PrawcoreException, ClientException) as e:  # e.g. the thread itself is gone: keep the score
+        log.warning("could not count the replies of %s: %s", getattr(thing, "id", "?"), e)
+        return np.nan
     return len(thing.replies) + sum(int(getattr(m, "count", 0) or 0) for m in more)
 
 
@@ -300,15 +307,29 @@ def write_outputs(root: str | Path, history: pd.DataFrame, outcomes: pd.DataFram
     return summary
 
 
-def track(reddit, root: str | Path, count_replies: bool = True, checked_at: str = "") -> tuple[pd.DataFrame, dict]:
-    """The whole check: ledger -> Reddit -> history (appended) -> latest joined with predictions -> outputs."""
+def track(reddit, root: str | Path, count_replies: bool = True, checked_at: str = "",
+          recorded: bool = False) -> tuple[pd.DataFrame, dict]:
+    """The whole check: ledger -> Reddit -> history (appended) -> latest joined with predictions -> outputs.
+    ``recorded``: the client talks to the offline recorded threads, where no real reply can be found."""
+    import prawcore
+
+    from .errors import ConfigError, StageError
+
     root = Path(root)
     posted = posted_replies(read_ledger(root / drv.POSTING_LEDGER))
     history_path = root / drv.OUTCOME_HISTORY
+    if recorded and not posted.empty:
+        raise ConfigError(f"the ledger lists {len(posted)} replies posted on Reddit; the recorded threads cannot "
+                          "know them (each would be recorded as missing): run with reddit = 'live'")
     if posted.empty:
         history = read_csv(history_path) if history_path.exists() else pd.DataFrame(columns=HISTORY_COLUMNS)
     else:
-        history = append_history(history_path, check_outcomes(reddit, posted, count_replies, checked_at))
+        try:
+            rows = check_outcomes(reddit, posted, count_replies, checked_at)
+        except prawcore.PrawcoreException as e:
+            raise StageError(f"checking the posted replies on Reddit failed ({type(e).__name__}: {e}); nothing "
+                             "was added to the history, run 07 again later") from e
+        history = append_history(history_path, rows)
     latest = latest_per_reply(history) if len(history) else pd.DataFrame(columns=HISTORY_COLUMNS)
     base = latest.merge(posted[["reply_id", "body"]], on="reply_id", how="left") if len(latest) else \
         latest.assign(body=pd.Series(dtype=object))

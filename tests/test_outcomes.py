@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from helpers import drive as drv
 from helpers import fake_reddit, outcomes, posting, reddit_client, report
+from helpers.errors import ConfigError, StageError
 
 # comment -> (post, subreddit, predicted bin probabilities p0..p3)
 ROWS = {"c005": ("p101", "sciencefiction", [0.1, 0.2, 0.6, 0.1]),
@@ -119,6 +120,20 @@ def test_a_reply_reddit_no_longer_returns_is_missing_not_dropped(reddit, server,
     out, m = outcomes.track(reddit, posted_root, checked_at=T1)
     assert m["states"] == {"live": 3, "missing": 1} and m["replies"] == 4
     assert np.isnan(out.set_index("comment_id").loc["c031", "score"])
+
+
+def test_a_failed_check_adds_nothing_and_says_so(reddit, server, posted_root):
+    outcomes.track(reddit, posted_root, checked_at=T1)
+    server.state.faults.append(fake_reddit.Fault("/api/info", status=500, times=10))
+    with pytest.raises(StageError, match="nothing was added"):
+        outcomes.track(reddit, posted_root, checked_at=T2)
+    assert set(pd.read_csv(posted_root / drv.OUTCOME_HISTORY)["checked_at"]) == {T1}
+
+
+def test_recorded_threads_refuse_a_ledger_of_real_posts(reddit, posted_root):
+    with pytest.raises(ConfigError, match="reddit = 'live'"):
+        outcomes.track(reddit, posted_root, recorded=True)
+    assert not (posted_root / drv.OUTCOME_HISTORY).exists()
 
 
 def test_only_the_last_posted_event_per_comment_is_tracked():

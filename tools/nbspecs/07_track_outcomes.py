@@ -43,7 +43,8 @@ _ = drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY, "live/reply_score_predic
     '''client, source, server = connect(reddit, praw_site, praw_ini or None)
 print("Reddit:", source)
 describe(client)  # user agent and account; never a secret''',
-    '''table, summary = outcomes.track(client, drive.root, count_replies=count_replies)
+    '''table, summary = outcomes.track(client, drive.root, count_replies=count_replies,
+                                recorded=reddit == "recorded")
 print(f"{summary['replies']} posted replies tracked over {summary['checks']} check(s); "
       f"with at least one upvote ({summary['upvote_definition']}): {summary['upvoted']} "
       f"= {summary['fraction_upvoted'] if summary['fraction_upvoted'] is not None else 'n/a'}")
