@@ -78,7 +78,7 @@ def realism_frame(real: pd.DataFrame, fake: pd.DataFrame, sequence_length: int =
                   seed: int = 1234) -> tuple[pd.DataFrame, dict]:
     """Real (label 1) + fake (label 0) pairs; fakes take their thread's split from the real data so none leaks."""
     if fake.empty:
-        raise InputError("no fake replies (bert_gan_fake_*.csv missing or empty): run 02_generate_fakes first")
+        raise InputError("no fake replies (bert_gan_fake_*.csv missing or empty): run 02_generate_gpt2_fakes first")
     if real.empty:
         raise InputError("no real replies in bert_gan_real.csv: run 00 first")
     real, fake = real.assign(real=1), fake.assign(real=0)
