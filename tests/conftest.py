@@ -42,6 +42,23 @@ SMOKE_PARAMS: dict = {
 }
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run tests marked tf1 last: importing gpt-2-simple calls tf.compat.v1.disable_eager_execution() for the whole
+    process, after which Keras 3 (BERT) cannot train or predict. Notebooks are unaffected: each has its own kernel."""
+    items.sort(key=lambda item: item.get_closest_marker("tf1") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _eager_still_on(request):
+    """Fail loudly (not with a deep tf.data error) if a Keras test runs after gpt-2-simple was imported."""
+    if request.node.get_closest_marker("tf1") is None and "gpt_2_simple" in sys.modules:
+        import tensorflow as tf
+
+        if not tf.executing_eagerly():
+            pytest.fail("eager execution is off: a test that imports gpt-2-simple ran before this one; mark it tf1")
+    yield
+
+
 class Pipeline:
     """Runs stages lazily and once: upto("02") runs 00, 01, 02 if they have not run yet in this session."""
 

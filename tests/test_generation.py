@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.tf1  # imports gpt-2-simple in-process, which turns eager execution off for good
+
 from helpers.errors import InputError
 from helpers.text import END_TOKEN, clean_text
 
