@@ -189,7 +189,7 @@ SECTIONS: list[Callable[[Path], str]] = [
     lambda r: classifier_section(r, "upvote", "BERT upvote classifier (04)", "upvote",
                                  ["upvote_roc.png", "upvote_confusion.png"]),
     candidates_section,
-    lambda r: _late("outcomes", r),  # 07
+    lambda r: _late("outcome_metrics", r),  # 07
     lambda r: _late("adversarial", r),  # 08
 ]
 
