@@ -1,6 +1,7 @@
 """Stage 02: GPT-2 fakes for the realism classifier, in the seed's shape (comment, reply, real=0), chunk by chunk.
 
-The train-split comments of gpt2_generate.csv are cut into fixed chunks in file order; chunk k is written whole to
+The comments of gpt2_generate.csv in the chosen splits (default: all three, so the realism classifier can be tested
+on fakes from threads it never saw) are cut into fixed chunks in file order; chunk k is written whole to
 bert_gan_fake_<k:04d>.csv (atomically). A re-run skips the chunks already on disk, so a killed run loses at most the
 chunk it was working on.
 """
@@ -22,9 +23,12 @@ FAKE_COLUMNS = ["comment", "reply", "real", "comment_id", "thread_id", "subreddi
 _FAKE_RE = re.compile(r"^bert_gan_fake_(\d{4,})\.csv$")
 
 
-def select_comments(df: pd.DataFrame, split: str = "train", max_comments: int = 0,
+def select_comments(df: pd.DataFrame, split: str | list[str] = "train", max_comments: int = 0,
                     file: str = "gpt2_generate.csv") -> pd.DataFrame:
-    """The comments to write fakes for; empty input, or no usable comment, is a clear InputError."""
+    """The comments to write fakes for; empty input, or no usable comment, is a clear InputError.
+
+    ``split`` is one split name or a list; with several and ``max_comments``, the splits take turns so a capped run
+    still has fakes in each."""
     if df.empty:
         raise InputError("has no rows: nothing to generate fakes for (did stage 00 run?)", file=file)
     if "comment" not in df.columns:
@@ -36,17 +40,22 @@ def select_comments(df: pd.DataFrame, split: str = "train", max_comments: int = 
     out["comment"] = out["comment"].astype("string").str.strip()
     if out["comment"].isna().all() or (out["comment"].fillna("") == "").all():
         raise InputError("every comment is empty or NaN: nothing to generate fakes for", file=file)
-    if split:
-        out = out[out["split"].astype("string").fillna("") == split]
+    splits = [split] if isinstance(split, str) else list(split or [])
+    if splits:
+        out = out[out["split"].astype("string").fillna("").isin(splits)]
         if out.empty:
-            raise InputError(f"no rows with split == {split!r}", file=file)
+            raise InputError(f"no rows with split in {splits}", file=file)
     empty = out["comment"].fillna("") == ""
     if empty.any():
         log.warning("%s: skipped %d empty comment(s)", file, int(empty.sum()))
     out = out[~empty].reset_index(drop=True)
     if not len(out):
-        raise InputError(f"no non-empty comments with split == {split!r}", file=file)
-    return out.head(max_comments) if max_comments and max_comments > 0 else out
+        raise InputError(f"no non-empty comments with split in {splits}", file=file)
+    if max_comments and max_comments > 0:
+        turn = out.groupby("split", sort=False).cumcount()
+        out = out.assign(_turn=turn).sort_values("_turn", kind="stable").head(max_comments)
+        out = out.sort_index().drop(columns="_turn").reset_index(drop=True)
+    return out
 
 
 def chunk_path(out_dir: Path, k: int) -> Path:

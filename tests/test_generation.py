@@ -151,8 +151,19 @@ def test_select_comments_is_clear_about_bad_input():
         select_comments(df.iloc[:0])
     with pytest.raises(InputError, match="empty or NaN"):
         select_comments(df.assign(comment=float("nan")))
-    with pytest.raises(InputError, match="split == 'train'"):
+    with pytest.raises(InputError, match=r"split in \['train'\]"):
         select_comments(df.assign(split="test"))
+
+
+def test_select_comments_over_several_splits_takes_turns_under_a_cap():
+    from helpers.fakes import select_comments
+
+    df = generate_frame().assign(split=["train"] * 7 + ["validation"] * 2 + ["test"] * 2)
+    assert len(select_comments(df, split=["train", "validation", "test"])) == 11
+    capped = select_comments(df, split=["train", "validation", "test"], max_comments=6)
+    assert capped["split"].value_counts().to_dict() == {"train": 2, "validation": 2, "test": 2}
+    assert list(capped["comment_id"]) == ["c0", "c1", "c7", "c8", "c9", "c10"]  # file order kept
+    assert set(select_comments(df, split=["validation"])["comment_id"]) == {"c7", "c8"}
 
 
 class Interrupting:

@@ -1,10 +1,11 @@
 TITLE = "Generate GPT-2 fakes for the realism classifier"
 ABOUT = """
-For every comment of `gpt2_generate.csv` (train split), the fine-tuned GPT-2 from `checkpoint/<run_name>` writes
+For every comment of `gpt2_generate.csv` in `fake_splits` (default all three: the realism classifier is then tested
+on fakes from threads it never trained on), the fine-tuned GPT-2 from `checkpoint/<run_name>` writes
 `n_candidates` replies. They are saved in the seed's shape (comment, reply, real=0) as chunked files
 `bert_gan_fake_NNNN.csv`, which 03 reads as the "fake" class. The checkpoint is loaded once and one sampling graph
 serves every comment. Resumable: chunks already on the Drive root are kept, and a re-run writes only the missing ones
-(keep `fake_chunk_size` and `fake_max_comments` as they were).
+(keep `fake_chunk_size`, `fake_splits` and `fake_max_comments` as they were).
 """
 READS = ["gpt2_generate.csv", "checkpoint/<run_name>/"]
 WRITES = ["bert_gan_fake_NNNN.csv"]
@@ -17,7 +18,8 @@ top_k = 40  # sample among the k likeliest tokens (the seed used 40; 0: off)
 top_p = 0.0  # nucleus sampling threshold (0: off)
 max_reply_tokens = 100  # length cap of a reply in tokens; a long comment is cut from the front to make room
 fake_chunk_size = 100  # comments per bert_gan_fake_NNNN.csv (the unit of resume)
-fake_max_comments = 0  # use only the first N train comments (0: all)
+fake_splits = ["train", "validation", "test"]  # whose comments get fakes; 03 tests the realism model on held-out threads' fakes
+fake_max_comments = 0  # use only the first N comments, the splits taking turns (0: all)
 seed = 1234  # reproducibility: the same seed gives the same fakes
 '''
 CELLS = [
@@ -28,9 +30,9 @@ from helpers.generation import GenerationEngine
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
 pulled = drive.pull(drv.GPT2_GENERATE, f"{drv.CHECKPOINT_DIR}/{run_name}", drv.BERT_GAN_FAKE_GLOB)''',
-    '''comments = select_comments(read_csv(drive.path(drv.GPT2_GENERATE), required=["comment"]), split="train",
+    '''comments = select_comments(read_csv(drive.path(drv.GPT2_GENERATE), required=["comment"]), split=fake_splits,
                            max_comments=fake_max_comments, file=str(drive.path(drv.GPT2_GENERATE)))
-print(len(comments), "train comments")''',
+print(len(comments), "comments:", comments["split"].value_counts().to_dict())''',
     '''with GenerationEngine(drive.path(drv.CHECKPOINT_DIR), run_name, seed=seed) as engine:
     stats = generate_fakes(engine, comments, drive.path(), chunk_size=fake_chunk_size, n=n_candidates,
                            temperature=temperature, top_k=top_k, top_p=top_p, length=max_reply_tokens)
