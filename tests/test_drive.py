@@ -119,3 +119,20 @@ def test_gdrive_without_credentials_says_what_to_set(tmp_path, monkeypatch):
         monkeypatch.delenv(k, raising=False)
     with pytest.raises(ConfigError, match="GDRIVE_SERVICE_ACCOUNT_JSON"):
         drv.open_drive(tmp_path, "gdrive", "root/bot")
+
+
+def test_atomic_files_and_folders_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    from helpers.drive import atomic_dir, write_text
+
+    old = os.umask(0o022)
+    try:
+        f = write_text("x", tmp_path / "a.txt")
+        with atomic_dir(tmp_path / "model") as d:
+            (d / "w.bin").write_bytes(b"1")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(f.stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "model").stat().st_mode) == 0o755
