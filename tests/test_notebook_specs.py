@@ -30,3 +30,18 @@ def test_notebook_shape(path):
     code = [c for c in cells if c["cell_type"] == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     assert len(code) <= 14, "notebooks stay thin: logic belongs in helpers/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_papermill_sees_every_parameter(path):
+    """papermill skips a parameter line it cannot parse (e.g. an '=' in the help comment); -p would then not reach it."""
+    import ast
+
+    import papermill as pm
+
+    nb = json.loads(path.read_text())
+    source = "".join(next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))["source"])
+    assigned = [t.id for node in ast.parse(source).body if isinstance(node, ast.Assign) for t in node.targets]
+    inspected = pm.inspect_notebook(str(path))
+    assert list(inspected) == assigned
+    assert all(info["help"] for info in inspected.values()), "every parameter has a # help comment"

@@ -34,7 +34,7 @@ min_prob_real = 0.9  # keep replies the realism classifier finds this likely to 
 max_reply_chars = 1000  # keep replies shorter than this many characters (the seed's 1000)
 blocklist = ["kill yourself", "kys", "http://", "https://", "as an ai", "i am a bot"]  # words/phrases that remove a candidate (whole words, any case)
 n_runner_ups = 2  # runner-up replies shown beside the chosen one in the review sheet
-approve_ids = []  # comment ids to approve from this notebook (or set approved=True in live/review_<date>.csv)
+approve_ids = []  # comment ids to approve from this notebook (or mark them True in the approved column of live/review_<date>.csv)
 auto_approve = False  # True: post every chosen reply WITHOUT a person's approval; only if you mean it
 dry_run = True  # True: send nothing; what would be posted goes to live/would_post_<date>.csv
 max_posts_per_run = 5  # at most this many replies per run; the rest wait for the next run
