@@ -99,6 +99,7 @@ def run_stage(
     out = Path(drive_root, drv.EXECUTED_DIR, src.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     passed = stage_params(src, drive_root, params)
+    kernel_log = out.with_suffix(".kernel.log")
     t0 = time.time()
     try:
         pm.execute_notebook(
@@ -109,16 +110,36 @@ def run_stage(
             cwd=str(src.parent),
             progress_bar=False,
             log_output=log_output,
+            kernel_manager_class=None if log_output else logged_kernel_manager(kernel_log),
         )
     except pm.PapermillExecutionError as e:
         resume = f"python -m helpers run {stage} --drive {drive_root}"
         raise StageError(
             f"stage {src.stem} failed: {e.ename}: {_first_line(e.evalue)}\n"
             f"  executed notebook with the error: {out}\n"
+            f"  kernel log (warnings, crashes): {kernel_log}\n"
             f"  resume with: {resume}  (finished stages are skipped; finished work inside a stage is kept)"
         ) from None
     manifest.record(src, Path(drive_root), stage, passed, time.time() - t0)
     return out
+
+
+def logged_kernel_manager(log_path: Path):
+    """A kernel manager whose kernel writes its own stderr to a log beside the executed notebook.
+
+    TensorFlow prints C++ start-up lines (oneDNN, "could not find cuda drivers") that no setting silences; in a demo's
+    console they read like errors. The notebook's own outputs and tracebacks are unaffected: they travel over ZMQ.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class LoggedKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(log_path, "wb") as log:  # one log per run, like the executed notebook
+                kw["stderr"] = log  # the child keeps its own copy of the descriptor
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return LoggedKernelManager
 
 
 def _first_line(text: str) -> str:
