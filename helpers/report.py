@@ -101,7 +101,15 @@ def stages_section(root: Path) -> str:
 
 def data_section(root: Path) -> str:
     summary = json_or_none(Path(root, drv.DATA_SUMMARY))
-    return section("data", "Data (00)", kv_table(summary, "data-summary") if summary else not_run("Stage 00"))
+    if not summary:
+        return section("data", "Data (00)", not_run("Stage 00"))
+    per_sub = summary.get("rows_per_subreddit")
+    rest = {k: v for k, v in summary.items() if k != "rows_per_subreddit"}
+    body = kv_table(rest, "data-summary")
+    if isinstance(per_sub, dict) and per_sub:
+        table = pd.DataFrame(per_sub).T.fillna(0).astype(int).rename_axis("subreddit").reset_index()
+        body += "<h3>Rows per subreddit and split</h3>" + df_table(table, "data-per-subreddit")
+    return section("data", "Data (00)", body)
 
 
 def gpt2_section(root: Path) -> str:
@@ -236,13 +244,14 @@ def summary_text(root: str | Path) -> str:
     lines.append("Training metrics:")
     for stem, keys in (("gpt2_finetune", ("validation_loss_before", "validation_loss_after", "final_train_loss")),
                        ("realism_metrics", ("auc", "accuracy", "f1")),
-                       ("upvote_metrics", ("macro_auc", "accuracy", "pairwise_accuracy", "length_baseline_accuracy"))):
+                       ("upvote_metrics", ("macro_auc", "accuracy", "model_accuracy", "length_baseline_accuracy"))):
         m = json_or_none(Path(root, drv.METRICS_DIR, f"{stem}.json"))
         if not m:
             lines.append(f"  {stem}: not run")
             continue
         flat = flatten(m)
-        shown = {k: v for k, v in flat.items() if k.split(".")[-1] in keys}
+        shown = {k: v for k, v in flat.items()
+                 if k.split(".")[-1] in keys and not isinstance(v, (list, dict)) and "history" not in k}
         lines.append(f"  {stem}: " + ", ".join(f"{k}={fmt(v)}" for k, v in shown.items()))
     review = _read(latest(root, "review_*.csv"))
     lines.append("Selected replies:")

@@ -21,7 +21,9 @@ PNG = base64.b64decode(  # a 1x1 transparent PNG
 @pytest.fixture
 def filled_drive(tmp_path):
     root = tmp_path / "drive"
-    drv.write_json({"rows_in": 640, "rows_out": {"train": 400, "validation": 60, "test": 70}},
+    drv.write_json({"rows_in": 640, "rows_out": {"train": 400, "validation": 60, "test": 70},
+                    "rows_per_subreddit": {"scifi": {"train": 300, "test": 40}, "writing": {"train": 100, "test": 30,
+                                                                                              "validation": 60}}},
                    root / drv.DATA_SUMMARY)
     drv.write_json({"validation_loss_before": 7.5, "validation_loss_after": 3.25}, root / "metrics/gpt2_finetune.json")
     drv.write_json({"auc": 0.9876, "accuracy": 0.91, "tp": 40, "tn": 51}, root / "metrics/realism_metrics.json")
@@ -49,6 +51,8 @@ def test_report_sections_and_numbers(filled_drive):
     for sid in ("stages", "data", "gpt2", "realism", "upvote", "candidates"):
         assert soup.find("section", id=sid) is not None, sid
     assert "3.25" in soup.find(id="gpt2-metrics").get_text()
+    per_sub = [[td.get_text() for td in tr.find_all("td")] for tr in soup.find(id="data-per-subreddit").find_all("tr")[1:]]
+    assert per_sub == [["scifi", "300", "40", "0"], ["writing", "100", "30", "60"]]
     assert "0.9876" in soup.find(id="realism-metrics").get_text()
     assert "0.6543" in soup.find(id="upvote-metrics").get_text()
     imgs = {img["data-file"]: img["src"] for img in soup.find_all("img")}
