@@ -107,7 +107,9 @@ def data_section(root: Path) -> str:
     rest = {k: v for k, v in summary.items() if k != "rows_per_subreddit"}
     body = kv_table(rest, "data-summary")
     if isinstance(per_sub, dict) and per_sub:
-        table = pd.DataFrame(per_sub).T.fillna(0).astype(int).rename_axis("subreddit").reset_index()
+        table = pd.DataFrame(per_sub).T.fillna(0).astype(int)
+        order = [c for c in ("train", "validation", "test") if c in table.columns]
+        table = table[order + [c for c in table.columns if c not in order]].rename_axis("subreddit").reset_index()
         body += "<h3>Rows per subreddit and split</h3>" + df_table(table, "data-per-subreddit")
     return section("data", "Data (00)", body)
 
