@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import zlib
 from pathlib import Path
@@ -28,6 +29,9 @@ from .text import END_TOKEN, SEP, START_TOKEN, clean_text
 log = logging.getLogger(__name__)
 
 COLUMNS = ["comment_idx", "candidate_idx", "comment", "reply"]
+# gpt-2-simple trains on the markers as plain text, so the model writes them as several tokens, and a half-trained one
+# spells them wrong ("<|endoftextext|>"); a reply ends at the first marker-like piece or at a new "[SEP]".
+_MARKER = re.compile(r"<\||\|>|" + re.escape(SEP))
 DEFAULT_BATCH_ROWS = 64  # rows sampled together: several comments' candidates share one run
 
 
@@ -147,7 +151,7 @@ class GenerationEngine:
         if self.eot_id in tokens:
             tokens = tokens[: tokens.index(self.eot_id)]
         text = self.enc.decode(tokens).split(END_TOKEN, 1)[0].replace(START_TOKEN, " ")
-        return clean_text(text)
+        return clean_text(_MARKER.split(text, 1)[0])
 
     def _seed_for(self, batch: list, prompts: list, index: int) -> int:
         """One stateless seed per run, from the engine's seed and what the run holds: same input, same replies."""
