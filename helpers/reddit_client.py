@@ -8,7 +8,6 @@ secrets (``google.colab.userdata``: praw_client_id, praw_client_secret, praw_use
 from __future__ import annotations
 
 import configparser
-import contextlib
 import os
 import platform
 from pathlib import Path
@@ -58,12 +57,16 @@ def _colab_settings() -> dict[str, str]:
         from google.colab import userdata  # only in Colab
     except ImportError:
         return {}
+    missing = tuple(getattr(userdata, name) for name in ("SecretNotFoundError", "NotebookAccessError")
+                    if isinstance(getattr(userdata, name, None), type))
     got = {}
     for k in CREDENTIAL_KEYS:
-        with contextlib.suppress(Exception):  # userdata raises SecretNotFoundError / NotebookAccessError per key
+        try:
             value = userdata.get(f"praw_{k}")
-            if value:
-                got[k] = value
+        except missing:  # this secret is not set, or the notebook was not granted access to it: try the next source
+            continue
+        if value:
+            got[k] = value
     return got
 
 

@@ -68,6 +68,22 @@ def test_colab_secrets(server, monkeypatch):
     assert str(reddit.user.me()) == server.state.bot_username
 
 
+def test_colab_secrets_not_granted_fall_through_to_a_clear_error(monkeypatch):
+    class SecretNotFoundError(Exception):
+        pass
+
+    def get(key):
+        raise SecretNotFoundError(key)
+
+    userdata = types.SimpleNamespace(get=get, SecretNotFoundError=SecretNotFoundError)
+    colab = types.ModuleType("google.colab")
+    colab.userdata = userdata
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.userdata", userdata)
+    with pytest.raises(ConfigError, match="Colab secrets"):
+        reddit_client.resolve_settings("no_such_site_here")
+
+
 def test_no_credentials_says_what_to_set():
     with pytest.raises(ConfigError, match="praw_client_id"):
         reddit_client.resolve_settings("no_such_site_here")
