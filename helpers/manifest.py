@@ -9,6 +9,7 @@ changing an input, a parameter or the notebook all make it run again.
 from __future__ import annotations
 
 import ast
+import glob
 import hashlib
 import json
 import re
@@ -25,20 +26,37 @@ def stage_io(notebook: Path) -> dict:
     return {"reads": meta.get("reads", []), "writes": meta.get("writes", []), "always_run": meta.get("always_run", False)}
 
 
-def to_glob(entry: str) -> str:
-    """'checkpoint/<run_name>/' -> 'checkpoint/*/**'; 'live/proposed_replies_<date>.csv' -> 'live/proposed_replies_*.csv'."""
+def to_glob(entry: str, params: dict[str, Any] | None = None) -> str:
+    """'checkpoint/<run_name>/' -> 'checkpoint/run1/**' (a placeholder naming a parameter takes its value, any other
+    matches anything: 'live/proposed_replies_<date>.csv' -> 'live/proposed_replies_*.csv'); '' if it names no path."""
+    params = params or {}
     path = entry.strip().split()[0].strip("`")
-    path = re.sub(r"<[^>]*>", "*", path)
-    path = path.replace("NNNN", "*")
+
+    def fill(m: re.Match) -> str:
+        value = params.get(m.group(1))
+        return str(value) if isinstance(value, (str, int)) and str(value) else "*"
+
+    path = re.sub(r"<([^>]*)>", fill, path).replace("NNNN", "*")
+    if path.strip("*/") == "":
+        return ""  # e.g. '<dump_glob>' with the parameter empty: nothing to fingerprint, not the whole Drive
     return path.rstrip("/") + "/**" if path.endswith("/") else path
 
 
-def fingerprint_files(root: Path, entries: list[str]) -> dict[str, str]:
+def fingerprint_files(root: Path, entries: list[str], params: dict[str, Any] | None = None) -> dict[str, str]:
+    """{path: size:sha1} of the files the entries match: relative to the Drive root, or absolute (e.g. raw_glob)."""
     out: dict[str, str] = {}
     for entry in entries:
-        for p in sorted(Path(root).glob(to_glob(entry))):
+        pattern = to_glob(entry, params)
+        if not pattern:
+            continue
+        if Path(pattern).is_absolute():
+            matches = [Path(p) for p in glob.glob(pattern, recursive=True)]
+        else:
+            matches = list(Path(root).glob(pattern))
+        for p in sorted(matches):
             if p.is_file() and not p.name.startswith("."):
-                out[p.relative_to(root).as_posix()] = file_fingerprint(p)
+                key = p.relative_to(root).as_posix() if not Path(pattern).is_absolute() else str(p)
+                out[key] = file_fingerprint(p)
     return out
 
 
@@ -74,12 +92,13 @@ def notebook_hash(notebook: Path) -> str:
 
 def build(notebook: Path, root: Path, params: dict[str, Any]) -> dict:
     io = stage_io(notebook)
+    eff = effective_params(notebook, params)
     return {
         "notebook": Path(notebook).name,
         "notebook_sha1": notebook_hash(notebook),
-        "params": effective_params(notebook, params),
-        "inputs": fingerprint_files(root, io["reads"]),
-        "outputs": fingerprint_files(root, io["writes"]),
+        "params": eff,
+        "inputs": fingerprint_files(root, io["reads"], eff),
+        "outputs": fingerprint_files(root, io["writes"], eff),
     }
 
 
@@ -96,13 +115,14 @@ def why_stale(notebook: Path, root: Path, stage: str, params: dict[str, Any]) ->
     if not path.exists():
         return "never ran on this Drive root"
     old = json.loads(path.read_text(encoding="utf-8"))
+    eff = effective_params(notebook, params)
     if old.get("notebook_sha1") != notebook_hash(notebook):
         return "the notebook changed"
-    if old.get("params") != effective_params(notebook, params):
+    if old.get("params") != eff:
         return "parameters changed"
-    if old.get("inputs") != fingerprint_files(root, io["reads"]):
+    if old.get("inputs") != fingerprint_files(root, io["reads"], eff):
         return "inputs changed"
-    if not old.get("outputs") or old.get("outputs") != fingerprint_files(root, io["writes"]):
+    if not old.get("outputs") or old.get("outputs") != fingerprint_files(root, io["writes"], eff):
         return "outputs missing or changed"
     return ""
 

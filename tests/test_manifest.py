@@ -95,5 +95,17 @@ def test_always_run_stage_is_never_skipped(tmp_path, monkeypatch):
 
 def test_globs_for_placeholders():
     assert manifest.to_glob("checkpoint/<run_name>/") == "checkpoint/*/**"
+    assert manifest.to_glob("checkpoint/<run_name>/", {"run_name": "run7"}) == "checkpoint/run7/**"
     assert manifest.to_glob("live/proposed_replies_<date>.csv") == "live/proposed_replies_*.csv"
     assert manifest.to_glob("bert_gan_fake_NNNN.csv") == "bert_gan_fake_*.csv"
+    assert manifest.to_glob("<raw_glob> (source csv)", {"raw_glob": "raw/csv/*.csv"}) == "raw/csv/*.csv"
+    assert manifest.to_glob("<dump_glob> (source pushshift)", {"dump_glob": ""}) == ""  # not the whole Drive
+
+
+def test_a_parameter_named_input_outside_the_drive_is_fingerprinted(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "a.csv").write_text("x")
+    got = manifest.fingerprint_files(tmp_path / "drive", ["<raw_glob>"], {"raw_glob": str(outside / "*.csv")})
+    assert list(got) == [str(outside / "a.csv")]
+    assert manifest.fingerprint_files(tmp_path / "drive", ["<raw_glob>"], {"raw_glob": ""}) == {}
