@@ -162,17 +162,35 @@ def evaluate_loss(folder: Path, texts: list[str], max_windows: int = 8) -> float
 
 
 class _Tee(io.TextIOBase):
-    """Copy gpt-2-simple's prints to the real stdout while keeping them for the loss curve."""
+    """Keep gpt-2-simple's prints for the loss curve; its per-step loss lines drive a tqdm bar, the rest pass through."""
 
-    def __init__(self, out):
-        self.out, self.lines = out, io.StringIO()
+    def __init__(self, out, total: int = 0, first_step: int = 0):
+        from tqdm import tqdm
+
+        self.out, self.lines, self.pending, self.first = out, io.StringIO(), "", first_step
+        self.bar = tqdm(total=total, desc="fine-tuning", unit="step", file=out, disable=total <= 0)
 
     def write(self, s):
         self.lines.write(s)
-        return self.out.write(s)
+        self.pending += s
+        while "\n" in self.pending:
+            line, self.pending = self.pending.split("\n", 1)
+            m = _LOSS_LINE.match(line)
+            if m and not self.bar.disable:
+                self.bar.update(max(int(m.group(1)) - self.first - self.bar.n, 0))
+                self.bar.set_postfix_str(line.split("] ", 1)[-1], refresh=False)
+            else:
+                self.bar.write(line, file=self.out)
+        return len(s)
 
     def flush(self):
         self.out.flush()
+
+    def close(self):
+        if self.pending:
+            self.bar.write(self.pending, file=self.out)
+            self.pending = ""
+        self.bar.close()
 
 
 def parse_losses(printed: str) -> list[tuple[int, float]]:
@@ -241,7 +259,7 @@ def finetune(
             samples_root.mkdir(parents=True, exist_ok=True)
             random.seed(seed + done)  # gpt-2-simple's window sampler uses `random`
             np.random.seed(seed + done)
-            tee = _Tee(sys.stdout)
+            tee = _Tee(sys.stdout, total=todo, first_step=done)
             graph = tf.Graph()
             with graph.as_default(), _chdir(samples_root), contextlib.redirect_stdout(tee):
                 tf.compat.v1.set_random_seed(seed + done)
@@ -257,6 +275,7 @@ def finetune(
                     )
                 finally:
                     sess.close()
+                    tee.close()
             printed = tee.lines.getvalue()
             history += parse_losses(printed)
             if m := re.search(r"dataset has (\d+) tokens", printed):
