@@ -209,8 +209,10 @@ def train_classifier(clf, parts: dict[str, pd.DataFrame], num_classes: int, epoc
                                                        restore_best_weights=True))
     pre, clf.preprocessor = clf.preprocessor, None  # the datasets hold token ids already
     try:
-        hist = clf.fit(train_ds, validation_data=val_ds, epochs=int(epochs), callbacks=callbacks, verbose=0,
-                       shuffle=False)  # the dataset shuffles itself (seeded)
+        from tqdm.keras import TqdmCallback
+
+        hist = clf.fit(train_ds, validation_data=val_ds, epochs=int(epochs), verbose=0, shuffle=False,  # pre-shuffled
+                       callbacks=[*callbacks, TqdmCallback(verbose=0, desc="training")])
     finally:
         clf.preprocessor = pre
     history = {k: [round(float(v), 5) for v in vals] for k, vals in hist.history.items()}

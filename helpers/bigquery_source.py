@@ -165,5 +165,7 @@ def pull_months(client, months: Iterable[str], subreddits: Iterable[str], out_di
     for m in months:
         table_name(comments_template, m), table_name(posts_template, m)  # validate all before spending anything
     normalize_subreddits(subreddits)
+    from tqdm.auto import tqdm
+
     return [pull_month(client, m, subreddits, out_dir, comments_template, posts_template, max_bytes_billed, log,
-                       on_saved) for m in months]
+                       on_saved) for m in tqdm(months, desc="BigQuery months", unit="month")]

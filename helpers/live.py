@@ -108,7 +108,11 @@ def propose_replies(comments: pd.DataFrame, engine, n: int = 10, **generate_kwar
     """Candidates from the generation engine joined back to their comment rows (seed columns first)."""
     if comments.empty:
         return pd.DataFrame(columns=PROPOSED_COLUMNS)
-    gen = engine.generate(comments["comment"].tolist(), n=n, **generate_kwargs)
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(comments) * n, desc="candidates", unit="cand") as bar:
+        gen = engine.generate(comments["comment"].tolist(), n=n, on_comment=lambda _: bar.update(n),
+                              **generate_kwargs)
     gen = gen.rename(columns={"reply": "proposed_reply"})[["comment_idx", "candidate_idx", "proposed_reply"]]
     out = comments.reset_index(drop=True).join(gen.set_index("comment_idx"), how="inner")
     return out[PROPOSED_COLUMNS].reset_index(drop=True)
