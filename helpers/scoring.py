@@ -126,6 +126,20 @@ def _unpack(x):
     return x[0] if isinstance(x, tuple) else x
 
 
+def realism_model_dir(root: str | Path, choice: str = "auto") -> Path:
+    """The realism classifier 06 scores with: "auto" takes 08's refreshed one when a refresh round has finished (it
+    has seen the newest fakes), else 03's; "bert_realism" or any folder (under the Drive root, or absolute) pins one."""
+    from . import drive as drv
+
+    if choice in ("", "auto"):
+        refreshed = Path(root, drv.ADVERSARIAL_MODEL)
+        return refreshed if refreshed.is_dir() else Path(root, drv.BERT_REALISM)
+    if choice in ("bert_realism", "bert_realism_refreshed"):
+        return Path(root, drv.MODELS_DIR, choice)
+    path = Path(choice)
+    return path if path.is_absolute() else Path(root, path)
+
+
 def score_frame(realism_dir: str | Path, upvote_dir: str | Path, df: pd.DataFrame, **kw) -> pd.DataFrame:
     """One-shot convenience (loads both models); the live stage should keep a Scorer instead."""
     return Scorer.load(realism_dir, upvote_dir).score(df, **kw)

@@ -71,3 +71,14 @@ def test_empty_frames_missing_columns_and_wrong_models(scorer, models):
         scorer.score(pd.DataFrame({"comment": ["a"]}))
     with pytest.raises(InputError, match="expected 2"):
         Scorer.load(models[1], models[1])
+
+
+def test_06_uses_the_refreshed_realism_model_once_08_has_made_one(tmp_path):
+    from helpers.scoring import realism_model_dir
+
+    assert realism_model_dir(tmp_path) == tmp_path / "models" / "bert_realism"
+    (tmp_path / "models" / "bert_realism_refreshed").mkdir(parents=True)
+    assert realism_model_dir(tmp_path, "auto") == tmp_path / "models" / "bert_realism_refreshed"
+    assert realism_model_dir(tmp_path, "bert_realism") == tmp_path / "models" / "bert_realism"
+    assert realism_model_dir(tmp_path, "elsewhere/model") == tmp_path / "elsewhere" / "model"
+    assert realism_model_dir(tmp_path, "/abs/model") == __import__("pathlib").Path("/abs/model")

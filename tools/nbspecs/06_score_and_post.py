@@ -3,7 +3,8 @@ ABOUT = """
 Scores every candidate from 05 with both BERT classifiers, picks at most one reply per post, asks a person to approve,
 and posts the approved replies with PRAW (the seed's steps 6 and 7).
 
-- **Score:** `prob_real` (realism classifier, 03) and `expected_score` = Σ k·p_k over the upvote bins (04).
+- **Score:** `prob_real` (realism classifier: 03's, or 08's refreshed one once a refresh round has run — parameter
+  `realism_model`) and `expected_score` = Σ k·p_k over the upvote bins (04).
 - **Select** (the seed's rule, every threshold a parameter): `prob_real > min_prob_real`, fewer than
   `max_reply_chars` characters, no word or phrase of `blocklist`, then the highest `expected_score`, one per post.
 - **Review:** `live/review_<date>.csv` holds the chosen reply, runner-ups, scores and an `approved` column. Approve by
@@ -20,7 +21,8 @@ and posts the approved replies with PRAW (the seed's steps 6 and 7).
 `reddit = "recorded"` (the offline demo) re-checks against the bundled recorded threads and is always a dry run.
 Please post responsibly: tell the subreddit's moderators, respect each subreddit's rules on bots, and keep a footer.
 """
-READS = ["live/proposed_replies_<date>.csv", "models/bert_realism/", "models/bert_upvote/", "live/review_<date>.csv",
+READS = ["live/proposed_replies_<date>.csv", "models/bert_realism/", "models/bert_realism_refreshed/",
+         "models/bert_upvote/", "live/review_<date>.csv",
          "live/posting_ledger.csv"]
 WRITES = ["live/reply_score_predictions_<date>.csv", "live/review_<date>.csv", "live/would_post_<date>.csv",
           "live/posting_ledger.csv"]
@@ -30,6 +32,7 @@ PARAMETERS = '''
 reddit = "recorded"  # recorded (offline demo: bundled threads on a loopback server; always a dry run) | live (praw_site)
 praw_site = "bot"  # live: the praw.ini site with the bot's credentials (else praw_* env vars, else Colab secrets)
 run_date = ""  # which day's live/proposed_replies_<date>.csv to use, YYYY-MM-DD; empty: today (UTC)
+realism_model = "auto"  # auto: 08's refreshed classifier when a round has finished, else 03's | bert_realism | a folder
 min_prob_real = 0.9  # keep replies the realism classifier finds this likely to be human (the seed's 0.9)
 max_reply_chars = 1000  # keep replies shorter than this many characters (the seed's 1000)
 blocklist = ["kill yourself", "kys", "http://", "https://", "as an ai", "i am a bot"]  # words/phrases that remove a candidate (whole words, any case)
@@ -55,12 +58,15 @@ date = live.today(run_date)
 paths = {"proposed": live.proposed_path(date), "scores": select.predictions_path(date),
          "review": select.review_path(date), "would_post": posting.would_post_path(date), "ledger": posting.LEDGER}
 really_dry = bool(dry_run) or reddit == "recorded"  # the offline demo never posts
-_ = drive.pull(paths["proposed"], paths["review"], paths["ledger"], drv.BERT_REALISM, drv.BERT_UPVOTE)''',
-    '''from helpers.scoring import Scorer
+_ = drive.pull(paths["proposed"], paths["review"], paths["ledger"], drv.BERT_REALISM, drv.ADVERSARIAL_MODEL,
+               drv.BERT_UPVOTE)''',
+    '''from helpers.scoring import Scorer, realism_model_dir
 
 proposed = read_csv(drive.path(paths["proposed"]), required=["post_id", "comment_id", "comment", "proposed_reply"],
                     hint="run 05_generate_replies for this run_date")
-scorer = Scorer.load(drive.path(drv.BERT_REALISM), drive.path(drv.BERT_UPVOTE))
+realism_dir = realism_model_dir(drive.root, realism_model)
+print("realism classifier:", drive.rel(realism_dir))
+scorer = Scorer.load(realism_dir, drive.path(drv.BERT_UPVOTE))
 scored = scorer.score(proposed, comment_col="comment", reply_col="proposed_reply")
 write_csv(scored, drive.path(paths["scores"]))
 scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)''',
