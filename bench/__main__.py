@@ -1,9 +1,14 @@
-"""Run the benchmarks (all, or those named) and merge their results into bench/results.json."""
+"""Run the benchmarks (all, or those named) and merge their results into bench/results.json.
+
+With no name, each benchmark runs in its own process: gpt-2-simple turns TensorFlow's eager execution off for the whole
+process at import, after which the Keras (BERT) benchmarks cannot run.
+"""
 
 from __future__ import annotations
 
 import importlib
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,7 +18,13 @@ RESULTS = HERE / "results.json"
 
 
 def main(argv: list[str]) -> int:
-    names = argv or sorted(p.stem[len("bench_"):] for p in HERE.glob("bench_*.py"))
+    if not argv:
+        names = sorted(p.stem[len("bench_"):] for p in HERE.glob("bench_*.py"))
+        failed = [n for n in names if subprocess.run([sys.executable, "-m", "bench", n], cwd=HERE.parent).returncode]
+        if failed:
+            print(f"benchmarks failed: {', '.join(failed)}", file=sys.stderr)
+        return 1 if failed else 0
+    names = argv
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for name in names:
         mod = importlib.import_module(f"bench.bench_{name}")
