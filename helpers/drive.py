@@ -35,6 +35,7 @@ GPT2_GENERATE = "gpt2_generate.csv"
 BERT_GAN_REAL = "bert_gan_real.csv"
 BERT_GAN_FAKE_GLOB = "bert_gan_fake_*.csv"
 BERT_GAN_FAKE = "bert_gan_fake_{:04d}.csv"  # 02 -> 03: chunk k of the GPT-2 fakes
+BERT_GAN_FAKE_SIGNATURE = "bert_gan_fake_signature.json"  # 02: the checkpoint and settings the chunks were written with
 DATA_SUMMARY = "data_summary.json"
 CHECKPOINT_DIR = "checkpoint"  # checkpoint/<run_name>: gpt-2-simple's layout
 GPT2_MODELS = "models/gpt2"  # models/gpt2/<name>: GPT-2 bases (tiny built by 01; 124M/355M downloaded)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .drive import BERT_GAN_FAKE, write_csv
+from .drive import BERT_GAN_FAKE, BERT_GAN_FAKE_SIGNATURE, read_json, write_csv, write_json
 from .errors import ConfigError, InputError
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,32 @@ def fakes_frame(chunk: pd.DataFrame, gen: pd.DataFrame) -> pd.DataFrame:
     return out[FAKE_COLUMNS].astype({"real": int})
 
 
+def signature(engine, n: int, gen_kwargs: dict) -> dict:
+    """What the fakes depend on besides the comments: the checkpoint save that wrote them and the sampling settings."""
+    ckpt = Path(str(getattr(engine, "checkpoint", "") or ""))
+    return {"checkpoint": ckpt.name, "checkpoint_run": ckpt.parent.name, "seed": getattr(engine, "seed", None),
+            "n": int(n), **{k: gen_kwargs[k] for k in sorted(gen_kwargs)}}
+
+
+def start_over_if_stale(out_dir: Path, sig: dict) -> int:
+    """Resuming is only right for the same checkpoint and settings: after 01 trained further (or sampling changed),
+    chunks from before would mix two generators' fakes, so they are removed. Returns how many were removed."""
+    path = Path(out_dir) / BERT_GAN_FAKE_SIGNATURE
+    have = existing_chunks(out_dir)
+    old = read_json(path) if path.exists() else None
+    if have and old is not None and old != sig:
+        changed = sorted(k for k in set(old) | set(sig) if old.get(k) != sig.get(k))
+        log.warning("fakes were written with other %s: removing %d chunk(s) and starting over", changed, len(have))
+        print(f"02: {', '.join(changed)} changed since the existing fakes were written; regenerating all chunks")
+        for p in have.values():
+            p.unlink()
+        removed = len(have)
+    else:
+        removed = 0
+    write_json(sig, path)
+    return removed
+
+
 def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path, chunk_size: int = 100, n: int = 10,
                    progress: bool = True, **gen_kwargs) -> dict:
     """Write every missing chunk; returns counts (chunks written/skipped, fakes, dropped candidates, rate)."""
@@ -83,6 +109,7 @@ def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path, chunk_size: in
     if chunk_size < 1:
         raise ConfigError(f"fake_chunk_size must be >= 1, not {chunk_size}")
     out_dir = Path(out_dir)
+    stale_removed = start_over_if_stale(out_dir, signature(engine, n, gen_kwargs))
     chunks = [comments.iloc[i:i + chunk_size] for i in range(0, len(comments), chunk_size)]
     have = existing_chunks(out_dir)
     stray = sorted(k for k in have if k >= len(chunks))
@@ -93,7 +120,7 @@ def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path, chunk_size: in
     for k in have:
         _check_chunk(have[k], chunks[k])
     stats = {"chunks": len(chunks), "chunks_skipped": len(have), "chunks_written": 0, "fakes_written": 0,
-             "dropped_empty": 0, "comments": len(comments)}
+             "dropped_empty": 0, "comments": len(comments), "stale_chunks_removed": stale_removed}
     bar = tqdm(total=sum(len(chunks[k]) for k in todo) * n, unit="cand", desc="fakes", disable=not progress,
                smoothing=0.1)
     seconds = 0.0

@@ -72,7 +72,8 @@ class GenerationEngine:
                 config.intra_op_parallelism_threads = config.inter_op_parallelism_threads = threads
             self.sess = tf.compat.v1.Session(graph=self.graph, config=config)
             saver = tf.compat.v1.train.Saver(var_list=tf.compat.v1.trainable_variables("model"))
-            saver.restore(self.sess, checkpoint_prefix(self.folder))
+            self.checkpoint = checkpoint_prefix(self.folder)  # which save was loaded (e.g. ".../model-150")
+            saver.restore(self.sess, self.checkpoint)
         self.graph.finalize()
 
     # ---- the one graph ------------------------------------------------------------------------------------------

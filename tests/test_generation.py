@@ -175,6 +175,9 @@ class Interrupting:
         self.engine, self.after, self.calls = engine, after, 0
         self.last_stats = {}
 
+    def __getattr__(self, name):  # checkpoint, seed, ...: the wrapped engine's
+        return getattr(self.engine, name)
+
     def generate(self, *a, **kw):
         if self.calls == self.after:
             raise KeyboardInterrupt
@@ -191,7 +194,7 @@ def test_fakes_resume_after_an_interrupted_run(engine, tmp_path):
     kw = dict(chunk_size=4, n=2, length=10, progress=False)
     with pytest.raises(KeyboardInterrupt):
         generate_fakes(Interrupting(engine, after=1), comments, tmp_path / "a", **kw)
-    first = sorted(p.name for p in (tmp_path / "a").iterdir())
+    first = sorted(p.name for p in (tmp_path / "a").iterdir() if p.suffix != ".json")
     assert first == ["bert_gan_fake_0000.csv"], "only the finished chunk, no temp file"
     mtime = (tmp_path / "a" / first[0]).stat().st_mtime_ns
     stats = generate_fakes(engine, comments, tmp_path / "a", **kw)
@@ -205,6 +208,30 @@ def test_fakes_resume_after_an_interrupted_run(engine, tmp_path):
         pd.testing.assert_frame_equal(a, b)  # resumed == uninterrupted
     again = generate_fakes(engine, comments, tmp_path / "a", **kw)
     assert again["chunks_written"] == 0 and again["chunks_skipped"] == 3
+
+
+def test_fakes_start_over_when_the_checkpoint_or_sampling_changed(engine, tmp_path):
+    from helpers.fakes import generate_fakes, select_comments
+
+    comments = select_comments(generate_frame())
+    kw = dict(chunk_size=4, n=2, length=10, progress=False)
+    generate_fakes(engine, comments, tmp_path, **kw)
+    before = pd.read_csv(tmp_path / "bert_gan_fake_0000.csv")
+    changed = generate_fakes(engine, comments, tmp_path, **{**kw, "temperature": 1.5})
+    assert changed["stale_chunks_removed"] == 3 and changed["chunks_written"] == 3
+
+    class Retrained:  # the same engine, as if 01 had trained further and saved model-<later step>
+        def __init__(self, inner):
+            self.inner, self.checkpoint = inner, str(inner.checkpoint) + "0"
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    again = generate_fakes(Retrained(engine), comments, tmp_path, **{**kw, "temperature": 1.5})
+    assert again["stale_chunks_removed"] == 3 and again["chunks_skipped"] == 0
+    same = generate_fakes(Retrained(engine), comments, tmp_path, **{**kw, "temperature": 1.5})
+    assert same["stale_chunks_removed"] == 0 and same["chunks_skipped"] == 3
+    assert len(before) > 0
 
 
 def test_fakes_refuse_to_mix_runs_with_another_chunking(engine, tmp_path):

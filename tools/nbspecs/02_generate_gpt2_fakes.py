@@ -5,10 +5,11 @@ on fakes from threads it never trained on), the fine-tuned GPT-2 from `checkpoin
 `n_candidates` replies. They are saved in the seed's shape (comment, reply, real=0) as chunked files
 `bert_gan_fake_NNNN.csv`, which 03 reads as the "fake" class. The checkpoint is loaded once and one sampling graph
 serves every comment. Resumable: chunks already on the Drive root are kept, and a re-run writes only the missing ones
-(keep `fake_chunk_size`, `fake_splits` and `fake_max_comments` as they were).
+(keep `fake_chunk_size`, `fake_splits` and `fake_max_comments` as they were). If 01 has trained further since, or the
+sampling settings changed, the old chunks are regenerated rather than mixed with new ones.
 """
 READS = ["gpt2_generate.csv", "checkpoint/<run_name>/"]
-WRITES = ["bert_gan_fake_NNNN.csv"]
+WRITES = ["bert_gan_fake_NNNN.csv", "bert_gan_fake_signature.json"]
 RUNTIME = "GPU"
 PARAMETERS = '''
 run_name = "run1"  # the fine-tuned checkpoint written by 01: checkpoint/<run_name>
