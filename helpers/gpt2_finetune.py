@@ -135,7 +135,6 @@ def checkpoint_prefix(folder: Path) -> str:
 # ---- loss -------------------------------------------------------------------------------------------------------
 def evaluate_loss(folder: Path, texts: list[str], max_windows: int = 8) -> float | None:
     """Mean next-token loss of the checkpoint in ``folder`` over up to max_windows 1024-token windows of ``texts``."""
-    import numpy as np
     import tensorflow as tf
 
     from gpt_2_simple.src import encoder, model

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -17,17 +16,11 @@ import pytest
 
 pytestmark = pytest.mark.tf1  # imports gpt-2-simple in-process, which turns eager execution off for good
 
+from gpt2corpus import corpus
 from helpers.errors import InputError
 from helpers.text import END_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
-WORDS = "the a cat dog said reddit comment reply this is not funny lol yes no why because i think you are".split()
-
-
-def corpus(n: int, seed: int = 0) -> list[str]:
-    rng = random.Random(seed)
-    say = lambda k: " ".join(rng.choice(WORDS) for _ in range(k))  # noqa: E731
-    return [f"{say(rng.randint(5, 20))} [SEP] {say(rng.randint(3, 12))}" for _ in range(n)]
 
 
 @pytest.fixture(scope="module")
