@@ -30,8 +30,9 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ["comment_idx", "candidate_idx", "comment", "reply"]
 # gpt-2-simple trains on the markers as plain text, so the model writes them as several tokens, and a half-trained one
-# spells them wrong ("<|endoftextext|>"); a reply ends at the first marker-like piece or at a new "[SEP]".
-_MARKER = re.compile(r"<\||\|>|" + re.escape(SEP))
+# spells them wrong ("<|endoftextext|>", a bare "endoftext"); a reply ends at the first marker-like piece or a new
+# "[SEP]".
+_MARKER = re.compile(r"<\||\|>|(?:start|end)oftext|" + re.escape(SEP))
 DEFAULT_BATCH_ROWS = 64  # rows sampled together: several comments' candidates share one run
 
 

@@ -82,7 +82,10 @@ def ensure_base_model(models_dir: Path, model_name: str, corpus: Iterable[str] =
     if is_model_dir(folder):
         return folder
     if model_name == "tiny":
-        return write_tiny_model(folder, corpus, seed=seed)
+        # Learn the merges from text as gpt-2-simple will feed it, markers included: then "startoftext" and
+        # "endoftext" become single tokens the tiny model learns quickly, instead of runs of fragments it misspells.
+        wrapped = (f"{START_TOKEN}{t}{END_TOKEN}\n" for t in corpus)
+        return write_tiny_model(folder, wrapped, seed=seed, n_merges=1000)
     if model_name in ONLINE_MODELS:
         from gpt_2_simple import gpt_2 as gpt2
 

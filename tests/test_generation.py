@@ -113,6 +113,7 @@ def test_decode_cuts_at_endoftext_and_cleans(engine):
     assert engine.decode_reply(enc.encode("ok") + [engine.eot_id] + enc.encode("more")) == "ok"
     assert engine.decode_reply(enc.encode("fair point <|endoftextext|> junk")) == "fair point"  # a misspelt marker
     assert engine.decode_reply(enc.encode("sure thing [SEP] a second reply")) == "sure thing"
+    assert engine.decode_reply(enc.encode("just the bestendoftext and more")) == "just the best"
 
 
 def test_empty_candidates_are_dropped_and_counted(engine, monkeypatch):
