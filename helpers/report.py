@@ -155,6 +155,7 @@ def candidates_section(root: Path) -> str:
     if review is not None and "comment_id" in review.columns:
         for r in review.to_dict("records"):
             chosen[str(r["comment_id"])] = r
+    chosen_posts = {str(r.get("post_id", "")) for r in chosen.values()}
     posted: dict[str, str] = {}
     if ledger is not None and {"comment_id", "status"} <= set(ledger.columns):
         for r in ledger.to_dict("records"):
@@ -163,7 +164,8 @@ def candidates_section(root: Path) -> str:
     for cid, group in preds.groupby("comment_id", sort=False):
         first = group.iloc[0]
         pick = chosen.get(str(cid))
-        status = _status(pick, posted.get(str(cid)))
+        post_taken = pick is None and str(first.get("post_id", "")) in chosen_posts
+        status = _status(pick, posted.get(str(cid)), post_taken)
         head = (f'<div class="comment" data-comment-id="{esc(cid)}"><b>r/{esc(first.get("subreddit", ""))}</b> '
                 f'{esc(first.get("title", ""))}<br>{esc(first.get("comment", ""))} {status}</div>')
         rows = []
@@ -182,7 +184,9 @@ def candidates_section(root: Path) -> str:
     return section("candidates", "Candidate replies (05, 06)", intro + "\n".join(parts))
 
 
-def _status(pick: dict | None, ledger_status: str | None) -> str:
+def _status(pick: dict | None, ledger_status: str | None, post_taken: bool = False) -> str:
+    if pick is None and post_taken:  # the seed's rule: one reply per post
+        return '<span class="badge">another comment on this post was chosen</span>'
     if pick is None:
         return '<span class="badge no">no candidate passed selection</span>'
     if ledger_status:

@@ -30,14 +30,14 @@ def filled_drive(tmp_path):
     for name in ("gpt2_loss.png", "realism_roc.png", "upvote_roc.png", "upvote_confusion.png"):
         drv.write_bytes(PNG, root / "metrics" / name)
     preds = pd.DataFrame({
-        "subreddit": ["scifi"] * 3 + ["writing"] * 2,
-        "post_id": ["p1"] * 3 + ["p2"] * 2,
-        "title": ["Ships"] * 3 + ["Drafts"] * 2,
-        "comment_id": ["c1"] * 3 + ["c2"] * 2,
-        "comment": ["Warp drives are <b>neat</b>"] * 3 + ["First drafts are hard"] * 2,
-        "proposed_reply": ["I agree", "No way", "Tell me more", "So true", "Nope"],
-        "prob_real": [0.95, 0.2, 0.97, 0.5, 0.4],
-        "expected_score": [1.5, 2.5, 2.25, 1.0, 0.5],
+        "subreddit": ["scifi"] * 3 + ["writing"] * 2 + ["scifi"],
+        "post_id": ["p1"] * 3 + ["p2"] * 2 + ["p1"],
+        "title": ["Ships"] * 3 + ["Drafts"] * 2 + ["Ships"],
+        "comment_id": ["c1"] * 3 + ["c2"] * 2 + ["c3"],
+        "comment": ["Warp drives are <b>neat</b>"] * 3 + ["First drafts are hard"] * 2 + ["Hyperspace is odd"],
+        "proposed_reply": ["I agree", "No way", "Tell me more", "So true", "Nope", "Indeed"],
+        "prob_real": [0.95, 0.2, 0.97, 0.5, 0.4, 0.99],
+        "expected_score": [1.5, 2.5, 2.25, 1.0, 0.5, 1.2],
     })
     drv.write_csv(preds, root / "live/reply_score_predictions_2026-11-22.csv")
     drv.write_csv(preds.iloc[[2]].assign(approved=False), root / "live/review_2026-11-22.csv")
@@ -67,6 +67,8 @@ def test_report_sections_and_numbers(filled_drive):
     assert "awaiting approval" in c1.get_text()
     c2 = soup.find("div", attrs={"data-comment-id": "c2"})
     assert "no candidate passed selection" in c2.get_text()
+    c3 = soup.find("div", attrs={"data-comment-id": "c3"})
+    assert "another comment on this post was chosen" in c3.get_text()  # one reply per post
     assert not soup.find_all(src=lambda s: s and s.startswith("http"))  # nothing fetched from the network
 
 
