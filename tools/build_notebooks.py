@@ -36,6 +36,8 @@ gdrive_folder = ""  # gdrive backend only: the remote folder, e.g. "root/reddit_
 
 
 def load_spec(path: Path):
+    if str(SPECS) not in sys.path:  # specs may share blocks from sibling modules (e.g. _bert_parameters.py)
+        sys.path.insert(0, str(SPECS))
     spec = importlib.util.spec_from_file_location(f"nbspec_{path.stem}", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -1,3 +1,5 @@
+from _bert_parameters import BERT_PARAMETERS  # tools/nbspecs/_bert_parameters.py
+
 TITLE = "Train the BERT upvote classifier (4 rating bins)"
 ABOUT = """
 The second discriminator: a BERT text-pair classifier over (comment, reply) that predicts a real reply's rating bin
@@ -14,17 +16,7 @@ READS = ["bert_gan_real.csv", "models/bert_base/tiny/ (when present)"]
 WRITES = ["models/bert_upvote/", "models/bert_base/tiny/ (when missing)", "metrics/upvote_metrics.json",
           "metrics/upvote_roc.png", "metrics/upvote_confusion.png"]
 RUNTIME = "GPU"
-PARAMETERS = '''
-bert_base = "tiny"  # tiny (offline: small BERT, vocab learned from the corpus) | "bert_base_en_uncased" (the seed's BERT, online) | any keras-hub preset, hf:// handle or local folder (keras-hub preset or Hugging Face BERT: config.json, model.safetensors, vocab.txt)
-bert_sequence_length = 64  # tokens per [CLS] comment [SEP] reply [SEP]; longer pairs are truncated (the seed: 128)
-bert_epochs = 6  # passes over the training rows, early stop on validation loss (the seed: 3 with its pretrained BERT; the tiny base learns from scratch)
-bert_batch_size = 32  # rows per training step (the seed: 32)
-bert_learning_rate = 1e-3  # 1e-3 suits the tiny base trained from scratch; use 2e-5 for a pretrained BERT
-bert_patience = 2  # epochs without a better validation loss before stopping (0: never stop early)
-bert_max_train_rows = 0  # sample at most this many training rows, every bin kept in proportion (0: all)
-bert_tiny_vocab_size = 4000  # tiny base only (built when models/bert_base/tiny is missing): WordPiece vocabulary size
-bert_tiny_hidden_dim = 64  # tiny base only: hidden size (2 heads, feed-forward 2x hidden)
-bert_tiny_layers = 2  # tiny base only: transformer layers
+PARAMETERS = BERT_PARAMETERS + '''\
 pairwise_min_gap = 1  # pairwise accuracy uses reply pairs whose scores differ by at least this much
 seed = 1234  # reproducibility: initialisation and shuffling
 '''
