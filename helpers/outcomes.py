@@ -23,6 +23,7 @@ import pandas as pd
 from . import drive as drv
 from .drive import read_csv, write_csv
 from .posting import LEDGER_COLUMNS
+from .prepare import rating_bin
 from .text import DELETED
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,7 @@ def now_iso() -> str:
 
 def score_bin(score: float) -> float:
     """The seed's upvote bins on a reply's score: 0 if < 1, 1 if == 1, 2 if < 5, else 3 (NaN stays NaN)."""
-    if pd.isna(score):
-        return np.nan
-    return 0 if score < 1 else 1 if score == 1 else 2 if score < 5 else 3
+    return np.nan if pd.isna(score) else rating_bin(score)
 
 
 # ---- the ledger's posted replies ----------------------------------------------------------------------------------

@@ -115,22 +115,23 @@ def data_section(root: Path) -> str:
 
 
 def gpt2_section(root: Path) -> str:
-    m = json_or_none(Path(root, drv.METRICS_DIR, "gpt2_finetune.json"))
+    m = json_or_none(Path(root, drv.GPT2_METRICS))
     body = (kv_table(m, "gpt2-metrics") if m else not_run("Stage 01"))
-    body += img_tag(Path(root, drv.METRICS_DIR, "gpt2_loss.png"), "GPT-2 training loss curve")
+    body += img_tag(Path(root, drv.GPT2_LOSS_PNG), "GPT-2 training loss curve")
     return section("gpt2", "GPT-2 fine-tuning (01)", body)
 
 
-def classifier_section(root: Path, sid: str, title: str, stem: str, images: list[str]) -> str:
-    m = json_or_none(Path(root, drv.METRICS_DIR, f"{stem}_metrics.json"))
+def classifier_section(root: Path, sid: str, title: str, metrics: str, images: list[str]) -> str:
+    m = json_or_none(Path(root, metrics))
     body = kv_table(m, f"{sid}-metrics") if m else not_run(title)
-    for name in images:
-        body += img_tag(Path(root, drv.METRICS_DIR, name), name)
+    for rel in images:
+        body += img_tag(Path(root, rel), Path(rel).name)
     return section(sid, title, body)
 
 
-def latest(root: Path, pattern: str) -> Path | None:
-    found = sorted(Path(root, drv.LIVE_DIR).glob(pattern))
+def latest(root: Path, dated: str) -> Path | None:
+    """The newest run's file of a dated name from helpers.drive (e.g. REVIEW_SHEET, 'live/review_{date}.csv')."""
+    found = sorted(Path(root).glob(dated.format(date="*")))
     return found[-1] if found else None
 
 
@@ -145,11 +146,11 @@ def _read(path: Path | None) -> pd.DataFrame | None:
 
 def candidates_section(root: Path) -> str:
     """Per comment: every candidate with prob_real and expected score, the chosen one marked, its review status."""
-    preds = _read(latest(root, "reply_score_predictions_*.csv"))
+    preds = _read(latest(root, drv.REPLY_SCORES))
     if preds is None or preds.empty:
         return section("candidates", "Candidate replies (05, 06)", not_run("Stage 06"))
-    review = _read(latest(root, "review_*.csv"))
-    ledger = _read(Path(root, drv.LIVE_DIR, "posting_ledger.csv"))
+    review = _read(latest(root, drv.REVIEW_SHEET))
+    ledger = _read(Path(root, drv.POSTING_LEDGER))
     reply_col = "proposed_reply" if "proposed_reply" in preds.columns else "reply"
     chosen: dict[str, dict] = {}
     if review is not None and "comment_id" in review.columns:
@@ -199,9 +200,9 @@ SECTIONS: list[Callable[[Path], str]] = [
     stages_section,
     data_section,
     gpt2_section,
-    lambda r: classifier_section(r, "realism", "BERT realism classifier (03)", "realism", ["realism_roc.png"]),
-    lambda r: classifier_section(r, "upvote", "BERT upvote classifier (04)", "upvote",
-                                 ["upvote_roc.png", "upvote_confusion.png"]),
+    lambda r: classifier_section(r, "realism", "BERT realism classifier (03)", drv.REALISM_METRICS, [drv.REALISM_ROC]),
+    lambda r: classifier_section(r, "upvote", "BERT upvote classifier (04)", drv.UPVOTE_METRICS,
+                                 [drv.UPVOTE_ROC, drv.UPVOTE_CONFUSION]),
     candidates_section,
     lambda r: _late("outcome_metrics", r),  # 07
     lambda r: _late("adversarial", r),  # 08
@@ -242,16 +243,17 @@ def summary_text(root: str | Path) -> str:
         "gpt2_generate.csv comments": _count_rows([root / drv.GPT2_GENERATE]),
         "bert_gan_real.csv rows": _count_rows([root / drv.BERT_GAN_REAL]),
         "bert_gan_fake_*.csv rows": _count_rows(sorted(root.glob(drv.BERT_GAN_FAKE_GLOB))),
-        "proposed replies": _count_rows(sorted(Path(root, drv.LIVE_DIR).glob("proposed_replies_*.csv"))[-1:]),
-        "scored replies": _count_rows(sorted(Path(root, drv.LIVE_DIR).glob("reply_score_predictions_*.csv"))[-1:]),
+        "proposed replies": _count_rows([p for p in [latest(root, drv.PROPOSED_REPLIES)] if p]),
+        "scored replies": _count_rows([p for p in [latest(root, drv.REPLY_SCORES)] if p]),
     }
     lines.append("Rows per stage:")
     lines += [f"  {k:<30} {v}" for k, v in counts.items()]
     lines.append("Training metrics:")
-    for stem, keys in (("gpt2_finetune", ("validation_loss_before", "validation_loss_after", "final_train_loss")),
-                       ("realism_metrics", ("auc", "accuracy", "f1")),
-                       ("upvote_metrics", ("macro_auc", "accuracy", "model_accuracy", "length_baseline_accuracy"))):
-        m = json_or_none(Path(root, drv.METRICS_DIR, f"{stem}.json"))
+    for rel, keys in ((drv.GPT2_METRICS, ("validation_loss_before", "validation_loss_after", "final_train_loss")),
+                      (drv.REALISM_METRICS, ("auc", "accuracy", "f1")),
+                      (drv.UPVOTE_METRICS, ("macro_auc", "accuracy", "model_accuracy", "length_baseline_accuracy"))):
+        stem = Path(rel).stem
+        m = json_or_none(Path(root, rel))
         if not m:
             lines.append(f"  {stem}: not run")
             continue
@@ -259,7 +261,7 @@ def summary_text(root: str | Path) -> str:
         shown = {k: v for k, v in flat.items()
                  if k.split(".")[-1] in keys and not isinstance(v, (list, dict)) and "history" not in k}
         lines.append(f"  {stem}: " + ", ".join(f"{k}={fmt(v)}" for k, v in shown.items()))
-    review = _read(latest(root, "review_*.csv"))
+    review = _read(latest(root, drv.REVIEW_SHEET))
     lines.append("Selected replies:")
     if review is None or review.empty:
         lines.append("  none (stage 06 has not run, or no candidate passed selection)")
