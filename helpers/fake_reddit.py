@@ -59,6 +59,7 @@ class RedditState:
         self.children: dict[str, list[str]] = {}  # parent fullname -> child comment ids, in order
         self.rising: dict[str, list[str]] = {}
         self.banned: set[str] = set()
+        self.omit_fields: set[str] = set()  # optional fields left out of every payload, as older payloads come
         self.faults: list[Fault] = []
         self.requests: list[Request] = []
         self.lock = threading.Lock()
@@ -120,7 +121,7 @@ class RedditState:
                 "locked": bool(p.get("locked")), "archived": bool(p.get("archived")),
                 "num_comments": sum(1 for c in self.comments.values() if c["link_id"] == f"t3_{pid}"),
                 "permalink": f"/r/{p['subreddit']}/comments/{pid}/x/", "url": f"/r/{p['subreddit']}/comments/{pid}/x/"}
-        return {"kind": "t3", "data": data}
+        return {"kind": "t3", "data": self._without_omitted(data)}
 
     def comment_json(self, cid: str, depth: int = 0, nest: bool = True) -> dict:
         c = self.comments[cid]
@@ -134,7 +135,10 @@ class RedditState:
         kids = self.children.get(f"t1_{cid}", [])
         if nest and kids:
             data["replies"] = listing([self.comment_json(k, depth + 1) for k in kids])
-        return {"kind": "t1", "data": data}
+        return {"kind": "t1", "data": self._without_omitted(data)}
+
+    def _without_omitted(self, data: dict) -> dict:
+        return {k: v for k, v in data.items() if k not in self.omit_fields}
 
     def thread_json(self, pid: str, focus: str | None = None) -> list[dict]:
         top = self.children.get(f"t3_{pid}", [])

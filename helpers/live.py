@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from . import reddit_fields as rf
 from .drive import PROPOSED_REPLIES
 from .errors import ConfigError
 from .text import DELETED, clean_text
@@ -40,11 +41,6 @@ def proposed_path(run_date: str) -> str:
     return PROPOSED_REPLIES.format(date=run_date)
 
 
-def _author(thing: Any) -> str | None:
-    a = getattr(thing, "author", None)
-    return None if a is None else str(a.name if hasattr(a, "name") else a)
-
-
 def _same_user(a: str | None, b: str | None) -> bool:
     return bool(a and b and a.lower() == b.lower())
 
@@ -56,32 +52,41 @@ def thread_comments(submission) -> list:
 
 
 def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
-                      drops: Counter | None = None) -> list[dict]:
-    """Rows for the comments of one post worth answering; reasons for everything dropped are counted in ``drops``."""
+                      drops: Counter | None = None, notes: Counter | None = None) -> list[dict]:
+    """Rows for the comments of one post worth answering; reasons for everything dropped are counted in ``drops``,
+    optional fields that were missing (and derived or left empty) in ``notes``."""
     drops = drops if drops is not None else Counter()
-    if getattr(submission, "locked", False) or getattr(submission, "archived", False):
+    notes = notes if notes is not None else Counter()
+    if rf.flag(submission, "locked") or rf.flag(submission, "archived"):
         drops["post_locked_or_archived"] += 1
         return []
     comments = thread_comments(submission)
-    if any(_same_user(_author(c), bot_username) for c in comments):
+    if any(_same_user(rf.author(c), bot_username) for c in comments):
         drops["post_already_replied_by_bot"] += 1
         return []
     rows = []
     for c in comments:
-        author, body = _author(c), str(c.body)
+        author, body, score = rf.author(c), rf.text(c, "body"), rf.number(c, "score")
         if author is None or body.strip() in DELETED:
             drops["comment_deleted_or_removed"] += 1
-        elif getattr(c, "locked", False):
+        elif rf.flag(c, "locked"):
             drops["comment_locked"] += 1
-        elif c.score <= min_comment_score:
+        elif score is None:
+            drops["comment_without_score"] += 1
+        elif score <= min_comment_score:
             drops["comment_score_too_low"] += 1
         elif not clean_text(body):
             drops["comment_empty"] += 1
         else:
-            rows.append({"subreddit": str(submission.subreddit), "post_id": submission.id, "title": submission.title,
-                         "post_score": int(submission.score), "comment_id": c.id, "comment_score": int(c.score),
-                         "comment": clean_text(body), "comment_permalink": c.permalink,
-                         "comment_created_utc": int(c.created_utc)})
+            created = rf.number(c, "created_utc")
+            for name in ("permalink", "created_utc"):
+                if rf.field(c, name) is None:
+                    notes[f"comment_{name}_missing"] += 1
+            rows.append({"subreddit": rf.subreddit(submission), "post_id": rf.thing_id(submission),
+                         "title": rf.text(submission, "title"), "post_score": int(rf.number(submission, "score") or 0),
+                         "comment_id": rf.thing_id(c), "comment_score": int(score), "comment": clean_text(body),
+                         "comment_permalink": rf.permalink(c, is_comment=True),
+                         "comment_created_utc": int(created) if created is not None else None})
     return rows
 
 
@@ -92,13 +97,15 @@ def fetch_comments(reddit, subreddits: Iterable[str], posts_per_subreddit: int =
         raise ConfigError("subreddits must be a list of names, e.g. ['sciencefiction'], not a string")
     bot = bot_username or str(reddit.user.me())
     drops: Counter = Counter()
+    notes: Counter = Counter()
     rows, posts = [], 0
     for name in subreddits:
         for submission in reddit.subreddit(name).rising(limit=posts_per_subreddit):
             posts += 1
-            rows.extend(eligible_comments(submission, bot, min_comment_score, drops))
+            rows.extend(eligible_comments(submission, bot, min_comment_score, drops, notes))
     df = pd.DataFrame(rows, columns=COMMENT_COLUMNS).drop_duplicates("comment_id")
-    summary = {"posts_seen": posts, "comments_kept": len(df), "dropped": dict(drops), "bot_username": bot}
+    summary = {"posts_seen": posts, "comments_kept": len(df), "dropped": dict(drops), "bot_username": bot,
+               "missing_fields": dict(notes)}
     for reason, n in drops.items():
         log.info("dropped %d: %s", n, reason)
     return df.reset_index(drop=True), summary

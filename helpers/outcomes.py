@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import drive as drv
+from . import reddit_fields as rf
 from .drive import read_csv, write_csv
 from .posting import LEDGER_COLUMNS
 from .prepare import rating_bin
@@ -75,10 +76,10 @@ def read_ledger(path: str | Path) -> pd.DataFrame:
 
 # ---- one check against Reddit -------------------------------------------------------------------------------------
 def _state(thing) -> str:
-    body = str(getattr(thing, "body", "") or "").strip()
-    if body == "[removed]" or getattr(thing, "removed", False) or getattr(thing, "banned_by", None):
+    body = rf.text(thing, "body").strip()
+    if body == "[removed]" or rf.flag(thing, "removed") or rf.field(thing, "banned_by"):
         return "removed"
-    if getattr(thing, "author", None) is None or body in DELETED:
+    if rf.author(thing) is None or body in DELETED:
         return "deleted"
     return "live"
 
@@ -108,7 +109,8 @@ def check_outcomes(reddit, posted: pd.DataFrame, count_replies: bool = True, che
     for r in posted.to_dict("records"):
         thing = found.get(str(r["reply_id"]))
         state = "missing" if thing is None else _state(thing)
-        score = float(thing.score) if thing is not None else np.nan
+        score = (rf.number(thing, "score") if thing is not None else None)
+        score = np.nan if score is None else score
         replies = np.nan
         if thing is not None and count_replies and state != "missing":
             replies = _count_replies(thing)

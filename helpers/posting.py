@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from . import reddit_fields as rf
 from .drive import POSTING_LEDGER, WOULD_POST, read_csv, write_csv
 from .select import is_true
 from .text import DELETED
@@ -127,15 +128,15 @@ def recheck(reddit, comment_id: str, bot_username: str) -> tuple[str, str]:
     comment.refresh()
     comment.replies.replace_more(limit=None)  # a busy comment's replies may sit behind "load more"
     for reply in comment.replies:
-        author = getattr(reply, "author", None)
-        if author is not None and str(author).lower() == bot_username.lower():
+        author = rf.author(reply)
+        if author is not None and author.lower() == bot_username.lower():
             return "already_replied", reply.id
-    if comment.author is None or str(comment.body).strip() in DELETED:
+    if rf.author(comment) is None or rf.text(comment, "body").strip() in DELETED:
         return "deleted", ""
     submission = comment.submission
-    if getattr(submission, "archived", False):
+    if rf.flag(submission, "archived"):
         return "archived", ""
-    if getattr(submission, "locked", False) or getattr(comment, "locked", False):
+    if rf.flag(submission, "locked") or rf.flag(comment, "locked"):
         return "locked", ""
     return "", ""
 

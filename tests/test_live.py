@@ -76,3 +76,22 @@ def test_run_date():
     assert live.today("2026-01-02") == "2026-01-02" and len(live.today()) == 10
     with pytest.raises(ConfigError, match="run_date"):
         live.today("02/01/2026")
+
+
+@pytest.mark.parametrize("name", ["permalink", "author", "selftext", "created_utc", "edited", "distinguished",
+                                  "locked", "archived"])
+def test_fetch_survives_a_missing_optional_field(reddit, server, name):
+    """Older and some listing payloads lack optional fields: 05 derives or counts, never stops."""
+    server.state.omit_fields = {name}
+    df, summary = live.fetch_comments(reddit, SUBS, posts_per_subreddit=5, min_comment_score=3)
+    if name == "author":  # no author: nobody to tell from the bot; counted, not a crash
+        assert df.empty and summary["dropped"]["comment_deleted_or_removed"] > 0
+        return
+    assert len(df) >= 15 - 3 and df["comment_permalink"].str.startswith("/r/").all()
+    if name == "permalink":
+        row = df[df["comment_id"] == "c013"].iloc[0]
+        assert row["comment_permalink"] == f"/r/{row['subreddit']}/comments/{row['post_id']}/_/c013/"
+        assert summary["missing_fields"]["comment_permalink_missing"] == len(df)
+    if name == "created_utc":
+        assert df["comment_created_utc"].isna().all()
+        assert summary["missing_fields"]["comment_created_utc_missing"] == len(df)
