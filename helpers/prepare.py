@@ -213,7 +213,10 @@ def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = "sample", max_cha
     """Clean, split, write the three training files and data_summary.json; returns the summary."""
     kept, drops, notes = clean_pairs(raw, max_chars=max_chars, bots=bots)
     if kept.empty:
-        raise ConfigError(f"no usable rows from source {source!r}: {len(raw)} rows in, dropped {dict(drops)}")
+        files = (source_stats or {}).get("files") or []
+        read = f" (read {len(files)} file(s): {', '.join(map(str, files[:5]))}{', ...' if len(files) > 5 else ''})"
+        raise ConfigError(f"no usable rows from source {source!r}{read if files else ''}: {len(raw)} rows in, "
+                          f"dropped {dict(drops)}")
     kept["split"] = assign_splits(kept, validation_fraction, test_fraction, seed)
     for name, frame in build_outputs(kept).items():
         drv.write_csv(frame, drive.path(name))

@@ -101,36 +101,36 @@ def _strip(prefix: str, value: object) -> str:
     return value[len(prefix):] if value.startswith(prefix) else ""
 
 
-def read_dumps(paths: Iterable[str | os.PathLike], subreddits: Iterable[str]) -> tuple[pd.DataFrame, dict]:
-    """Join dumps into RAW_COLUMNS rows (+ ``source_issue``); returns (rows, reading stats)."""
-    paths = [Path(p) for p in paths]
+def pair_records(submissions: Iterable[tuple[dict, str]], comments: Iterable[tuple[dict, str]],
+                 subreddits: Iterable[str], keep_titles: bool = False) -> tuple[pd.DataFrame, dict]:
+    """Join (record, issue) streams of Pushshift-shaped submissions and comments into RAW_COLUMNS rows (+
+    ``source_issue``), the way the seed's query joins them. The one pairing path for dump files and Arctic Shift.
+
+    ``keep_titles``: a post without selftext (a link, a title-only question) is kept with its title as the
+    submission text; otherwise such posts are skipped, as the seed's query skips them.
+    """
     subs = {str(s).strip().removeprefix("r/").lower() for s in subreddits if str(s).strip()}
-    if not subs:
-        raise ConfigError("source 'pushshift' needs subreddits")
-    kinds = {p: file_kind(p) for p in paths}
-    if not any(k == "submissions" for k in kinds.values()) or not any(k == "comments" for k in kinds.values()):
-        raise ConfigError(f"pushshift needs both submissions and comments dumps, got {[p.name for p in paths]}")
     stats: Counter = Counter()
     threads: dict[str, tuple] = {}
-    for p in (p for p in paths if kinds[p] == "submissions"):
-        for rec, issue in iter_records(p, stats):
-            stats["submissions_read"] += 1
-            if _wanted(rec, subs) and (rec.get("selftext") or "") != "":
-                threads[str(rec["id"])] = (rec.get("subreddit"), rec.get("selftext"), rec.get("score"),
-                                           rec.get("author"), issue)
+    for rec, issue in submissions:
+        stats["submissions_read"] += 1
+        text = rec.get("selftext") or ""
+        if keep_titles and text in ("", "[deleted]", "[removed]"):
+            text = rec.get("title") or ""
+        if _wanted(rec, subs) and text != "" and rec.get("id") is not None:
+            threads[str(rec["id"])] = (rec.get("subreddit"), text, rec.get("score"), rec.get("author"), issue)
     tops: dict[str, tuple] = {}
     replies: list[tuple] = []
-    for p in (p for p in paths if kinds[p] == "comments"):
-        for rec, issue in iter_records(p, stats):
-            stats["comments_read"] += 1
-            if not _wanted(rec, subs) or _strip("t3_", rec.get("link_id")) not in threads:
-                continue
-            parent = str(rec.get("parent_id") or "")
-            row = (str(rec.get("id")), rec.get("body"), rec.get("score"), rec.get("author"), issue)
-            if parent.startswith("t3_"):
-                tops[row[0]] = (parent[3:],) + row
-            elif parent.startswith("t1_"):
-                replies.append((parent[3:],) + row)
+    for rec, issue in comments:
+        stats["comments_read"] += 1
+        if not _wanted(rec, subs) or _strip("t3_", rec.get("link_id")) not in threads:
+            continue
+        parent = str(rec.get("parent_id") or "")
+        row = (str(rec.get("id")), rec.get("body"), rec.get("score"), rec.get("author"), issue)
+        if parent.startswith("t3_"):
+            tops[row[0]] = (parent[3:],) + row
+        elif parent.startswith("t1_"):
+            replies.append((parent[3:],) + row)
     rows = []
     for parent, rid, body, score, author, issue in replies:
         top = tops.get(parent)
@@ -143,6 +143,26 @@ def read_dumps(paths: Iterable[str | os.PathLike], subreddits: Iterable[str]) ->
         rows.append((sub, selftext, cbody, body, sscore, cscore, score, sauthor, cauthor, author, tid, cid, rid,
                      issue or cissue or sissue))
     df = pd.DataFrame(rows, columns=RAW_COLUMNS + [ISSUE])
-    out = {"files": len(paths), "threads_with_selftext": len(threads), "top_level_comments": len(tops),
+    out = {("threads" if keep_titles else "threads_with_selftext"): len(threads), "top_level_comments": len(tops),
            "replies_seen": len(replies), "pairs": len(df), **{k: int(v) for k, v in stats.items()}}
     return df, out
+
+
+def read_dumps(paths: Iterable[str | os.PathLike], subreddits: Iterable[str], keep_titles: bool = False
+               ) -> tuple[pd.DataFrame, dict]:
+    """Join dumps (or Arctic Shift's saved pages) into RAW_COLUMNS rows (+ ``source_issue``); (rows, reading stats)."""
+    paths = [Path(p) for p in paths]
+    subs = {str(s).strip().removeprefix("r/").lower() for s in subreddits if str(s).strip()}
+    if not subs:
+        raise ConfigError("source 'pushshift' needs subreddits")
+    kinds = {p: file_kind(p) for p in paths}
+    if not any(k == "submissions" for k in kinds.values()) or not any(k == "comments" for k in kinds.values()):
+        raise ConfigError(f"pushshift needs both submissions and comments dumps, got {[p.name for p in paths]}")
+    stats: Counter = Counter()
+
+    def records(kind: str) -> Iterator[tuple[dict, str]]:
+        for p in (p for p in paths if kinds[p] == kind):
+            yield from iter_records(p, stats)
+
+    df, out = pair_records(records("submissions"), records("comments"), subs, keep_titles)
+    return df, {"files": len(paths), **out, **{k: int(v) for k, v in stats.items()}}

@@ -11,8 +11,10 @@ from . import drive as drv
 from .errors import ConfigError
 from .prepare import ISSUE, RAW_COLUMNS
 
-SOURCES = ("sample", "bigquery", "pushshift", "csv")
+SOURCES = ("reddit", "arctic_shift", "sample", "bigquery", "pushshift", "csv")
 RAW_BIGQUERY, RAW_PUSHSHIFT = drv.RAW_BIGQUERY, drv.RAW_PUSHSHIFT
+RAW_REDDIT = f"{drv.RAW_DIR}/reddit"  # <sub>/<post_id>.csv, one per post, saved as it is pulled
+RAW_ARCTIC_SHIFT = f"{drv.RAW_DIR}/arctic_shift"  # <sub>/<month>_submissions|_comments.ndjson, saved per month
 
 
 def _subs(subreddits: str | Iterable[str] | None) -> list[str]:
@@ -34,12 +36,20 @@ def filter_subreddits(df: pd.DataFrame, subreddits: Iterable[str], stats: dict) 
 
 def load_raw(source: str, drive: drv.Drive, subreddits: str | Iterable[str] | None = None,
              months: Iterable[str] = (), comments_table: str = "", posts_table: str = "", bq_project: str = "",
-             max_bytes_billed: int = 0, dump_glob: str = "", raw_glob: str = "", client: Any = None
-             ) -> tuple[pd.DataFrame, dict]:
-    """Return (raw pairs in RAW_COLUMNS + source_issue, reading stats) for ``source``."""
+             max_bytes_billed: int = 0, dump_glob: str = "", raw_glob: str = "", client: Any = None,
+             reddit: dict | None = None, arctic_shift: dict | None = None) -> tuple[pd.DataFrame, dict]:
+    """Return (raw pairs in RAW_COLUMNS + source_issue, reading stats) for ``source``.
+
+    ``reddit``: praw_site, praw_ini, listing, time_filter, posts_per_subreddit, replace_more_limit (source reddit);
+    ``arctic_shift``: base_url, after, before, interval_s (source arctic_shift); ``client`` replaces the network client.
+    """
     subs = _subs(subreddits)
     stats: dict = {"source": source}
-    if source == "sample":
+    if source == "reddit":
+        df = _load_reddit(drive, subs, dict(reddit or {}), client, stats)
+    elif source == "arctic_shift":
+        df = _load_arctic_shift(drive, subs, months, dict(arctic_shift or {}), client, stats)
+    elif source == "sample":
         from .sample import load_sample
 
         df = filter_subreddits(load_sample(), subs, stats)
@@ -84,3 +94,43 @@ def load_raw(source: str, drive: drv.Drive, subreddits: str | Iterable[str] | No
         df[ISSUE] = ""
     stats["rows"] = int(len(df))
     return df, stats
+
+
+def _load_reddit(drive: drv.Drive, subs: list[str], opts: dict, reddit: Any, stats: dict) -> pd.DataFrame:
+    from . import reddit_source as rs
+    from .reddit_client import make_reddit
+
+    rs.check_params(subs, opts.get("listing", "top"), opts.get("time_filter", "year"),
+                    opts.get("posts_per_subreddit", 200))
+    counter = rs.RequestCounter()
+    if reddit is None:
+        reddit, cred_source = make_reddit(opts.get("praw_site", "bot"), opts.get("praw_ini") or None,
+                                          requestor_kwargs={"session": rs.counting_session(counter)})
+        stats["credentials"] = cred_source
+    drive.pull(RAW_REDDIT)
+    paths, pulled = rs.pull(reddit, subs, drive.path(RAW_REDDIT), listing=opts.get("listing", "top"),
+                            time_filter=opts.get("time_filter", "year"),
+                            posts_per_subreddit=int(opts.get("posts_per_subreddit", 200)),
+                            replace_more_limit=opts.get("replace_more_limit", 32), counter=counter,
+                            on_saved=lambda p: drive.push(drive.rel(p)))
+    stats.update(pulled)
+    stats["files"] = [f"{RAW_REDDIT}/<sub>/<post_id>.csv ({len(paths)} posts)"]
+    return rs.read_posts(paths)
+
+
+def _load_arctic_shift(drive: drv.Drive, subs: list[str], months: Iterable[str], opts: dict, client: Any,
+                       stats: dict) -> pd.DataFrame:
+    from . import arctic_shift_source as asrc
+    from .pushshift_source import read_dumps
+
+    if not subs:
+        raise ConfigError("source 'arctic_shift' needs subreddits, e.g. subreddits = ['writing', 'scifi']")
+    windows = asrc.month_windows(months, opts.get("after", ""), opts.get("before", ""))
+    client = client or asrc.Client(base_url=opts.get("base_url") or asrc.BASE_URL,
+                                   interval_s=float(opts.get("interval_s", 1.0)))
+    drive.pull(RAW_ARCTIC_SHIFT)
+    paths = asrc.pull(client, subs, windows, drive.path(RAW_ARCTIC_SHIFT), on_saved=lambda p: drive.push(drive.rel(p)))
+    df, read_stats = read_dumps(paths, subs, keep_titles=True)
+    stats.update(read_stats, requests=client.requests_made, retried=dict(client.retried),
+                 files=[drive.rel(p) for p in paths])
+    return df
