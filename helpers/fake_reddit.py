@@ -3,7 +3,7 @@
 Real PRAW talks to it through a praw.ini site whose ``oauth_url`` and ``reddit_url`` point here (with
 ``PRAW_ALLOW_ENDPOINT_OVERRIDE=1``), so the offline demo and the tests run the same code path as live Reddit.
 Endpoints: OAuth token, /api/v1/me, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info,
-/api/comment. Faults are injected per endpoint (HTTP 429 with Retry-After, 500, RATELIMIT errors) and by thread
+/api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings. Faults are injected per endpoint (HTTP 429 with Retry-After, 500, RATELIMIT errors) and by thread
 state (deleted comment, locked thread, banned subreddit). Every request is recorded, so tests count the POSTs.
 """
 
@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from . import fake_reddit_listings
 
 RECORDED_THREADS = Path(__file__).resolve().parent / "data" / "recorded_threads.json"
 MORE_AFTER = 4  # top-level comments beyond this many come back as a "more" object (exercises morechildren)
@@ -236,6 +238,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api/v1/me":
             return 200, {"name": st.bot_username, "id": "bot1", "created_utc": 1.6e9, "link_karma": 1,
                          "comment_karma": 1}, {}
+        m = re.fullmatch(r"/r/([^/]+)/(top|controversial|hot|new)", path)
+        if m and method == "GET":  # stage 00's reddit source: helpers/fake_reddit_listings.py
+            return fake_reddit_listings.listing_page(st, m.group(1), m.group(2), p)
         m = re.fullmatch(r"/r/([^/]+)/rising", path)
         if m and method == "GET":
             ids = st.rising.get(m.group(1).lower(), [])[: int(p.get("limit", 25))]

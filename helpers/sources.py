@@ -111,7 +111,7 @@ def _load_reddit(drive: drv.Drive, subs: list[str], opts: dict, reddit: Any, sta
     paths, pulled = rs.pull(reddit, subs, drive.path(RAW_REDDIT), listing=opts.get("listing", "top"),
                             time_filter=opts.get("time_filter", "year"),
                             posts_per_subreddit=int(opts.get("posts_per_subreddit", 200)),
-                            replace_more_limit=opts.get("replace_more_limit", 32), counter=counter,
+                            replace_more_limit=opts.get("replace_more_limit", 8), counter=counter,
                             on_saved=lambda p: drive.push(drive.rel(p)))
     stats.update(pulled)
     stats["files"] = [f"{RAW_REDDIT}/<sub>/<post_id>.csv ({len(paths)} posts)"]
