@@ -119,6 +119,19 @@ def rows_to_frame(rows: Iterable[Any]) -> pd.DataFrame:
     return df
 
 
+def access_denied_message(month: str, comments_table: str, posts_table: str, detail: str) -> str:
+    """What to do when BigQuery answers 403: the public fh-bigquery tables, or one's own tables' permissions."""
+    if any(t.startswith("fh-bigquery.") for t in (comments_table, posts_table)):
+        return (f"{month}: BigQuery denied access ({detail.splitlines()[0][:200]}). The public fh-bigquery Reddit "
+                f"tables ({comments_table}, {posts_table}) are no longer readable (reported since January 2025). Load Reddit "
+                "dumps into a dataset of your own (README, 'Getting data': bq load with the schema the query "
+                "expects) and set comments_table / posts_table to it, e.g. "
+                "'my-project.reddit.comments_{month}'; or use source 'arctic_shift' or 'reddit', which work today")
+    return (f"{month}: BigQuery denied access to {comments_table} / {posts_table} "
+            f"({detail.splitlines()[0][:200]}). Check that the account running this can read those tables and "
+            "run jobs in bq_project (roles BigQuery Data Viewer and BigQuery Job User)")
+
+
 def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Path,
                comments_template: str = COMMENTS_TEMPLATE, posts_template: str = POSTS_TEMPLATE,
                max_bytes_billed: int = 50 * 1024**3, log: Callable[[str], None] = print,
@@ -144,6 +157,10 @@ def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Pat
         job = client.query(sql, job_config=bigquery.QueryJobConfig(
             query_parameters=params, maximum_bytes_billed=int(max_bytes_billed) if max_bytes_billed else None))
         df = rows_to_frame(job.result())
+    except gexc.Forbidden as e:
+        detail = (e.errors[0].get("message") if e.errors and isinstance(e.errors[0], dict) else "") or e.message
+        raise StageError(access_denied_message(month, table_name(comments_template, month),
+                                               table_name(posts_template, month), str(detail))) from None
     except gexc.GoogleAPIError as e:
         raise StageError(f"{month}: BigQuery failed: {getattr(e, 'message', e)}. Months already saved in {out_dir} "
                          "are kept; re-run to resume") from None
