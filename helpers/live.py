@@ -20,6 +20,8 @@ from .text import DELETED, clean_text
 
 log = logging.getLogger(__name__)
 
+FETCH_SUMMARY = "live/fetch_summary_{date}.json"  # 05: posts seen, comments kept, drops by reason, candidates
+
 COMMENT_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
                    "comment_permalink", "comment_created_utc"]
 PROPOSED_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
@@ -39,6 +41,10 @@ def today(run_date: str = "") -> str:
 
 def proposed_path(run_date: str) -> str:
     return PROPOSED_REPLIES.format(date=run_date)
+
+
+def fetch_summary_path(run_date: str) -> str:
+    return FETCH_SUMMARY.format(date=run_date)
 
 
 def _same_user(a: str | None, b: str | None) -> bool:

@@ -156,6 +156,7 @@ def run_stages(
 ) -> list[tuple[str, str, Path]]:
     """Run stages in order; skip one whose manifest says it is up to date unless force. Returns (stage, status, path)."""
     from . import manifest
+    from .outcome_lines import outcome_line
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # kernels inherit it: keep TF's C++ chatter out of the logs
     stages = list_stages()
@@ -174,5 +175,7 @@ def run_stages(
         t0 = time.time()
         out = run_stage(key, root, params, stages, log_output=log_output)
         print(f"== stage {src.stem}: done in {time.time() - t0:.1f} s", file=sys.stderr, flush=True)
+        if line := outcome_line(key, root):
+            print(f"== stage {src.stem}: {line}", file=sys.stderr, flush=True)
         done.append((key, "ran", out))
     return done

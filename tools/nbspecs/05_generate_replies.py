@@ -16,7 +16,7 @@ This notebook only reads Reddit; 06 scores, selects and (after approval) posts. 
 gpt-2-simple's TF1 graph and the BERT models cannot share one.
 """
 READS = ["checkpoint/<run_name>/", "Reddit (rising posts and their comments)"]
-WRITES = ["live/proposed_replies_<date>.csv"]
+WRITES = ["live/proposed_replies_<date>.csv", "live/fetch_summary_<date>.json"]
 RUNTIME = "GPU"
 ALWAYS_RUN = True
 PARAMETERS = '''
@@ -58,9 +58,11 @@ with GenerationEngine(drive.path(drv.CHECKPOINT_DIR), run_name, seed=seed) as en
                                     top_p=top_p, length=max_reply_tokens)
     print(engine.last_stats)
 write_csv(proposed, drive.path(out_rel))
+summary_rel = live.fetch_summary_path(date)
+drv.write_json({**fetch_summary, "candidates": len(proposed)}, drive.path(summary_rel))
 print(f"{len(proposed)} candidate replies for {proposed['comment_id'].nunique()} comments -> {out_rel}")
 proposed[["subreddit", "comment", "proposed_reply"]].head(10)''',
-    '''drive.push(out_rel)
+    '''drive.push(out_rel, summary_rel)
 if server is not None:
     server.stop()''',
 ]
