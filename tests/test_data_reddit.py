@@ -148,3 +148,13 @@ def test_bad_listing_parameters(server, tmp_path):
         load(server, tmp_path / "d", listing="rising")
     with pytest.raises(ConfigError, match="reddit_time_filter"):
         load(server, tmp_path / "d", time_filter="decade")
+
+
+def test_reddit_failing_keeps_saved_posts_and_says_how_to_resume(server, tmp_path):
+    from helpers.errors import StageError
+
+    iama = [p for p, post in server.state.posts.items() if post["subreddit"] == "IAmA"]
+    server.state.faults.append(fake_reddit.Fault(f"/comments/{iama[0]}", status=503, times=50))
+    with pytest.raises(StageError, match=r"r/IAmA.*ServerError.*kept; re-run to resume"):
+        load(server, tmp_path / "d", listing="new", time_filter="all")
+    assert len(list((tmp_path / "d" / sources.RAW_REDDIT / "funny").glob("*.csv"))) == 10  # r/funny came first

@@ -44,3 +44,21 @@ def test_06_statuses_and_07_outcomes(tmp_path):
                                           "states": {"live": 3, "removed": 1}})
     assert outcome_line("07", tmp_path) == ("4 posted replies checked: 1 upvoted, 1 removed or deleted, "
                                             "states live 3, removed 1")
+
+
+def test_no_usable_rows_names_the_files_read_and_the_drops(tmp_path):
+    import pytest
+
+    from helpers.errors import ConfigError
+    from helpers.prepare import RAW_COLUMNS, prepare
+
+    row = dict.fromkeys(RAW_COLUMNS, "x") | {"comment": "[deleted]", "reply": "hi", "comment_score": 1,
+                                              "reply_score": 1, "submission_score": 1}
+    raw = pd.DataFrame([row, row | {"reply": " "}])
+    stats = {"files": ["raw/arctic_shift/writing/2024_01_submissions.ndjson",
+                       "raw/arctic_shift/writing/2024_01_comments.ndjson"]}
+    with pytest.raises(ConfigError) as e:
+        prepare(raw, drv.open_drive(str(tmp_path), "local"), source="arctic_shift", source_stats=stats)
+    msg = str(e.value)
+    assert "arctic_shift" in msg and "2024_01_comments.ndjson" in msg and "read 2 file(s)" in msg
+    assert "2 rows in" in msg and "'deleted': 1" in msg and "'empty_text': 1" in msg
