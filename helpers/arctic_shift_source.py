@@ -130,7 +130,8 @@ def fetch_window(client: Client, kind: str, subreddit: str, w: Window, on_page: 
         page = client.get(ENDPOINTS[kind], {"subreddit": subreddit, "after": after, "before": w.end,
                                             "limit": client.page_size,
                                             "sort": "asc", "fields": FIELDS[kind]})
-        fresh = [r for r in page if str(r.get("id")) not in seen and w.start <= float(r.get("created_utc") or 0) < w.end]
+        fresh = [r for r in page
+                 if str(r.get("id")) not in seen and w.start <= float(r.get("created_utc") or 0) < w.end]
         on_page(len(fresh))
         for r in fresh:
             seen.add(str(r.get("id")))

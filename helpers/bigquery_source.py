@@ -121,14 +121,15 @@ def rows_to_frame(rows: Iterable[Any]) -> pd.DataFrame:
 
 def access_denied_message(month: str, comments_table: str, posts_table: str, detail: str) -> str:
     """What to do when BigQuery answers 403: the public fh-bigquery tables, or one's own tables' permissions."""
+    detail = (str(detail).strip().splitlines() or ["access denied"])[0][:200]
     if any(t.startswith("fh-bigquery.") for t in (comments_table, posts_table)):
-        return (f"{month}: BigQuery denied access ({detail.splitlines()[0][:200]}). The public fh-bigquery Reddit "
-                f"tables ({comments_table}, {posts_table}) are no longer readable (reported since January 2025). Load Reddit "
-                "dumps into a dataset of your own (README, 'Getting data': bq load with the schema the query "
-                "expects) and set comments_table / posts_table to it, e.g. "
-                "'my-project.reddit.comments_{month}'; or use source 'arctic_shift' or 'reddit', which work today")
+        return (f"{month}: BigQuery denied access ({detail}). The public fh-bigquery Reddit tables ({comments_table}, "
+                f"{posts_table}) are no longer readable (reported since January 2025). Load Reddit dumps into a "
+                "dataset of your own (README, 'Getting data': bq load with the schema the query expects) and set "
+                "comments_table / posts_table to it, e.g. 'my-project.reddit.comments_{month}'; or use source "
+                "'arctic_shift' or 'reddit', which work today")
     return (f"{month}: BigQuery denied access to {comments_table} / {posts_table} "
-            f"({detail.splitlines()[0][:200]}). Check that the account running this can read those tables and "
+            f"({detail}). Check that the account running this can read those tables and "
             "run jobs in bq_project (roles BigQuery Data Viewer and BigQuery Job User)")
 
 

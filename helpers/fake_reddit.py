@@ -3,8 +3,9 @@
 Real PRAW talks to it through a praw.ini site whose ``oauth_url`` and ``reddit_url`` point here (with
 ``PRAW_ALLOW_ENDPOINT_OVERRIDE=1``), so the offline demo and the tests run the same code path as live Reddit.
 Endpoints: OAuth token, /api/v1/me, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info,
-/api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings. Faults are injected per endpoint (HTTP 429 with Retry-After, 500, RATELIMIT errors) and by thread
-state (deleted comment, locked thread, banned subreddit). Every request is recorded, so tests count the POSTs.
+/api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings. Faults are injected per endpoint
+(HTTP 429 with Retry-After, 500, RATELIMIT errors) and by thread state (deleted comment, locked thread, banned
+subreddit); ``omit_fields`` leaves optional fields out of every payload. Every request is recorded.
 """
 
 from __future__ import annotations

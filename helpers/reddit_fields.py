@@ -1,8 +1,9 @@
 """Tolerant reads of Reddit things (PRAW objects or JSON dicts) whose optional fields may be missing or null.
 
 Older and some listing payloads lack ``permalink``, ``author``, ``selftext``, ``created_utc``, ``edited``,
-``distinguished``, ``locked`` or ``archived``; PRAW then raises AttributeError. These accessors read what the payload holds, derive what can be derived (a permalink from
-subreddit, post id and comment id) and return None otherwise, so the caller can count a named drop.
+``distinguished``, ``locked`` or ``archived``; PRAW then raises AttributeError. These accessors read what the
+payload holds, derive what can be derived (a permalink from subreddit, post id and comment id) and return None
+otherwise, so the caller can count a named drop.
 """
 
 from __future__ import annotations

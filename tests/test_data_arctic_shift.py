@@ -26,7 +26,8 @@ def corpus():
     jan = pairs[pairs["subreddit"].isin(SUBS) & (pairs.index % 2 == 0)]
     feb = pairs[pairs["subreddit"].isin(SUBS) & (pairs.index % 2 == 1)]
     p1, c1 = fas.records_from_pairs(jan, JAN, link_posts=2)
-    p2, c2 = fas.records_from_pairs(feb.assign(thread_id=feb["thread_id"] + "b", comment_id=feb["comment_id"] + "b"), FEB)
+    feb = feb.assign(thread_id=feb["thread_id"] + "b", comment_id=feb["comment_id"] + "b")  # other threads
+    p2, c2 = fas.records_from_pairs(feb, FEB)
     return p1 + p2, c1 + c2, pairs[pairs["subreddit"].isin(SUBS)]
 
 
