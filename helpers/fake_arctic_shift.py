@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,11 +23,13 @@ PATHS = {"/api/posts/search": "posts", "/api/comments/search": "comments"}
 
 @dataclass
 class Fault:
-    """Answer the next ``times`` requests to ``path`` with ``kind``: "429", "500", "503" or "truncated"."""
+    """Answer the next ``times`` requests to ``path`` with ``kind``: "429", "500", "503", "truncated", or "slow"
+    (the right answer, ``delay_s`` late: a client timeout)."""
 
     path: str
     kind: str = "500"
     times: int = 1
+    delay_s: float = 2.0
 
 
 @dataclass
@@ -99,13 +102,16 @@ class Handler(BaseHTTPRequestHandler):
                 fault.times -= 1
             kind = "503" if st.down else (fault.kind if fault else "")
             st.requests.append({"path": url.path, "params": params, "fault": kind})
-            if kind in ("", "truncated") and url.path in PATHS:
+            delay = fault.delay_s if fault and kind == "slow" else 0.0
+            if kind in ("", "truncated", "slow") and url.path in PATHS:
                 status, body = st.search(PATHS[url.path], params)
             elif kind in ("429", "500", "503"):
                 status, body = int(kind), {"error": "Timeout. Maybe slow down a bit" if kind == "429" else "error"}
             else:
                 status, body = 404, {"error": "not found"}
         raw = json.dumps(body).encode()
+        if delay:
+            time.sleep(delay)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))

@@ -100,6 +100,16 @@ def test_429_5xx_and_a_cut_body_are_retried(server, tmp_path):
     assert 1 in cl.sleep  # the 429's Retry-After honoured
 
 
+def test_a_timeout_is_retried_and_a_closed_port_is_a_clear_error(server, tmp_path):
+    server.state.faults.append(fas.Fault("/api/posts/search", kind="slow", delay_s=1.0))
+    cl = client(server, timeout_s=0.3)
+    df, stats = load(server, tmp_path, cl)
+    assert stats["retried"] == {"ReadTimeout": 1} and len(df) > 0
+    closed = asrc.Client(base_url="http://127.0.0.1:9", interval_s=0, backoff_s=0.01, retries=1, sleep=Sleeps())
+    with pytest.raises(StageError, match=r"127.0.0.1:9 did not answer .* after 2 tries \(last: ConnectionError\)"):
+        closed.get("/api/posts/search", {"subreddit": "writing"})
+
+
 def test_pacing_between_requests(server, tmp_path):
     cl = asrc.Client(base_url=server.url, interval_s=0.5, sleep=Sleeps())
     cl.get("/api/posts/search", {"subreddit": "writing", "limit": 1})
