@@ -39,6 +39,12 @@ def listing_page(state: Any, subreddit: str, kind: str, params: dict[str, str], 
     return 200, body, {}
 
 
+def _score(value: Any) -> int:
+    """A score as Reddit serves it; the sample's deliberately dirty scores ("n/a") become 0."""
+    n = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return 0 if pd.isna(n) else int(n)
+
+
 def threads_from_pairs(pairs: pd.DataFrame, rename: dict[str, str] | None = None, link_every: int = 2,
                        now: float | None = None) -> dict:
     """Recorded threads (fake_reddit's input shape) from raw pairs: every ``link_every``-th post is a link post
@@ -50,18 +56,18 @@ def threads_from_pairs(pairs: pd.DataFrame, rename: dict[str, str] | None = None
         first = g.iloc[0]
         sub = rename.get(first["subreddit"], first["subreddit"])
         post = {"id": tid, "title": f"Thread {tid}: {str(first['submission'])[:60]}",
-                "author": first["submission_author"], "score": int(first["submission_score"]), "created_utc": now - 3600 * (i + 1),
+                "author": first["submission_author"], "score": _score(first["submission_score"]), "created_utc": now - 3600 * (i + 1),
                 "selftext": "" if link_every and i % link_every == 0 else first["submission"], "comments": []}
         tops: dict[str, dict] = {}
         for r in g.itertuples():
             top = tops.get(r.comment_id)
             if top is None:
                 top = tops[r.comment_id] = {"id": r.comment_id, "author": r.comment_author, "body": r.comment,
-                                            "score": int(r.comment_score), "created_utc": now - 3600 * i - 60,
+                                            "score": _score(r.comment_score), "created_utc": now - 3600 * i - 60,
                                             "replies": []}
                 post["comments"].append(top)
             top["replies"].append({"id": r.reply_id, "author": r.reply_author, "body": r.reply,
-                                   "score": int(r.reply_score), "created_utc": now - 3600 * i - 30})
+                                   "score": _score(r.reply_score), "created_utc": now - 3600 * i - 30})
         subs.setdefault(sub, []).append(post)
     for posts in subs.values():
         posts[-1]["created_utc"] = now - 2 * 366 * 86400
