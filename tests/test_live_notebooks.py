@@ -42,6 +42,8 @@ def test_05_fetches_recorded_threads_and_writes_candidates(pipeline):
     assert len(df) + stat["dropped_empty"] == stat["requested"]
     assert df["comment_id"].nunique() >= 10 and df["proposed_reply"].notna().all()
     assert "loopback-secret" not in text and "loopback-password" not in text
+    summary = json.loads(only(root, "live/fetch_summary_*.json").read_text())  # the runner's outcome line reads it
+    assert summary["posts_seen"] == 8 and summary["comments_kept"] == 15 and summary["candidates"] == len(df)
 
 
 @pytest.mark.skipif(not SCORING_LANDED, reason="needs helpers/scoring.py and notebooks 03/04 (issue 4)")
