@@ -9,6 +9,7 @@ gave no pair), so a re-run lists again and skips saved posts. Works read-only (c
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -90,6 +91,26 @@ def listing_posts(reddit, subreddit: str, listing: str, time_filter: str, limit:
     return getattr(sub, listing)(limit=limit)
 
 
+def expanded_pairs(reddit, submission, replace_more_limit: int, drops: Counter, stats: Counter,
+                   sleep: Callable[[float], Any], tries: int = 3) -> list[dict]:
+    """One post's pairs; a 429 (Reddit's "too many requests") waits its Retry-After and asks again, ``tries`` times."""
+    import prawcore
+
+    for attempt in range(tries):
+        try:
+            submission.comment_limit = 500
+            left = submission.comments.replace_more(limit=replace_more_limit)  # removed, not expanded
+            drops["comments_behind_load_more"] += sum(int(getattr(m, "count", 0) or 0) for m in left)
+            return post_pairs(submission, drops)
+        except prawcore.TooManyRequests as e:
+            if attempt == tries - 1:
+                raise
+            stats["waits_after_429"] += 1
+            sleep(min(float(e.retry_after or 60), 600))
+            submission = reddit.submission(id=rf.thing_id(submission))
+    return []
+
+
 def check_params(subreddits: list[str], listing: str, time_filter: str, posts_per_subreddit: int) -> None:
     if not subreddits:
         raise ConfigError("source 'reddit' needs subreddits, e.g. subreddits = ['AskScience', 'writing']")
@@ -103,7 +124,8 @@ def check_params(subreddits: list[str], listing: str, time_filter: str, posts_pe
 
 def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = "top", time_filter: str = "year",
          posts_per_subreddit: int = 200, replace_more_limit: int = 8, counter: RequestCounter | None = None,
-         on_saved: Callable[[Path], object] | None = None) -> tuple[list[Path], dict]:
+         on_saved: Callable[[Path], object] | None = None, sleep: Callable[[float], Any] = time.sleep
+         ) -> tuple[list[Path], dict]:
     """Pull and save every listed post not saved yet; returns (each subreddit's post files, stats)."""
     import prawcore
     from tqdm.auto import tqdm
@@ -124,10 +146,7 @@ def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = 
                 if path.exists():
                     stats["posts_resumed"] += 1
                 else:
-                    submission.comment_limit = 500
-                    left = submission.comments.replace_more(limit=replace_more_limit)  # removed, not expanded
-                    drops["comments_behind_load_more"] += sum(int(getattr(m, "count", 0) or 0) for m in left)
-                    rows = post_pairs(submission, drops)
+                    rows = expanded_pairs(reddit, submission, replace_more_limit, drops, stats, sleep)
                     drv.write_csv(pd.DataFrame(rows, columns=REDDIT_COLUMNS), path)
                     stats["posts_pulled"] += 1
                     stats["pairs_pulled"] += len(rows)

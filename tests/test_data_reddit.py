@@ -150,6 +150,17 @@ def test_bad_listing_parameters(server, tmp_path):
         load(server, tmp_path / "d", time_filter="decade")
 
 
+def test_a_429_waits_its_retry_after_and_asks_again(server, pairs, tmp_path):
+    pid = next(iter(server.state.posts))
+    server.state.faults.append(fake_reddit.Fault(f"/comments/{pid}", status=429, times=1, retry_after_s=7))
+    ini = read_only_ini(server, tmp_path / "k.ini")
+    reddit, _ = reddit_client.make_reddit("bot", ini)
+    waits = []
+    paths, stats = rs.pull(reddit, ["funny", "IAmA"], tmp_path / "raw", sleep=waits.append)
+    assert waits == [7.0] and stats["waits_after_429"] == 1
+    assert sorted(rs.read_posts(paths)["reply_id"]) == sorted(expected(pairs, server)["reply_id"])
+
+
 def test_reddit_failing_keeps_saved_posts_and_says_how_to_resume(server, tmp_path):
     from helpers.errors import StageError
 
