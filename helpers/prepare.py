@@ -215,8 +215,9 @@ def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = "sample", max_cha
     if kept.empty:
         files = (source_stats or {}).get("files") or []
         read = f" (read {len(files)} file(s): {', '.join(map(str, files[:5]))}{', ...' if len(files) > 5 else ''})"
+        told = {k: v for k, v in (source_stats or {}).items() if k not in ("source", "files", "credentials", "rows")}
         raise ConfigError(f"no usable rows from source {source!r}{read if files else ''}: {len(raw)} rows in, "
-                          f"dropped {dict(drops)}")
+                          f"dropped {dict(drops)}" + (f"; the source reported {told}" if told else ""))
     kept["split"] = assign_splits(kept, validation_fraction, test_fraction, seed)
     for name, frame in build_outputs(kept).items():
         drv.write_csv(frame, drive.path(name))

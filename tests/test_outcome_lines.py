@@ -56,9 +56,10 @@ def test_no_usable_rows_names_the_files_read_and_the_drops(tmp_path):
                                               "reply_score": 1, "submission_score": 1}
     raw = pd.DataFrame([row, row | {"reply": " "}])
     stats = {"files": ["raw/arctic_shift/writing/2024_01_submissions.ndjson",
-                       "raw/arctic_shift/writing/2024_01_comments.ndjson"]}
+                       "raw/arctic_shift/writing/2024_01_comments.ndjson"], "bad_json_lines": 3}
     with pytest.raises(ConfigError) as e:
         prepare(raw, drv.open_drive(str(tmp_path), "local"), source="arctic_shift", source_stats=stats)
     msg = str(e.value)
     assert "arctic_shift" in msg and "2024_01_comments.ndjson" in msg and "read 2 file(s)" in msg
     assert "2 rows in" in msg and "'deleted': 1" in msg and "'empty_text': 1" in msg
+    assert "the source reported {'bad_json_lines': 3}" in msg
