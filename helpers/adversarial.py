@@ -42,20 +42,20 @@ def predict_real(clf, comments: list[str], replies: list[str], batch_size: int =
     builds and traces a fresh tf.data pipeline every call (seconds each); a round measures several small sets."""
     import tensorflow as tf
 
-    from .scoring import _unpack
+    from .bert_inputs import model_inputs
 
     out = []
     for i in range(0, len(comments), batch_size):
         c = np.asarray(comments[i:i + batch_size], dtype=object)
         r = np.asarray(replies[i:i + batch_size], dtype=object)
-        x = _unpack(clf.preprocess_samples((c, r)))
+        x = model_inputs(clf.preprocess_samples((c, r)))
         out.append(tf.nn.softmax(tf.cast(clf(x, training=False), tf.float32), axis=-1).numpy()[:, 1])
     return np.concatenate(out) if out else np.zeros(0)
 
 
 def prob_real(clf, df: pd.DataFrame) -> np.ndarray:
     """P(real) per row; unusable rows (empty text) are NaN."""
-    from .bert_train import check_pairs
+    from .bert_inputs import check_pairs
 
     c, r, reasons, _ = check_pairs(df["comment"].tolist(), df["reply"].tolist(),
                                    int(clf.preprocessor.sequence_length))
@@ -214,9 +214,9 @@ def write_table(root: Path, rows: list[dict]) -> pd.DataFrame:
 
 
 def auc_png(table: pd.DataFrame, path: Path) -> Path:
-    from .metrics import _figure, _save
+    from .metrics import figure, save_png
 
-    fig, ax = _figure((6, 4))
+    fig, ax = figure((6, 4))
     if len(table):
         x = table["round"].astype(int)
         ax.plot(x, table["auc_newest_before"].astype(float), "o--", label="AUC on the round's fakes, before")
@@ -228,7 +228,7 @@ def auc_png(table: pd.DataFrame, path: Path) -> Path:
     ax.set(xlabel="refresh round", ylabel="AUC / fraction", ylim=(-0.02, 1.02),
            title="Adversarial refresh: realism classifier vs fresh fakes")
     ax.legend(loc="lower right", fontsize=8)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def report_section(root: str | Path) -> str:

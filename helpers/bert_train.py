@@ -13,47 +13,15 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .bert_inputs import check_pairs, max_chars
 from .errors import InputError
+from .prepare import NUM_RATING_BINS, SPLITS
 
 log = logging.getLogger(__name__)
 
-SPLITS = ("train", "validation", "test")
 REAL_COLUMNS = ["comment", "reply", "rating", "reply_score", "thread_id", "comment_id", "split"]
 FAKE_COLUMNS = ["comment", "reply", "thread_id", "split"]
-NUM_RATING_BINS = 4
 TINY_NAME = "tiny"  # models/bert_base/tiny
-CHARS_PER_TOKEN = 16  # clip texts at sequence_length * this many characters: far past what the tokens keep
-
-
-def max_chars(sequence_length: int) -> int:
-    return int(sequence_length) * CHARS_PER_TOKEN
-
-
-def _text_error(value, what: str) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return f"{what} is missing (NaN)"
-    if not isinstance(value, str):
-        return f"{what} is not text ({type(value).__name__})"
-    if not value.strip():
-        return f"{what} is empty"
-    return ""
-
-
-def check_pairs(comments: Sequence, replies: Sequence, sequence_length: int = 128) -> tuple[list, list, list, int]:
-    """(comments, replies, reasons, n_clipped): reasons[i] == "" when row i is usable; usable texts are clipped."""
-    limit = max_chars(sequence_length)
-    out_c, out_r, reasons, clipped = [], [], [], 0
-    for c, r in zip(comments, replies):
-        why = _text_error(r, "reply") or _text_error(c, "comment")
-        if why:
-            out_c.append(""), out_r.append(""), reasons.append(why)
-            continue
-        if len(c) > limit or len(r) > limit:
-            clipped += 1
-        out_c.append(c[:limit]), out_r.append(r[:limit]), reasons.append("")
-    return out_c, out_r, reasons, clipped
-
-
 def clean_frame(df: pd.DataFrame, label_col: str, sequence_length: int, name: str) -> tuple[pd.DataFrame, dict]:
     """Drop unusable rows with counted reasons; returns (kept rows with clipped text, {reason: count})."""
     c, r, reasons, clipped = check_pairs(df["comment"].tolist(), df["reply"].tolist(), sequence_length)

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from . import fake_reddit_listings
+from .fake_reddit_listings import listing
 
 RECORDED_THREADS = Path(__file__).resolve().parent / "data" / "recorded_threads.json"
 MORE_AFTER = 4  # top-level comments beyond this many come back as a "more" object (exercises morechildren)
@@ -164,10 +165,6 @@ class RedditState:
                               "created_utc": time.time(), "link_id": link_id, "parent_id": parent_fullname}
         self.children.setdefault(parent_fullname, []).append(cid)
         return self.comment_json(cid, nest=False)
-
-
-def listing(children: list[dict]) -> dict:
-    return {"kind": "Listing", "data": {"children": children, "after": None, "before": None, "dist": len(children)}}
 
 
 def api_error(code: str, message: str, field_: str = "parent") -> dict:

@@ -16,11 +16,14 @@ LISTINGS = ("top", "controversial", "hot", "new")
 SPANS = {"hour": 3600, "day": 86400, "week": 7 * 86400, "month": 31 * 86400, "year": 366 * 86400, "all": None}
 
 
+def listing(children: list[dict]) -> dict:
+    """Reddit's Listing envelope (shared with fake_reddit's comment trees)."""
+    return {"kind": "Listing", "data": {"children": children, "after": None, "before": None, "dist": len(children)}}
+
+
 def listing_page(state: Any, subreddit: str, kind: str, params: dict[str, str], now: float | None = None
                  ) -> tuple[int, dict, dict]:
     """One page of a subreddit listing in Reddit's JSON shape (``after`` is the next page's cursor, or null)."""
-    from .fake_reddit import listing
-
     now = time.time() if now is None else now
     span = SPANS.get(params.get("t", "day"), SPANS["day"]) if kind in ("top", "controversial") else None
     posts = [p for p in state.posts.values() if p["subreddit"].lower() == subreddit.lower()

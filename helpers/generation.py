@@ -46,7 +46,7 @@ class GenerationEngine:
 
         from gpt_2_simple.src import encoder, model
 
-        from .gpt2_finetune import checkpoint_prefix
+        from .gpt2_checkpoint import checkpoint_prefix
 
         self.folder = Path(model_dir) if model_dir else Path(checkpoint_dir) / run_name
         if not (self.folder / "hparams.json").exists():

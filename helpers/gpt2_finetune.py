@@ -22,15 +22,15 @@ from typing import Iterable
 
 import pandas as pd
 
-from .drive import write_bytes, write_csv, write_json, write_text
+from .drive import write_bytes, write_csv, write_json
 from .errors import ConfigError, InputError, StageError
+from .gpt2_checkpoint import checkpoint_prefix, repair_checkpoint
 from .text import END_TOKEN, START_TOKEN
 
 log = logging.getLogger(__name__)
 
 ONLINE_MODELS = ("124M", "355M", "774M", "1558M")
 _LOSS_LINE = re.compile(r"^\[(\d+) \| [\d.]+\] loss=([\d.naninf]+) avg=")
-_CKPT_NAME = re.compile(r"^model-(\d+)\.index$")
 
 
 # ---- data -------------------------------------------------------------------------------------------------------
@@ -92,47 +92,6 @@ def ensure_base_model(models_dir: Path, model_name: str, corpus: Iterable[str] =
         gpt2.download_gpt2(model_dir=str(models_dir), model_name=model_name)
         return folder
     raise ConfigError(f"base_model must be 'tiny' or one of {ONLINE_MODELS} (downloaded), not {model_name!r}")
-
-
-# ---- checkpoints ------------------------------------------------------------------------------------------------
-def repair_checkpoint(run_dir: Path) -> int | None:
-    """Point checkpoint/<run> at its newest COMPLETE save (relative path) and make `counter` agree; returns its step."""
-    run_dir = Path(run_dir)
-    steps = sorted(int(m.group(1)) for p in run_dir.glob("model-*.index") if (m := _CKPT_NAME.match(p.name))
-                   and (run_dir / f"model-{m.group(1)}.data-00000-of-00001").exists())
-    if not steps:
-        with contextlib.suppress(FileNotFoundError):
-            (run_dir / "counter").unlink()  # a counter without weights would skip steps on resume
-        with contextlib.suppress(FileNotFoundError):
-            (run_dir / "checkpoint").unlink()
-        return None
-    step = steps[-1]
-    state = f'model_checkpoint_path: "model-{step}"\nall_model_checkpoint_paths: "model-{step}"\n'
-    if _read(run_dir / "checkpoint") != state:
-        write_text(state, run_dir / "checkpoint")
-    if _read(run_dir / "counter").strip() != str(step):
-        write_text(f"{step}\n", run_dir / "counter")
-    return step
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text()
-    except (FileNotFoundError, UnicodeDecodeError):
-        return ""
-
-
-def checkpoint_prefix(folder: Path) -> str:
-    """The newest checkpoint prefix in a run or base folder (after repair for run folders)."""
-    import tensorflow as tf
-
-    folder = Path(folder)
-    if list(folder.glob("model-*.index")):  # a run folder written by gpt-2-simple
-        repair_checkpoint(folder)
-    ckpt = tf.train.latest_checkpoint(str(folder))
-    if ckpt is None:
-        raise InputError("no checkpoint here; run 01_finetune_gpt2 first", file=folder)
-    return ckpt
 
 
 # ---- loss -------------------------------------------------------------------------------------------------------

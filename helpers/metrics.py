@@ -82,13 +82,14 @@ def pairwise_accuracy(df: pd.DataFrame, pred_col: str = "expected_score", score_
             "length_baseline_accuracy": agree("_len"), "min_gap": min_gap}
 
 
-def _save(fig, path: str | Path) -> Path:
+def save_png(fig, path: str | Path) -> Path:
+    """Rendered in memory and written atomically, so a killed run never leaves half a PNG."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     return write_bytes(buf.getvalue(), path)
 
 
-def _figure(figsize=(5, 5)):
+def figure(figsize=(5, 5)):
     """A pyplot-free Figure: nothing is shown twice in notebooks, no GUI backend is needed."""
     from matplotlib.figure import Figure
 
@@ -99,7 +100,7 @@ def _figure(figsize=(5, 5)):
 def roc_png(y_true: Sequence[int], prob_pos: Sequence[float], path: str | Path, title: str = "ROC") -> Path:
     from sklearn.metrics import roc_curve
 
-    fig, ax = _figure()
+    fig, ax = figure()
     y = np.asarray(y_true, dtype=int)
     auc = _auc(y, np.asarray(prob_pos))
     if auc is not None:
@@ -108,7 +109,7 @@ def roc_png(y_true: Sequence[int], prob_pos: Sequence[float], path: str | Path, 
     else:
         ax.text(0.5, 0.5, "single class: ROC undefined", ha="center")
     _decorate(ax, title)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def per_class_roc_png(y_true: Sequence[int], probs: np.ndarray, path: str | Path, title: str = "ROC per rating bin",
@@ -119,7 +120,7 @@ def per_class_roc_png(y_true: Sequence[int], probs: np.ndarray, path: str | Path
     y = np.asarray(y_true, dtype=int)
     probs = np.asarray(probs, dtype=float)
     labels = labels or [f"bin {k}" for k in range(probs.shape[1])]
-    fig, ax = _figure()
+    fig, ax = figure()
     for k in range(probs.shape[1]):
         auc = _auc((y == k).astype(int), probs[:, k])
         if auc is None:
@@ -128,7 +129,7 @@ def per_class_roc_png(y_true: Sequence[int], probs: np.ndarray, path: str | Path
         fpr, tpr, _ = roc_curve((y == k).astype(int), probs[:, k])
         ax.plot(fpr, tpr, label=f"{labels[k]}: AUC = {auc:.3f}")
     _decorate(ax, title)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def _decorate(ax, title: str) -> None:
@@ -142,13 +143,13 @@ def confusion_png(confusion: Sequence[Sequence[int]], path: str | Path, labels: 
                   title: str = "Confusion matrix (rows: true, columns: predicted)") -> Path:
     cm = np.asarray(confusion, dtype=int)
     labels = labels or [str(k) for k in range(len(cm))]
-    fig, ax = _figure((5, 4.5))
+    fig, ax = figure((5, 4.5))
     ax.imshow(cm, cmap="Blues")
     for (i, j), v in np.ndenumerate(cm):
         ax.text(j, i, str(v), ha="center", va="center", color="black")
     ax.set(xticks=range(len(cm)), yticks=range(len(cm)), xticklabels=labels, yticklabels=labels,
            xlabel="predicted", ylabel="true", title=title)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def json_safe(obj):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import drive as drv
 from .drive import write_csv
-from .outcomes import NUM_BINS
+from .prepare import NUM_RATING_BINS
 
 UPVOTE_DEFINITION = "score >= 2 (Reddit starts a comment at 1: its author's own vote)"
 
@@ -46,7 +46,7 @@ def group_table(outcomes: pd.DataFrame, by: str) -> pd.DataFrame:
 def confusion(outcomes: pd.DataFrame) -> np.ndarray:
     """Rows: actual bin, columns: predicted bin, over replies that have both."""
     d = outcomes.dropna(subset=["actual_bin", "predicted_bin"])
-    cm = np.zeros((NUM_BINS, NUM_BINS), dtype=int)
+    cm = np.zeros((NUM_RATING_BINS, NUM_RATING_BINS), dtype=int)
     for a, p in zip(d["actual_bin"].astype(int), d["predicted_bin"].astype(int)):
         cm[a, p] += 1
     return cm
@@ -89,10 +89,10 @@ def summarize(outcomes: pd.DataFrame, history: pd.DataFrame | None = None) -> di
 
 
 def calibration_png(outcomes: pd.DataFrame, path: str | Path) -> Path:
-    from .metrics import _figure, _save
+    from .metrics import figure, save_png
 
     cal = calibration(outcomes)
-    fig, ax = _figure()
+    fig, ax = figure()
     ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="perfect calibration")
     got = cal.dropna(subset=["mean_predicted"])
     if len(got):
@@ -105,20 +105,20 @@ def calibration_png(outcomes: pd.DataFrame, path: str | Path) -> Path:
     ax.set(xlabel="predicted P(score >= 2) = p2 + p3", ylabel="observed fraction with score >= 2",
            title="Upvote calibration (n per point)", xlim=(0, 1), ylim=(-0.02, 1.02))
     ax.legend(loc="upper left", fontsize=8)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def growth_png(history: pd.DataFrame, path: str | Path, max_lines: int = 40) -> Path:
     """Each reply's score against hours since posting, one line per reply, one point per check."""
-    from .metrics import _figure, _save
+    from .metrics import figure, save_png
 
-    fig, ax = _figure((6, 4))
+    fig, ax = figure((6, 4))
     h = history.dropna(subset=["score"]).sort_values("checked_at")
     for _, g in list(h.groupby("reply_id", sort=False))[:max_lines]:
         ax.plot(g["hours_since_post"], g["score"], "o-", linewidth=1, markersize=3)
     ax.axhline(2, color="grey", linestyle="--", linewidth=1)
     ax.set(xlabel="hours since posting", ylabel="score", title=f"Score per check ({h['reply_id'].nunique()} replies)")
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def write_outputs(root: str | Path, history: pd.DataFrame, outcomes: pd.DataFrame) -> dict:

@@ -24,7 +24,7 @@ from . import drive as drv
 from . import reddit_fields as rf
 from .drive import read_csv, write_csv
 from .posting import LEDGER_COLUMNS
-from .prepare import rating_bin
+from .prepare import NUM_RATING_BINS, rating_bin
 from .text import DELETED
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ HISTORY_COLUMNS = ["checked_at", "reply_id", "comment_id", "post_id", "subreddit
                    "score", "num_replies", "state", "upvoted", "actual_bin"]
 PREDICTION_COLUMNS = ["prediction_source", "prediction_date", "prob_real", "p0", "p1", "p2", "p3", "expected_score",
                       "p_upvoted", "predicted_bin"]
-NUM_BINS = 4
 _DATED = re.compile(r"_(\d{4}-\d{2}-\d{2})\.csv$")
 
 
@@ -173,9 +172,9 @@ def _prediction_for(cid: str, body: str, preds: pd.DataFrame, review: pd.DataFra
         hit = cand[(text != "") & text.map(lambda t: body.startswith(t))]
         if not hit.empty:
             best = hit.assign(_len=text[hit.index].str.len()).sort_values(["prediction_date", "_len"]).iloc[-1]
-            p = [float(best.get(f"p{k}", np.nan)) for k in range(NUM_BINS)]
+            p = [float(best.get(f"p{k}", np.nan)) for k in range(NUM_RATING_BINS)]
             return empty | {"prediction_source": "predictions", "prediction_date": best["prediction_date"],
-                            "prob_real": best.get("prob_real", np.nan), **{f"p{k}": p[k] for k in range(NUM_BINS)},
+                            "prob_real": best.get("prob_real", np.nan), **{f"p{k}": p[k] for k in range(NUM_RATING_BINS)},
                             "expected_score": best.get("expected_score", np.nan), "p_upvoted": p[2] + p[3],
                             "predicted_bin": float(np.argmax(p)) if not np.isnan(p).any() else np.nan}
     if not review.empty and "expected_score" in review.columns:
@@ -185,7 +184,7 @@ def _prediction_for(cid: str, body: str, preds: pd.DataFrame, review: pd.DataFra
             exp = pd.to_numeric(pd.Series([best.get("expected_score")]), errors="coerce").iloc[0]
             return empty | {"prediction_source": "review", "prediction_date": best["prediction_date"],
                             "prob_real": best.get("prob_real", np.nan), "expected_score": exp,
-                            "predicted_bin": float(np.clip(np.rint(exp), 0, NUM_BINS - 1)) if pd.notna(exp) else np.nan}
+                            "predicted_bin": float(np.clip(np.rint(exp), 0, NUM_RATING_BINS - 1)) if pd.notna(exp) else np.nan}
     return empty
 
 

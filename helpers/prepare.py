@@ -38,6 +38,9 @@ REAL_COLUMNS = ["comment", "reply", "real", "rating", "reply_score", "comment_sc
                 "comment_id", "reply_id", "split"]
 
 
+NUM_RATING_BINS = 4  # rating_bin's bins: the upvote classifier's classes
+
+
 def rating_bin(score: float) -> int:
     """The seed's upvote bins: 0 if score < 1, 1 if == 1, 2 if < 5, else 3."""
     if score < 1:

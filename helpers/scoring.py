@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .bert_models import load_classifier
-from .bert_train import check_pairs
+from .bert_inputs import check_pairs, model_inputs
 from .errors import InputError
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ class Scorer:
         import tensorflow as tf
 
         def features(model):  # preprocess_samples: a bare preprocessor call would read (c, r) as (x, y)
-            return lambda c, r: _unpack(model.preprocess_samples((c, r)))
+            return lambda c, r: model_inputs(model.preprocess_samples((c, r)))
 
         pre_r, pre_u = self.realism, self.upvote
         ds = tf.data.Dataset.from_tensor_slices((np.asarray(comments, dtype=object),
@@ -121,11 +121,6 @@ class Scorer:
         return np.concatenate(real_parts), np.concatenate(up_parts)
 
 
-def _unpack(x):
-    """preprocess_samples packs x alone as x or (x,) depending on the keras version; the models want the dict."""
-    return x[0] if isinstance(x, tuple) else x
-
-
 def realism_model_dir(root: str | Path, choice: str = "auto") -> Path:
     """The realism classifier 06 scores with: "auto" takes 08's refreshed one when a refresh round has finished (it
     has seen the newest fakes), else 03's; "bert_realism" or any folder (under the Drive root, or absolute) pins one."""
@@ -138,8 +133,3 @@ def realism_model_dir(root: str | Path, choice: str = "auto") -> Path:
         return Path(root, drv.MODELS_DIR, choice)
     path = Path(choice)
     return path if path.is_absolute() else Path(root, path)
-
-
-def score_frame(realism_dir: str | Path, upvote_dir: str | Path, df: pd.DataFrame, **kw) -> pd.DataFrame:
-    """One-shot convenience (loads both models); the live stage should keep a Scorer instead."""
-    return Scorer.load(realism_dir, upvote_dir).score(df, **kw)

@@ -38,8 +38,3 @@ def clean_text(text: str) -> str:
 
 def is_link_only(text: str) -> bool:
     return bool(_URL_ONLY.match(text))
-
-
-def one_line(text: str) -> str:
-    """Newlines inside a training line would split gpt-2-simple documents oddly; keep paragraph breaks as spaces."""
-    return re.sub(r"\s*\n+\s*", " ", text).strip()

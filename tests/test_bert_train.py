@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import bert_inputs
 from helpers import bert_train as bt
 from helpers.errors import InputError
 
@@ -18,11 +19,11 @@ def _real(n=12):
 
 def test_check_pairs_gives_a_reason_per_bad_row_and_clips_long_text():
     long = "word " * 10_000
-    c, r, why, clipped = bt.check_pairs(["a", "b", "c", "d", None, "f", long],
+    c, r, why, clipped = bert_inputs.check_pairs(["a", "b", "c", "d", None, "f", long],
                                         [np.nan, "", "  \n", 7, "ok", "fine", long], sequence_length=8)
     assert why == ["reply is missing (NaN)", "reply is empty", "reply is empty", "reply is not text (int)",
                    "comment is missing (NaN)", "", ""]
-    assert clipped == 1 and len(c[6]) == len(r[6]) == bt.max_chars(8)
+    assert clipped == 1 and len(c[6]) == len(r[6]) == bert_inputs.max_chars(8)
     assert r[5] == "fine"
 
 

@@ -92,7 +92,7 @@ def test_rerun_with_the_same_total_trains_nothing(trained):
 
 
 def test_repair_checkpoint_uses_the_last_complete_save(tmp_path):
-    from helpers.gpt2_finetune import repair_checkpoint
+    from helpers.gpt2_checkpoint import repair_checkpoint
 
     run = tmp_path / "run1"
     run.mkdir()
@@ -141,7 +141,7 @@ def test_resume_after_a_killed_finetune(trained, tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    from helpers.gpt2_finetune import repair_checkpoint
+    from helpers.gpt2_checkpoint import repair_checkpoint
 
     saved = repair_checkpoint(work / "checkpoint" / "run1")
     assert saved is not None and saved >= 16 and saved % 4 == 0
