@@ -97,9 +97,13 @@ def make_client(project: str):
     return bigquery.Client(project=project)
 
 
+MAX_BYTES_BILLED = 50 * 1024**3  # 50 GiB per month's query; notebook 00's default is this number
+
+
 def human_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
+    """Binary units, named as such: BigQuery bills per TiB and the default cap is 50 GiB."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
             return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
         n /= 1024
     return f"{n} B"
@@ -135,7 +139,7 @@ def access_denied_message(month: str, comments_table: str, posts_table: str, det
 
 def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Path,
                comments_template: str = COMMENTS_TEMPLATE, posts_template: str = POSTS_TEMPLATE,
-               max_bytes_billed: int = 50 * 1024**3, log: Callable[[str], None] = print,
+               max_bytes_billed: int = MAX_BYTES_BILLED, log: Callable[[str], None] = print,
                on_saved: Callable[[Path], object] | None = None) -> Path:
     """Dry-run, check the scan size, run, save one month; an existing file means the month is done."""
     from google.api_core import exceptions as gexc
@@ -174,7 +178,7 @@ def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Pat
 
 def pull_months(client, months: Iterable[str], subreddits: Iterable[str], out_dir: str | Path,
                 comments_template: str = COMMENTS_TEMPLATE, posts_template: str = POSTS_TEMPLATE,
-                max_bytes_billed: int = 50 * 1024**3, log: Callable[[str], None] = print,
+                max_bytes_billed: int = MAX_BYTES_BILLED, log: Callable[[str], None] = print,
                 on_saved: Callable[[Path], object] | None = None) -> list[Path]:
     """Pull each month in order, saving each as it arrives; returns the month files (new and already present)."""
     months = list(months)

@@ -1,6 +1,7 @@
 """Source bigquery: the exact SQL we send, run on DuckDB over fh-bigquery-shaped tables; the client call path
 (dry run, bytes cap, one file per month, resume) with query execution replaced at the client boundary."""
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
@@ -115,7 +116,7 @@ def test_dry_run_then_capped_run_one_file_per_month(client, tmp_path, capsys):
     assert dry_api["useQueryCache"] is False
     assert run_api["maximumBytesBilled"] == "10000"
     assert run_api["queryParameters"][0]["parameterType"] == {"type": "ARRAY", "arrayType": {"type": "STRING"}}
-    assert "1.2 KB" in capsys.readouterr().out
+    assert "1.2 KiB" in capsys.readouterr().out
     df = read_raw_csvs(paths, verbose=False)
     assert sorted(df["reply_id"]) == ["r1", "r1", "r6", "r6"]
     assert not list(tmp_path.glob(".*.tmp"))
@@ -160,3 +161,16 @@ def test_load_raw_bigquery_through_the_front_door(client, tmp_path):
 def test_a_real_client_needs_a_project():
     with pytest.raises(ConfigError, match="bq_project"):
         bq.make_client("")
+
+
+def test_notebook_default_cap_is_the_code_default():
+    """One number: the notebook once said 50 GB (10**9) while the code meant 50 GiB (2**30)."""
+    import ast
+    import json
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "00_pull_reddit_data.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    defaults = {t.id: ast.literal_eval(n.value) for n in ast.parse("".join(cell["source"])).body
+                if isinstance(n, ast.Assign) for t in n.targets}
+    assert defaults["max_bytes_billed"] == bq.MAX_BYTES_BILLED == 50 * 2**30
+    assert bq.human_bytes(bq.MAX_BYTES_BILLED) == "50.0 GiB"
