@@ -120,6 +120,16 @@ class Drive:
             shutil.copyfileobj(src, out)
         return rel
 
+    def push_path(self, path: Path | str) -> list[str]:
+        """Upload one file the moment it is written (02's chunks, 08's rounds), so a disconnect loses no finished work."""
+        return self.push(self.rel(path))
+
+    def remove(self, path: Path | str) -> None:
+        """Delete a file here and, for gdrive, remotely too: a stale file left remotely would be pulled back."""
+        Path(path).unlink(missing_ok=True)
+        if self.backend == "gdrive" and self.fs.exists(self._remote(self.rel(path))):
+            self.fs.rm(self._remote(self.rel(path)))
+
     def push(self, *rels: str) -> list[str]:
         """Upload local files/folders (relative paths or globs) to the remote folder; no-op unless gdrive."""
         if self.backend != "gdrive":

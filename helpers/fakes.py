@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -75,6 +76,10 @@ def fakes_frame(chunk: pd.DataFrame, gen: pd.DataFrame) -> pd.DataFrame:
     return out[FAKE_COLUMNS].astype({"real": int})
 
 
+def _nothing(path: Path) -> None:
+    """The local backend: a written file is already where it belongs."""
+
+
 def signature(engine, n: int, gen_kwargs: dict) -> dict:
     """What the fakes depend on besides the comments: the checkpoint save that wrote them and the sampling settings."""
     ckpt = Path(str(getattr(engine, "checkpoint", "") or ""))
@@ -82,7 +87,8 @@ def signature(engine, n: int, gen_kwargs: dict) -> dict:
             "n": int(n), **{k: gen_kwargs[k] for k in sorted(gen_kwargs)}}
 
 
-def start_over_if_stale(out_dir: Path, sig: dict) -> int:
+def start_over_if_stale(out_dir: Path, sig: dict, on_write: Callable[[Path], Any] = _nothing,
+                        on_remove: Callable[[Path], Any] = Path.unlink) -> int:
     """Resuming is only right for the same checkpoint and settings: after 01 trained further (or sampling changed),
     chunks from before would mix two generators' fakes, so they are removed. Returns how many were removed."""
     path = Path(out_dir) / BERT_GAN_FAKE_SIGNATURE
@@ -93,23 +99,29 @@ def start_over_if_stale(out_dir: Path, sig: dict) -> int:
         log.warning("fakes were written with other %s: removing %d chunk(s) and starting over", changed, len(have))
         print(f"02: {', '.join(changed)} changed since the existing fakes were written; regenerating all chunks")
         for p in have.values():
-            p.unlink()
+            on_remove(p)
         removed = len(have)
     else:
         removed = 0
     write_json(sig, path)
+    on_write(path)
     return removed
 
 
 def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path, chunk_size: int = 100, n: int = 10,
-                   progress: bool = True, **gen_kwargs) -> dict:
-    """Write every missing chunk; returns counts (chunks written/skipped, fakes, dropped candidates, rate)."""
+                   progress: bool = True, on_write: Callable[[Path], Any] = _nothing,
+                   on_remove: Callable[[Path], Any] = Path.unlink, **gen_kwargs) -> dict:
+    """Write every missing chunk; returns counts (chunks written/skipped, fakes, dropped candidates, rate).
+
+    on_write(path) runs after each chunk and the signature are written, on_remove(path) removes a stale chunk: with
+    the gdrive backend they upload and delete remotely (Drive.push_path, Drive.remove), so a disconnect loses no
+    finished chunk and no stale chunk comes back on the next pull."""
     from tqdm import tqdm  # text bar: works in Colab, Jupyter, papermill and a terminal alike
 
     if chunk_size < 1:
         raise ConfigError(f"fake_chunk_size must be >= 1, not {chunk_size}")
     out_dir = Path(out_dir)
-    stale_removed = start_over_if_stale(out_dir, signature(engine, n, gen_kwargs))
+    stale_removed = start_over_if_stale(out_dir, signature(engine, n, gen_kwargs), on_write, on_remove)
     chunks = [comments.iloc[i:i + chunk_size] for i in range(0, len(comments), chunk_size)]
     have = existing_chunks(out_dir)
     stray = sorted(k for k in have if k >= len(chunks))
@@ -130,7 +142,7 @@ def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path, chunk_size: in
                                   **gen_kwargs)
             seconds += engine.last_stats.get("seconds", 0.0)
             stats["dropped_empty"] += engine.last_stats.get("dropped_empty", 0)
-            write_csv(fakes_frame(chunks[k], gen), chunk_path(out_dir, k))
+            on_write(write_csv(fakes_frame(chunks[k], gen), chunk_path(out_dir, k)))
             stats["chunks_written"] += 1
             stats["fakes_written"] += len(gen)
     finally:

@@ -235,3 +235,36 @@ def test_fakes_refuse_to_mix_runs_with_another_chunking(engine, tmp_path):
     generate_fakes(engine, comments, tmp_path, chunk_size=2, n=1, length=4, progress=False)
     with pytest.raises(ConfigError, match="chunk"):
         generate_fakes(engine, comments, tmp_path, chunk_size=4, n=1, length=4, progress=False)
+
+
+def test_fakes_on_gdrive_upload_each_chunk_as_written_and_delete_stale_ones_remotely(engine, tmp_path):
+    """A Colab disconnect mid-run keeps every finished chunk on Drive, and a fresh runtime pulls the signature, so
+    chunks of an older generator are never mixed with new ones."""
+    import fsspec
+
+    from helpers import drive as drv
+    from helpers.fakes import generate_fakes, select_comments
+
+    fs = fsspec.filesystem("memory")
+    fs.store.clear()
+    comments = select_comments(generate_frame())
+    kw = dict(chunk_size=4, n=2, length=10, progress=False)
+
+    def remote_names():
+        return sorted(p.rsplit("/", 1)[-1] for p in fs.find("/bot"))
+
+    first = drv.open_drive(tmp_path / "runtime1", "gdrive", "/bot", fs=fs)
+    with pytest.raises(KeyboardInterrupt):
+        generate_fakes(Interrupting(engine, after=1), comments, first.path(), on_write=first.push_path,
+                       on_remove=first.remove, **kw)
+    assert remote_names() == ["bert_gan_fake_0000.csv", drv.BERT_GAN_FAKE_SIGNATURE]
+
+    second = drv.open_drive(tmp_path / "runtime2", "gdrive", "/bot", fs=fs)  # a fresh runtime
+    second.pull(drv.BERT_GAN_FAKE_GLOB, drv.BERT_GAN_FAKE_SIGNATURE)
+    stats = generate_fakes(engine, comments, second.path(), on_write=second.push_path, on_remove=second.remove,
+                           **{**kw, "temperature": 1.5})
+    assert stats["stale_chunks_removed"] == 1 and stats["chunks_written"] == 3
+    assert remote_names() == [f"bert_gan_fake_{k:04d}.csv" for k in range(3)] + [drv.BERT_GAN_FAKE_SIGNATURE]
+    for k in range(3):
+        name = f"bert_gan_fake_{k:04d}.csv"
+        assert fs.cat(f"/bot/{name}") == second.path(name).read_bytes()

@@ -30,16 +30,17 @@ from helpers.fakes import generate_fakes, select_comments
 from helpers.generation import GenerationEngine
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
-pulled = drive.pull(drv.GPT2_GENERATE, f"{drv.CHECKPOINT_DIR}/{run_name}", drv.BERT_GAN_FAKE_GLOB)''',
+pulled = drive.pull(drv.GPT2_GENERATE, f"{drv.CHECKPOINT_DIR}/{run_name}", drv.BERT_GAN_FAKE_GLOB,
+                    drv.BERT_GAN_FAKE_SIGNATURE)''',
     '''comments = select_comments(read_csv(drive.path(drv.GPT2_GENERATE), required=["comment"]), split=fake_splits,
                            max_comments=fake_max_comments, file=str(drive.path(drv.GPT2_GENERATE)))
 print(len(comments), "comments:", comments["split"].value_counts().to_dict())''',
     '''with GenerationEngine(drive.path(drv.CHECKPOINT_DIR), run_name, seed=seed) as engine:
     stats = generate_fakes(engine, comments, drive.path(), chunk_size=fake_chunk_size, n=n_candidates,
-                           temperature=temperature, top_k=top_k, top_p=top_p, length=max_reply_tokens)
+                           temperature=temperature, top_k=top_k, top_p=top_p, length=max_reply_tokens,
+                           on_write=drive.push_path, on_remove=drive.remove)  # gdrive: each chunk uploaded as written
 stats''',
     '''fakes = read_csvs(drive.glob(drv.BERT_GAN_FAKE_GLOB), required=["comment", "reply", "real"])
 print(len(fakes), "fakes in", len(drive.glob(drv.BERT_GAN_FAKE_GLOB)), "chunk(s)")
 fakes.head(10)''',
-    '''pushed = drive.push(drv.BERT_GAN_FAKE_GLOB)''',
 ]
