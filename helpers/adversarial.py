@@ -17,6 +17,7 @@ import json
 import logging
 import shutil
 import time
+from typing import Any, Callable
 from pathlib import Path
 
 import numpy as np
@@ -135,8 +136,12 @@ def training_fakes(root: Path, upto: int) -> pd.DataFrame:
 def run_rounds(root: str | Path, rounds: int = 2, *, mode: str = "continue", run_name: str = "run1",
                train_comments: int = 16, eval_comments: int = 8, n_candidates: int = 2, epochs: int = 1,
                batch_size: int = 16, learning_rate: float = 5e-5, max_train_rows: int = 0, base: str = "tiny",
-               seed: int = 1234, gen: dict | None = None, progress=print) -> pd.DataFrame:
-    """Run rounds len(done)+1 .. rounds; returns the whole table (finished rounds included)."""
+               seed: int = 1234, gen: dict | None = None, progress=print,
+               on_write: Callable[[], Any] = lambda: None) -> pd.DataFrame:
+    """Run rounds len(done)+1 .. rounds; returns the whole table (finished rounds included).
+
+    on_write() runs after each round's fakes and again after its model and table row are written: with the gdrive
+    backend it uploads them, so a disconnect loses at most the round in progress."""
     from .bert_train import realism_frame, split, train_classifier
 
     if mode not in MODES:
@@ -158,6 +163,7 @@ def run_rounds(root: str | Path, rounds: int = 2, *, mode: str = "continue", run
     for k in range(len(rows) + 1, rounds + 1):
         comments = pick_comments(generate, k, train_comments, eval_comments, seed)
         path, gen_s = generate_round(root, k, comments, run_name=run_name, n=n_candidates, seed=seed + k, **(gen or {}))
+        on_write()
         fresh = read_csv(path, required=["comment", "reply", "split"])
         newest = fresh[fresh["split"] == "test"]
         before = evaluate(clf, real_eval, newest)
@@ -181,6 +187,7 @@ def run_rounds(root: str | Path, rounds: int = 2, *, mode: str = "continue", run
         publish_model(clf, root, row)
         rows.append(row)
         write_table(root, rows)
+        on_write()
         progress(f"round {k}/{rounds}: AUC on its fresh fakes {_f(before['auc'])} -> {_f(after['auc'])}, "
                  f"passing as real {_f(before['fooled'])} -> {_f(after['fooled'])}")
     return write_table(root, rows)

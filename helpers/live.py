@@ -7,15 +7,17 @@ PRAW (the seed: the top 5 rising posts of a few subreddits). A post where the bo
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
 from . import reddit_fields as rf
 from .drive import PROPOSED_REPLIES
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .text import DELETED, clean_text
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,19 @@ def today(run_date: str = "") -> str:
 
 def proposed_path(run_date: str) -> str:
     return PROPOSED_REPLIES.format(date=run_date)
+
+
+def latest_proposals_date(root: str | Path, run_date: str = "") -> str:
+    """06's day: run_date if given, else the newest day 05 wrote proposals for. Not "today": 05 run before midnight
+    (UTC) and 06 after would otherwise look for a file that does not exist."""
+    if run_date:
+        return today(run_date)
+    pattern = re.compile("^" + re.escape(Path(PROPOSED_REPLIES).name).replace(r"\{date\}", r"(\d{4}-\d{2}-\d{2})") + "$")
+    folder = Path(root, PROPOSED_REPLIES).parent
+    days = sorted(m.group(1) for p in folder.glob("*.csv") if (m := pattern.match(p.name)))
+    if not days:
+        raise InputError(f"no proposals in {folder} ({Path(PROPOSED_REPLIES).name}); run 05_generate_replies first")
+    return days[-1]
 
 
 def fetch_summary_path(run_date: str) -> str:

@@ -95,3 +95,20 @@ def test_fetch_survives_a_missing_optional_field(reddit, server, name):
     if name == "created_utc":
         assert df["comment_created_utc"].isna().all()
         assert summary["missing_fields"]["comment_created_utc_missing"] == len(df)
+
+
+def test_06_takes_the_newest_proposals_not_today(tmp_path):
+    """05 run at 23:59 UTC and 06 at 00:01 must still meet: 06 defaults to the newest day 05 wrote."""
+    from helpers.errors import InputError
+
+    with pytest.raises(InputError, match="run 05_generate_replies first"):
+        live.latest_proposals_date(tmp_path)
+    for day in ("2020-01-30", "2020-02-01", "2020-01-31"):
+        path = tmp_path / live.proposed_path(day)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("post_id\n")
+    (tmp_path / live.proposed_path("copy")).write_text("post_id\n")  # not a day: ignored
+    assert live.latest_proposals_date(tmp_path) == "2020-02-01"
+    assert live.latest_proposals_date(tmp_path, "2020-01-30") == "2020-01-30"
+    with pytest.raises(ConfigError, match="YYYY-MM-DD"):
+        live.latest_proposals_date(tmp_path, "1/30/2020")

@@ -31,7 +31,7 @@ ALWAYS_RUN = True
 PARAMETERS = '''
 reddit = "recorded"  # recorded (offline demo: bundled threads on a loopback server; always a dry run) | live (praw_site)
 praw_site = "bot"  # live: the praw.ini site with the bot's credentials (else praw_* env vars, else Colab secrets)
-run_date = ""  # which day's live/proposed_replies_<date>.csv to use, YYYY-MM-DD; empty: today (UTC)
+run_date = ""  # which day's live/proposed_replies_<date>.csv to use, YYYY-MM-DD; empty: the newest one 05 wrote
 realism_model = "auto"  # auto: 08's refreshed classifier when a round has finished, else 03's | bert_realism | a folder
 min_prob_real = 0.9  # keep replies the realism classifier finds this likely to be human (the seed's 0.9)
 max_reply_chars = 1000  # keep replies shorter than this many characters (the seed's 1000)
@@ -54,7 +54,8 @@ from helpers.drive import open_drive, read_csv, write_csv
 from helpers.reddit_client import connect, describe
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
-date = live.today(run_date)
+_ = drive.pull(live.proposed_path(run_date or "*"))
+date = live.latest_proposals_date(drive.root, run_date)  # not "today": 05 may have run before midnight (UTC)
 paths = {"proposed": live.proposed_path(date), "scores": select.predictions_path(date),
          "review": select.review_path(date), "would_post": posting.would_post_path(date), "ledger": posting.LEDGER}
 really_dry = bool(dry_run) or reddit == "recorded"  # the offline demo never posts

@@ -54,13 +54,15 @@ _ = drive.pull(drv.GPT2_GENERATE, drv.BERT_GAN_REAL, drv.BERT_GAN_FAKE_GLOB, f"{
 if adv_restart:
     adversarial.restart(drive.root)
 print(len(adversarial.done_rounds(drive.root)), "round(s) done before this run")''',
-    '''table = adversarial.run_rounds(
+    '''outputs = (drv.ADVERSARIAL_DIR, drv.ADVERSARIAL_MODEL, drv.ADVERSARIAL_ROUNDS, drv.ADVERSARIAL_JSON,
+           drv.ADVERSARIAL_PNG)
+table = adversarial.run_rounds(
     drive.root, adv_rounds, mode=adv_mode, run_name=run_name, train_comments=adv_train_comments,
     eval_comments=adv_eval_comments, n_candidates=n_candidates, epochs=adv_epochs, batch_size=bert_batch_size,
     learning_rate=bert_learning_rate, max_train_rows=adv_max_train_rows, base=bert_base, seed=seed,
-    gen=dict(temperature=temperature, top_k=top_k, top_p=top_p, length=max_reply_tokens))
+    gen=dict(temperature=temperature, top_k=top_k, top_p=top_p, length=max_reply_tokens),
+    on_write=lambda: drive.push(*outputs))  # gdrive: each round uploaded as it finishes
 table''',
     '''display(Image(filename=str(drive.path(drv.ADVERSARIAL_PNG))))''',
-    '''_ = drive.push(drv.ADVERSARIAL_DIR, drv.ADVERSARIAL_MODEL, drv.ADVERSARIAL_ROUNDS, drv.ADVERSARIAL_JSON,
-               drv.ADVERSARIAL_PNG)''',
+    '''_ = drive.push(*outputs)''',
 ]
