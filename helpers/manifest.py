@@ -45,7 +45,8 @@ def to_glob(entry: str, params: dict[str, Any] | None = None) -> str:
 def fingerprint_files(root: Path, entries: list[str], params: dict[str, Any] | None = None) -> dict[str, str]:
     """{path: size:sha1} of the files the entries match: relative to the Drive root, or absolute (e.g. raw_glob)."""
     out: dict[str, str] = {}
-    for entry in entries:
+    alternatives = [alt for entry in entries for alt in re.split(r"\s+or\s+", entry.strip())]  # "a.csv or b.csv"
+    for entry in alternatives:
         pattern = to_glob(entry, params)
         if not pattern:
             continue

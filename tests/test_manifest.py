@@ -108,3 +108,12 @@ def test_a_parameter_named_input_outside_the_drive_is_fingerprinted(tmp_path):
     got = manifest.fingerprint_files(tmp_path / "drive", ["<raw_glob>"], {"raw_glob": str(outside / "*.csv")})
     assert list(got) == [str(outside / "a.csv")]
     assert manifest.fingerprint_files(tmp_path / "drive", ["<raw_glob>"], {"raw_glob": ""}) == {}
+
+
+def test_every_alternative_of_an_entry_is_fingerprinted(tmp_path):
+    """00 writes 'raw/bigquery/<YYYY_MM>.csv or raw/pushshift/pairs.csv': the second file counts too."""
+    for rel in ("raw/bigquery/2018_01.csv", "raw/pushshift/pairs.csv"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    got = manifest.fingerprint_files(tmp_path, ["raw/bigquery/<YYYY_MM>.csv or raw/pushshift/pairs.csv"])
+    assert sorted(got) == ["raw/bigquery/2018_01.csv", "raw/pushshift/pairs.csv"]
