@@ -41,10 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import report, runner
+    from . import procgroup, report, runner
     from .run_summary import summary_text
 
     args = build_parser().parse_args(argv)
+    if argv is None:  # the command line itself (not a test calling main): SIGTERM ends the stage like Ctrl-C
+        procgroup.sigterm_interrupts()
     try:
         if args.cmd == "stages":
             for num, path in runner.list_stages().items():
@@ -76,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     except BotError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; the running stage and every process it started were stopped. Run the same command "
+              "again to resume (finished stages are skipped; finished work inside a stage is kept).", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

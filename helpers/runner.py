@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import drive as drv
+from . import procgroup
 from .params import check as check_params
 from .params import parameter_defaults, suggest
 from .errors import ConfigError, StageError
@@ -121,6 +122,7 @@ def run_stage(
     passed = stage_params(src, drive_root, params)
     kernel_log = out.with_suffix(".kernel.log")
     t0 = time.time()
+    before = procgroup.child_pids()
     try:
         pm.execute_notebook(
             str(src),
@@ -140,6 +142,8 @@ def run_stage(
             f"  kernel log (warnings, crashes): {kernel_log}\n"
             f"  resume with: {resume}  (finished stages are skipped; finished work inside a stage is kept)"
         ) from None
+    finally:  # interrupted, failed or done: nothing this stage started keeps running
+        procgroup.end_new_groups(before)
     manifest.record(src, Path(drive_root), stage, passed, time.time() - t0)
     return out
 
@@ -155,6 +159,7 @@ def logged_kernel_manager(log_path: Path):
     class LoggedKernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             log_path.parent.mkdir(parents=True, exist_ok=True)
+            kw = procgroup.kernel_launch_kwargs(kw)  # the kernel dies with the runner, even on SIGKILL
             with open(log_path, "wb") as log:  # one log per run, like the executed notebook
                 kw["stderr"] = log  # the child keeps its own copy of the descriptor
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
