@@ -15,9 +15,9 @@ from typing import Any, Iterable
 
 from . import drive as drv
 from . import procgroup
+from .errors import ConfigError, StageError
 from .params import check as check_params
 from .params import parameter_defaults, suggest
-from .errors import ConfigError, StageError
 
 NOTEBOOK_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+\.ipynb$")
 
@@ -91,12 +91,17 @@ def stage_params(notebook: Path, drive_root: Path, given: dict[str, Any] | None)
 def check_all(names: list[str], stages: dict[str, Path], drive_root: Path,
               given: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """Every stage's checked parameters, before any stage runs; a name no stage declares is an error."""
-    declared = {key: declared_parameters(stages[key]) for key in names}
-    known = set().union(*declared.values()) | {"drive_root"}
-    unknown = [suggest(n, known) for n in (given or {}) if n not in known]
-    if unknown:
-        which = ", ".join(stages[k].stem for k in names)
-        raise ConfigError("; ".join(unknown) + f" (not declared by {which})")
+    declared = {key: declared_parameters(path) for key, path in stages.items()}
+    known = set().union(*(declared[k] for k in names)) | {"drive_root"}
+    problems = []
+    for name in (given or {}):
+        if name in known:
+            continue
+        elsewhere = [k for k, names_of in declared.items() if name in names_of]
+        problems.append(f"parameter {name!r} belongs to stage(s) {', '.join(elsewhere)}, not to "
+                        + ", ".join(stages[k].stem for k in names) if elsewhere else suggest(name, known))
+    if problems:
+        raise ConfigError("; ".join(problems))
     return {key: stage_params(stages[key], drive_root, given) for key in names}
 
 

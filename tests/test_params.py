@@ -152,3 +152,8 @@ def test_plain_papermill_parses_and_refuses_too(tmp_path):
         assert r.returncode != 0
         assert msg in out.read_text()
         assert not (drive / "seen.json").exists()  # the cell after the check never ran
+
+
+def test_a_parameter_of_another_stage_is_named_as_such(tmp_path):
+    with pytest.raises(ConfigError, match=r"'n_candidates' belongs to stage\(s\) 02, 05, 08, not to 06_score_and_post"):
+        check_all(["06"], list_stages(), tmp_path, {"n_candidates": "2"})
