@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -79,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        # nbclient's abandoned execute task would report, at exit, the death of the kernel we just ended on purpose
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("error: interrupted; the running stage and every process it started were stopped. Run the same command "
               "again to resume (finished stages are skipped; finished work inside a stage is kept).", file=sys.stderr)
         return 130

@@ -150,7 +150,7 @@ def coerce(name: str, value: Any, kind: type, item_kind: type = str) -> Any:
         return got
     if kind is str:
         if text is not None:
-            got = _literal(value) if value[:1] in "\"'" else value
+            got = _literal(text) if text[:1] in "\"'" else value
             return got if isinstance(got, str) else value
         if isinstance(value, (int, float)) and not isinstance(value, bool):  # plain papermill: `-p run_name 7`
             return str(value)
