@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -41,9 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import report, runner
+    from . import procgroup, report, runner
+    from .run_summary import summary_text
 
     args = build_parser().parse_args(argv)
+    if argv is None:  # the command line itself (not a test calling main): SIGTERM ends the stage like Ctrl-C
+        procgroup.sigterm_interrupts()
     try:
         if args.cmd == "stages":
             for num, path in runner.list_stages().items():
@@ -51,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.cmd == "report":
             print(f"wrote {report.build_report(args.drive)}")
-            print(report.summary_text(args.drive))
+            print(summary_text(args.drive))
             return 0
         params = dict(runner.parse_param(p) for p in args.param)
         if args.cmd == "demo":
@@ -63,15 +67,24 @@ def main(argv: list[str] | None = None) -> int:
         outs = runner.run_stages(names, args.drive, params, force=args.force, log_output=args.log_output)
         for stage, status, path in outs:
             print(f"{stage} {status}: {path}")
-        report.build_report(args.drive)
+        try:  # the stages are done: a report that cannot be written is a warning, not a failed run
+            report.build_report(args.drive)
+        except OSError as e:
+            print(f"warning: report not written: {e}", file=sys.stderr)
         if args.cmd == "demo":
-            print(report.summary_text(args.drive))
+            print(summary_text(args.drive))
         else:
             print(f"report: {Path(args.drive, 'report.html')}")
         return 0
     except BotError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # nbclient's abandoned execute task would report, at exit, the death of the kernel we just ended on purpose
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        print("error: interrupted; the running stage and every process it started were stopped. Run the same command "
+              "again to resume (finished stages are skipped; finished work inside a stage is kept).", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

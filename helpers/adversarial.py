@@ -239,14 +239,14 @@ def auc_png(table: pd.DataFrame, path: Path) -> Path:
 
 
 def report_section(root: str | Path) -> str:
-    from .report import df_table, img_tag, not_run, section
+    from .report import df_table, img_tag, not_run, read_table, section
 
     root = Path(root)
     title = "Adversarial refresh rounds (08)"
     table = Path(root, drv.ADVERSARIAL_ROUNDS)
     if not table.exists():
         return section("adversarial", title, not_run("Stage 08"))
-    df = pd.read_csv(table)
+    df = read_table(table)  # an unreadable file: InputError naming it, a warning in the report
     note = ("<p>Each round: fresh GPT-2 fakes; the realism classifier's AUC (real test replies vs the round's "
             "held-out fakes) before and after training on old + new fakes.</p>")
     return section("adversarial", title, note + df_table(df, "adversarial-rounds") +

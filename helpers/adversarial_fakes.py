@@ -22,6 +22,7 @@ import pandas as pd
 from . import drive as drv
 from .drive import read_csv, write_csv
 from .errors import InputError, StageError
+from .procgroup import run_child
 
 
 def fakes_path(root: str | Path, k: int) -> Path:
@@ -67,7 +68,7 @@ def generate_round(root: str | Path, k: int, comments: pd.DataFrame, run_name: s
                    PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent),
                                                os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout_s)
+            proc = run_child(cmd, capture_output=True, text=True, env=env, timeout=timeout_s)  # dies with the kernel
         except subprocess.TimeoutExpired:
             raise StageError(f"round {k}: generating fakes took over {timeout_s:.0f} s; run again to retry") from None
     if proc.returncode != 0 or not out.exists():

@@ -33,10 +33,28 @@ def ini_site(path: str | Path, site: str) -> dict[str, str]:
     if not path.exists():
         raise ConfigError(f"praw_ini {path} does not exist")
     cp = configparser.ConfigParser(interpolation=None)
-    cp.read(path, encoding="utf-8")
+    try:
+        cp.read(path, encoding="utf-8")
+    except configparser.Error as e:
+        raise ConfigError(ini_error(e, path)) from None
     if not cp.has_section(site):
         raise ConfigError(f"praw_site {site!r} is not a section of {path}; sections: {cp.sections()}")
     return dict(cp.items(site))
+
+
+def ini_error(e: configparser.Error, path: str | Path | None = None) -> str:
+    """configparser's error without the offending line's text, which may be a password: file and line number only."""
+    source = getattr(e, "source", None) or path or "praw.ini"
+    hidden = "(the text is not shown: it may hold a secret)"
+    if isinstance(e, configparser.ParsingError) and getattr(e, "errors", None):
+        lines = ", ".join(str(n) for n, _ in e.errors)
+        where = f"line {lines}" if len(e.errors) == 1 else f"lines {lines}"
+        return f"{source}, {where}: not a `key = value` line or a [section] header {hidden}"
+    lineno = getattr(e, "lineno", None)
+    what = {configparser.MissingSectionHeaderError: "a setting before the first [section] header",
+            configparser.DuplicateOptionError: "a setting given twice in one section",
+            configparser.DuplicateSectionError: "a [section] given twice"}.get(type(e), type(e).__name__)
+    return f"{source}" + (f", line {lineno}" if lineno else "") + f": {what} {hidden}"
 
 
 def _praw_found_site(site: str) -> dict[str, str] | None:
@@ -44,7 +62,10 @@ def _praw_found_site(site: str) -> dict[str, str] | None:
     from praw.config import Config
 
     if Config.CONFIG is None:
-        Config._load_config()  # noqa: SLF001 - PRAW's own discovery of praw.ini locations
+        try:
+            Config._load_config()  # noqa: SLF001 - PRAW's own discovery of praw.ini locations
+        except configparser.Error as e:
+            raise ConfigError(ini_error(e) + " (a praw.ini PRAW found itself)") from None
     return dict(Config.CONFIG.items(site)) if Config.CONFIG.has_section(site) else None
 
 
@@ -120,8 +141,9 @@ def connect(reddit: str = "recorded", praw_site: str = "bot", praw_ini: str | Pa
 
         os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")  # oauth_url/reddit_url point at the loopback
         server = fake_reddit.serve(recorded_threads or fake_reddit.RECORDED_THREADS)
-        ini = server.praw_ini(Path(tempfile.mkdtemp(prefix="praw_recorded_")) / "praw.ini", site="recorded")
-        client, source = make_reddit("recorded", ini)
+        with tempfile.TemporaryDirectory(prefix="praw_recorded_") as tmp:  # PRAW keeps the settings, not the file
+            ini = server.praw_ini(Path(tmp) / "praw.ini", site="recorded")
+            client, source = make_reddit("recorded", ini)
         return client, f"recorded threads served at {server.url} ({source})", server
     if reddit == "live":
         client, source = make_reddit(praw_site, praw_ini or None)

@@ -1,7 +1,8 @@
 """The run report: one self-contained HTML file on the Drive root (images inlined), plus the text summary `demo` prints.
 
 It reads only what the stages left on Drive, so it can be rebuilt any time (`python -m helpers report --drive DIR`);
-a stage that has not run yet shows as such instead of failing the report.
+a stage that has not run yet shows as such, and a file it cannot read is a warning (in the report and on stderr)
+instead of failing the report: the report runs at the end of every `run`, and must never fail one.
 """
 
 from __future__ import annotations
@@ -9,12 +10,18 @@ from __future__ import annotations
 import base64
 import html
 import json
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
 
 from . import drive as drv
+from .errors import BotError, InputError
+
+# What a malformed file on Drive can raise while a section reads or draws it (pandas' ParserError, UnicodeDecodeError
+# and JSONDecodeError are ValueErrors; a missing column is a KeyError).
+READ_ERRORS = (BotError, OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#222;
@@ -70,10 +77,30 @@ def df_table(df: pd.DataFrame, table_id: str = "", max_rows: int = 50) -> str:
 
 
 def json_or_none(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-    except json.JSONDecodeError:
+    """The JSON file's content; None when it does not exist (its stage has not run); InputError naming it when it
+    cannot be read."""
+    if not path.exists():
         return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as e:
+        raise InputError(f"cannot read it ({type(e).__name__}: {_first_line(e)})", file=path) from None
+
+
+def read_table(path: Path | None) -> pd.DataFrame | None:
+    """A CSV on Drive; None when it does not exist; InputError naming it when it cannot be read."""
+    if path is None or not path.exists():
+        return None
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except (ValueError, OSError) as e:
+        raise InputError(f"cannot read it ({type(e).__name__}: {_first_line(e)})", file=path) from None
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [""])[0][:300]
 
 
 def section(sid: str, title: str, body: str) -> str:
@@ -135,13 +162,7 @@ def latest(root: Path, dated: str) -> Path | None:
     return found[-1] if found else None
 
 
-def _read(path: Path | None) -> pd.DataFrame | None:
-    if path is None or not path.exists():
-        return None
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
-        return None
+_read = read_table  # the name the sections use
 
 
 def candidates_section(root: Path) -> str:
@@ -216,61 +237,33 @@ def _late(module: str, root: Path) -> str:
     return importlib.import_module(f"helpers.{module}").report_section(root)
 
 
+def render_sections(root: Path, sections: list[Callable[[Path], str]]) -> tuple[str, list[str]]:
+    """Each section's HTML; a section whose files cannot be read gives a warning (naming the file) instead."""
+    parts, warnings = [], []
+    for fn in sections:
+        try:
+            parts.append(fn(root))
+        except READ_ERRORS as e:
+            name = getattr(fn, "__name__", "section")
+            warnings.append(str(e) if isinstance(e, InputError) and e.file
+                            else f"{name}: a file it reads is malformed ({type(e).__name__}: {_first_line(e)})")
+    return "".join(parts), warnings
+
+
+def warnings_section(warnings: list[str]) -> str:
+    items = "".join(f"<li>{esc(w)}</li>" for w in warnings)
+    return section("warnings", "Warnings: files the report could not read", f"<ul>{items}</ul>") if warnings else ""
+
+
 def build_report(root: str | Path, extra: list[Callable[[Path], str]] | None = None) -> Path:
-    """Write report.html on the Drive root; `extra` sections (e.g. outcome tracking) are appended."""
+    """Write report.html on the Drive root; `extra` sections (e.g. outcome tracking) are appended. A file that cannot
+    be read is a warning line in the report and on stderr, never an exception."""
     root = Path(root)
-    body = "".join(fn(root) for fn in SECTIONS + list(extra or []))
+    body, warnings = render_sections(root, SECTIONS + list(extra or []))
+    for w in warnings:
+        print(f"warning: report: {w}", file=sys.stderr, flush=True)
     page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Reddit bot run report</title>"
             f"<style>{CSS}</style></head><body><h1>Reddit bot run report</h1>"
-            f"<p class=\"muted\">Drive root: <code>{esc(root.resolve())}</code></p>{body}</body></html>")
+            f"<p class=\"muted\">Drive root: <code>{esc(root.resolve())}</code></p>{warnings_section(warnings)}"
+            f"{body}</body></html>")
     return drv.write_text(page, root / drv.REPORT_HTML)
-
-
-def _count_rows(paths: list[Path]) -> int:
-    total = 0
-    for p in paths:
-        df = _read(p)
-        total += 0 if df is None else len(df)
-    return total
-
-
-def summary_text(root: str | Path) -> str:
-    """What `make demo` prints at the end: rows per stage, training metrics, the selected replies, where things are."""
-    root = Path(root)
-    lines = ["", "=== Run summary " + "=" * 60]
-    counts = {
-        "gpt2_finetune.csv rows": _count_rows([root / drv.GPT2_FINETUNE]),
-        "gpt2_generate.csv comments": _count_rows([root / drv.GPT2_GENERATE]),
-        "bert_gan_real.csv rows": _count_rows([root / drv.BERT_GAN_REAL]),
-        "bert_gan_fake_*.csv rows": _count_rows(sorted(root.glob(drv.BERT_GAN_FAKE_GLOB))),
-        "proposed replies": _count_rows([p for p in [latest(root, drv.PROPOSED_REPLIES)] if p]),
-        "scored replies": _count_rows([p for p in [latest(root, drv.REPLY_SCORES)] if p]),
-    }
-    lines.append("Rows per stage:")
-    lines += [f"  {k:<30} {v}" for k, v in counts.items()]
-    lines.append("Training metrics:")
-    for rel, keys in ((drv.GPT2_METRICS, ("validation_loss_before", "validation_loss_after", "final_train_loss")),
-                      (drv.REALISM_METRICS, ("auc", "accuracy", "f1")),
-                      (drv.UPVOTE_METRICS, ("macro_auc", "accuracy", "model_accuracy", "length_baseline_accuracy"))):
-        stem = Path(rel).stem
-        m = json_or_none(Path(root, rel))
-        if not m:
-            lines.append(f"  {stem}: not run")
-            continue
-        flat = flatten(m)
-        shown = {k: v for k, v in flat.items()
-                 if k.split(".")[-1] in keys and not isinstance(v, (list, dict)) and "history" not in k}
-        lines.append(f"  {stem}: " + ", ".join(f"{k}={fmt(v)}" for k, v in shown.items()))
-    review = _read(latest(root, drv.REVIEW_SHEET))
-    lines.append("Selected replies:")
-    if review is None or review.empty:
-        lines.append("  none (stage 06 has not run, or no candidate passed selection)")
-    else:
-        reply_col = "proposed_reply" if "proposed_reply" in review.columns else "reply"
-        for r in review.to_dict("records"):
-            scores = ", ".join(f"{k}={fmt(r[k])}" for k in ("prob_real", "expected_score") if k in r)
-            lines.append(f"  r/{r.get('subreddit', '?')} comment {r.get('comment_id', '?')}: "
-                         f"{str(r.get(reply_col, ''))[:100]!r} ({scores}; approved={r.get('approved', '')})")
-    lines.append(f"Report:             {root / drv.REPORT_HTML}")
-    lines.append(f"Executed notebooks: {root / drv.EXECUTED_DIR}")
-    return "\n".join(lines)

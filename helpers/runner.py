@@ -5,7 +5,6 @@ Separate kernels matter: gpt-2-simple's TF1 graph and the Keras 3 BERT models ne
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
@@ -15,7 +14,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import drive as drv
+from . import procgroup
 from .errors import ConfigError, StageError
+from .params import check as check_params
+from .params import parameter_defaults, suggest
 
 NOTEBOOK_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+\.ipynb$")
 
@@ -50,33 +52,57 @@ def resolve_stage(name: str, stages: dict[str, Path]) -> str:
     raise ConfigError(f"unknown stage {name!r}; stages are: " + ", ".join(p.stem for p in stages.values()))
 
 
-def parse_param(text: str) -> tuple[str, Any]:
-    """'name=value' -> (name, value); value as JSON or a Python literal when it parses, else the string."""
+def parse_param(text: str) -> tuple[str, str]:
+    """'name=value' -> (name, value text); the text is parsed by the type of the parameter's default (helpers.params)."""
     if "=" not in text:
         raise ConfigError(f"parameter {text!r} is not name=value")
     name, raw = text.split("=", 1)
     name = name.strip()
     if not name.isidentifier():
         raise ConfigError(f"parameter name {name!r} is not an identifier")
-    for parse in (json.loads, ast.literal_eval):
-        try:
-            return name, parse(raw)
-        except (ValueError, SyntaxError):
-            continue
     return name, raw
 
 
+def notebook_defaults(notebook: Path) -> dict[str, Any]:
+    """{name: default} of the notebook's cell tagged `parameters`."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            try:
+                return parameter_defaults(source)
+            except (ValueError, SyntaxError) as e:
+                raise ConfigError(f"{notebook}: the parameters cell is not plain `name = literal` lines ({e})") from None
+    return {}
+
+
 def declared_parameters(notebook: Path) -> set[str]:
-    import papermill as pm
-
-    return set(pm.inspect_notebook(str(notebook)).keys())
+    return set(notebook_defaults(notebook))
 
 
-def stage_params(notebook: Path, drive_root: Path, params: dict[str, Any] | None) -> dict[str, Any]:
-    """The subset of the given parameters this notebook declares, plus drive_root."""
-    declared = declared_parameters(notebook)
-    given = {"drive_root": str(Path(drive_root).resolve()), **(params or {})}
-    return {k: v for k, v in given.items() if k in declared}
+def stage_params(notebook: Path, drive_root: Path, given: dict[str, Any] | None) -> dict[str, Any]:
+    """The given parameters this notebook declares, plus drive_root, each parsed as its default's type and checked
+    against helpers.params.RULES; ConfigError naming the parameter otherwise."""
+    defaults = notebook_defaults(notebook)
+    values = {"drive_root": str(Path(drive_root).resolve()), **(given or {})}
+    return check_params(Path(notebook).name[:2], {k: v for k, v in values.items() if k in defaults}, defaults)
+
+
+def check_all(names: list[str], stages: dict[str, Path], drive_root: Path,
+              given: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Every stage's checked parameters, before any stage runs; a name no stage declares is an error."""
+    declared = {key: declared_parameters(path) for key, path in stages.items()}
+    known = set().union(*(declared[k] for k in names)) | {"drive_root"}
+    problems = []
+    for name in (given or {}):
+        if name in known:
+            continue
+        elsewhere = [k for k, names_of in declared.items() if name in names_of]
+        problems.append(f"parameter {name!r} belongs to stage(s) {', '.join(elsewhere)}, not to "
+                        + ", ".join(stages[k].stem for k in names) if elsewhere else suggest(name, known))
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return {key: stage_params(stages[key], drive_root, given) for key in names}
 
 
 def run_stage(
@@ -101,6 +127,7 @@ def run_stage(
     passed = stage_params(src, drive_root, params)
     kernel_log = out.with_suffix(".kernel.log")
     t0 = time.time()
+    before = procgroup.child_pids()
     try:
         pm.execute_notebook(
             str(src),
@@ -120,6 +147,8 @@ def run_stage(
             f"  kernel log (warnings, crashes): {kernel_log}\n"
             f"  resume with: {resume}  (finished stages are skipped; finished work inside a stage is kept)"
         ) from None
+    finally:  # interrupted, failed or done: nothing this stage started keeps running
+        procgroup.end_new_groups(before)
     manifest.record(src, Path(drive_root), stage, passed, time.time() - t0)
     return out
 
@@ -135,6 +164,7 @@ def logged_kernel_manager(log_path: Path):
     class LoggedKernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             log_path.parent.mkdir(parents=True, exist_ok=True)
+            kw = procgroup.kernel_launch_kwargs(kw)  # the kernel dies with the runner, even on SIGKILL
             with open(log_path, "wb") as log:  # one log per run, like the executed notebook
                 kw["stderr"] = log  # the child keeps its own copy of the descriptor
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -160,13 +190,14 @@ def run_stages(
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # kernels inherit it: keep TF's C++ chatter out of the logs
     stages = list_stages()
-    keys = [resolve_stage(n, stages) for n in names]
+    keys = sorted(dict.fromkeys(resolve_stage(n, stages) for n in names))
     root = Path(drive_root)
+    checked = check_all(keys, stages, root, params)  # every parameter of every stage, before anything runs
     root.mkdir(parents=True, exist_ok=True)
     done = []
-    for key in sorted(dict.fromkeys(keys)):
+    for key in keys:
         src = stages[key]
-        why = "forced" if force else manifest.why_stale(src, root, key, stage_params(src, root, params))
+        why = "forced" if force else manifest.why_stale(src, root, key, checked[key])
         if not why:
             print(f"== stage {src.stem}: up to date, skipped (--force to redo)", file=sys.stderr, flush=True)
             done.append((key, "skipped", Path(root, drv.EXECUTED_DIR, src.name)))

@@ -118,3 +118,56 @@ def test_connect_recorded_and_unknown_mode():
         srv.stop()
     with pytest.raises(ConfigError, match="'recorded'.*'live'"):
         reddit_client.connect("offline")
+
+
+BAD_INIS = {  # each holds a secret on a line configparser cannot read; its parse error used to quote that line
+    "no_equals": "[bot]\nclient_id = abc\npassword MALPASS\n",
+    "no_section": "password MALPASS\n[bot]\nclient_id = abc\n",
+    "duplicate": "[bot]\npassword = a\npassword = MALPASS\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INIS))
+def test_praw_ini_errors_name_file_and_line_never_the_text(tmp_path, name):
+    """Issue 10, case 9."""
+    ini = tmp_path / "praw.ini"
+    ini.write_text(BAD_INIS[name])
+    with pytest.raises(ConfigError) as e:
+        reddit_client.ini_site(ini, "bot")
+    msg = str(e.value)
+    line = 1 if name == "no_section" else 3
+    assert str(ini) in msg and f"line {line}" in msg
+    assert "MALPASS" not in msg and e.value.__cause__ is None and e.value.__suppress_context__
+
+
+def test_a_bad_praw_ini_keeps_its_secret_out_of_the_executed_notebook(tmp_path):
+    """07 run for real with reddit=live and a broken praw.ini: the error names the file and line, and MALPASS appears
+    nowhere on Drive or on the console."""
+    import subprocess
+    from pathlib import Path
+
+    ini = tmp_path / "praw.ini"
+    ini.write_text(BAD_INIS["no_equals"])
+    drive = tmp_path / "d"
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, "-m", "helpers", "run", "07", "--drive", str(drive), "-p", "reddit=live",
+                        "-p", f"praw_ini={ini}"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and f"{ini}, line 3" in r.stderr, r.stderr[-2000:]
+    assert "MALPASS" not in r.stdout + r.stderr
+    written = [p for p in drive.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".ipynb" for p in written)
+    for p in written:
+        assert b"MALPASS" not in p.read_bytes(), p
+
+
+def test_recorded_connect_leaves_no_temporary_folder(tmp_path, monkeypatch):
+    """Issue 10, case 10: the praw_recorded_* folder holding the loopback praw.ini is removed once PRAW has read it."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    client, source, srv = reddit_client.connect("recorded")
+    try:
+        assert str(client.user.me())
+        assert list(tmp_path.glob("praw_recorded_*")) == []
+    finally:
+        srv.stop()

@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from helpers import drive as drv
 from helpers import report
+from helpers.run_summary import summary_text
 
 PNG = base64.b64decode(  # a 1x1 transparent PNG
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
@@ -76,7 +77,7 @@ def test_report_on_empty_drive_says_what_has_not_run(tmp_path):
     soup = BeautifulSoup(report.build_report(tmp_path).read_text(), "html.parser")
     assert "has not run" in soup.find(id="gpt2").get_text()
     assert "has not run" in soup.find(id="candidates").get_text()
-    text = report.summary_text(tmp_path)
+    text = summary_text(tmp_path)
     assert "Rows per stage" in text and "not run" in text
 
 
@@ -97,3 +98,25 @@ def test_report_renders_in_headless_chromium(filled_drive, tmp_path):
     r = subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", path.as_uri()],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_unreadable_files_become_warnings_never_a_crash(filled_drive):
+    """Issue 10, case 11: a malformed metrics/*.csv (and JSON, and a review sheet) is a warning line in the report and
+    on the console; `python -m helpers report` still writes the report and exits 0."""
+    import sys
+
+    root = filled_drive
+    (root / drv.ADVERSARIAL_ROUNDS).write_text("round,auc_before\n1,0.5\n2,0.6,7,8\n")
+    (root / drv.UPVOTE_METRICS).write_text("{not json")
+    (root / "live/review_2026-11-22.csv").write_bytes(b"\xff\xfe\x00\x81 not utf-8")
+    r = subprocess.run([sys.executable, "-m", "helpers", "report", "--drive", str(root)], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr[-3000:]
+    for rel in (drv.ADVERSARIAL_ROUNDS, drv.UPVOTE_METRICS, "live/review_2026-11-22.csv"):
+        assert any(line.startswith("warning: ") and rel in line for line in r.stderr.splitlines()), (rel, r.stderr)
+    soup = BeautifulSoup((root / drv.REPORT_HTML).read_text(), "html.parser")
+    shown = soup.find(id="warnings").get_text()
+    assert drv.ADVERSARIAL_ROUNDS in shown and drv.UPVOTE_METRICS in shown and "review_2026-11-22.csv" in shown
+    assert "0.9876" in soup.find(id="realism-metrics").get_text()  # the readable sections are still there
+    assert soup.find(id="stages") is not None and soup.find(id="data") is not None
+    assert f"unreadable: {root / 'live/review_2026-11-22.csv'}" in r.stdout  # the summary's selected replies

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -33,6 +34,25 @@ if "google.colab" in sys.modules:
 COMMON_PARAMETERS = '''drive_root = "drive"  # the Drive root folder; in Colab a path under MyDrive, e.g. "reddit_bot"
 drive_backend = "auto"  # auto | local | colab | gdrive (headless Google Drive through pydrive2)
 gdrive_folder = ""  # gdrive backend only: the remote folder, e.g. "root/reddit_bot"'''
+
+
+CHECK_HEAD = """# Parameter check: each value above must have its default's type (a bool: true/false, yes/no, on/off or 1/0) and
+# lie in the range helpers/params.py gives it; a wrong or unknown one stops the notebook here, before any work.
+from helpers.params import check_notebook
+"""
+
+
+def check_cell(stage: str, parameters: str) -> str:
+    """The cell after the parameters cell: every parameter's type, from its default, checked by helpers.params."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from helpers.params import kind_of, parameter_defaults
+
+    types = ", ".join(f'"{name}": {kind_of(default).__name__}'
+                      for name, default in parameter_defaults(parameters).items())
+    body = textwrap.fill(f'globals().update(check_notebook("{stage}", {{{types}}}, globals()))', width=118,
+                         subsequent_indent=" " * 4, break_long_words=False, break_on_hyphens=False)
+    return CHECK_HEAD + body
 
 
 def load_spec(path: Path):
@@ -73,6 +93,7 @@ def build(path: Path) -> nbformat.NotebookNode:
     cells = [nbformat.v4.new_markdown_cell(header(path.stem, spec)), nbformat.v4.new_code_cell(SETUP)]
     params = COMMON_PARAMETERS + "\n" + spec.PARAMETERS.strip()
     cells.append(nbformat.v4.new_code_cell(params.strip(), metadata={"tags": ["parameters"]}))
+    cells.append(nbformat.v4.new_code_cell(check_cell(path.stem[:2], params)))
     for c in spec.CELLS:
         if isinstance(c, tuple):
             cells.append(nbformat.v4.new_markdown_cell(c[1].strip()))

@@ -1,0 +1,235 @@
+"""Notebook parameters, parsed strictly: each has the type of its default, and safety values have ranges (RULES).
+
+The seed's notebooks took whatever a cell held; here `-p auto_approve=no` once meant "post everything" because the
+string "no" is truthy, and a typo like `max_post_per_run` was dropped silently. The runner (`python -m helpers run`)
+checks every value before any stage starts; each notebook checks again in the cell after its parameters cell, so a
+plain `papermill -p auto_approve no` is parsed the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .errors import ConfigError
+
+KINDS: dict[type, str] = {bool: "a bool (true/false, yes/no, on/off, 1/0)", int: "an integer", float: "a number",
+                          str: "a string", list: 'a list, e.g. ["a", "b"]'}
+TRUE_WORDS = ("true", "yes", "on", "1")
+FALSE_WORDS = ("false", "no", "off", "0")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The allowed range of one parameter; `stages` limits it to some notebooks (empty: every notebook)."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # low itself is not allowed
+    high_open: bool = False  # high itself is not allowed
+    non_empty: bool = False  # lists: at least one item
+    at_most: str = ""  # the name of another parameter this one may not exceed
+    stages: tuple[str, ...] = ()
+
+
+# The one place that declares which values a constrained parameter may take.
+RULES: dict[str, Rule] = {
+    # posting safety (06)
+    "max_posts_per_run": Rule(low=0),
+    "max_posts_per_subreddit_per_day": Rule(low=0),
+    "delay_min_s": Rule(low=0, at_most="delay_max_s"),
+    "delay_max_s": Rule(low=0),
+    "min_prob_real": Rule(low=0, high=1),
+    "max_reply_chars": Rule(low=1),
+    "n_runner_ups": Rule(low=0),
+    # live fetching (05): an empty list would overwrite the day's proposals with an empty file
+    "subreddits": Rule(non_empty=True, stages=("05",)),
+    "posts_per_subreddit": Rule(low=1),
+    # generation (02, 05, 08)
+    "n_candidates": Rule(low=1),
+    "max_reply_tokens": Rule(low=1),
+    "temperature": Rule(low=0, low_open=True),
+    "top_k": Rule(low=0),
+    "top_p": Rule(low=0, high=1),
+    "fake_chunk_size": Rule(low=1),
+    "fake_max_comments": Rule(low=0),
+    # data (00): the BigQuery cost cap and the split fractions
+    "max_bytes_billed": Rule(low=0),
+    "max_chars": Rule(low=1),
+    "test_fraction": Rule(low=0, high=1, high_open=True),
+    "validation_fraction": Rule(low=0, high=1, high_open=True),
+    # training (01, 03, 04, 08)
+    "gpt2_steps": Rule(low=0),
+    "gpt2_batch_size": Rule(low=1),
+    "gpt2_learning_rate": Rule(low=0, low_open=True),
+    "bert_batch_size": Rule(low=1),
+    "bert_learning_rate": Rule(low=0, low_open=True),
+    "bert_epochs": Rule(low=1),
+    "bert_patience": Rule(low=0),
+    "bert_max_train_rows": Rule(low=0),
+    "adv_rounds": Rule(low=0),
+    "adv_epochs": Rule(low=1),
+    "adv_train_comments": Rule(low=1),
+    "adv_eval_comments": Rule(low=1),
+    "adv_max_train_rows": Rule(low=0),
+    "seed": Rule(low=0),
+}
+
+
+def kind_of(default: Any) -> type:
+    """The declared type of a parameter: the type of its default (bool before int: True is an int in Python)."""
+    for kind in (bool, int, float, str, list):
+        if isinstance(default, kind):
+            return kind
+    raise ConfigError(f"parameter default {default!r} is not a bool, int, float, str or list")
+
+
+def parameter_defaults(source: str) -> dict[str, Any]:
+    """{name: default} of a `parameters` cell's source (plain `name = literal  # help` lines)."""
+    defaults = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            defaults[node.targets[0].id] = ast.literal_eval(node.value)
+    return defaults
+
+
+def _literal(text: str) -> Any:
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            return parse(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    return text
+
+
+def _bad(name: str, kind: type, value: Any) -> ConfigError:
+    return ConfigError(f"parameter {name} expects {KINDS[kind]}, not {value!r}")
+
+
+def coerce(name: str, value: Any, kind: type, item_kind: type = str) -> Any:
+    """`value` (as typed on a command line, or a Python value) as `kind`; ConfigError naming the parameter if not."""
+    text = value.strip() if isinstance(value, str) else None
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if text is not None and text.lower() in TRUE_WORDS + FALSE_WORDS:
+            return text.lower() in TRUE_WORDS
+        raise _bad(name, kind, value)
+    if kind in (int, float):
+        got = value
+        if text is not None:
+            try:
+                got = int(text)  # "50_000" too, as in Python
+            except ValueError:
+                try:
+                    got = float(text)
+                except ValueError:
+                    raise _bad(name, kind, value) from None
+        if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(got):
+            raise _bad(name, kind, value)
+        if kind is int:
+            if isinstance(got, float) and not got.is_integer():
+                raise _bad(name, kind, value)
+            return int(got)
+        return float(got)
+    if kind is list:
+        got = _literal(text) if text is not None else value
+        if isinstance(got, tuple):
+            got = list(got)
+        if not isinstance(got, list):
+            raise _bad(name, kind, value)
+        wrong = [x for x in got if not isinstance(x, item_kind) or isinstance(x, bool) and item_kind is not bool]
+        if wrong:
+            raise ConfigError(f"parameter {name} expects a list of {KINDS[item_kind][2:]}s; {wrong[0]!r} is not one")
+        return got
+    if kind is str:
+        if text is not None:
+            got = _literal(text) if text[:1] in "\"'" else value
+            return got if isinstance(got, str) else value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):  # plain papermill: `-p run_name 7`
+            return str(value)
+        raise _bad(name, kind, value)
+    raise ConfigError(f"parameter {name}: unsupported type {kind.__name__}")
+
+
+def check_range(name: str, value: Any, rule: Rule, values: dict[str, Any]) -> str | None:
+    """The problem with one value under its rule, or None."""
+    if rule.non_empty and isinstance(value, list) and not value:
+        return f"parameter {name} must not be empty"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if rule.low is not None and (value < rule.low or (rule.low_open and value == rule.low)):
+        return f"parameter {name} must be {'>' if rule.low_open else '>='} {rule.low:g}, not {value!r}"
+    if rule.high is not None and (value > rule.high or (rule.high_open and value == rule.high)):
+        return f"parameter {name} must be {'<' if rule.high_open else '<='} {rule.high:g}, not {value!r}"
+    other = values.get(rule.at_most)
+    if rule.at_most and isinstance(other, (int, float)) and value > other:
+        return f"parameter {name} ({value!r}) must not exceed {rule.at_most} ({other!r})"
+    return None
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """The error for a name no notebook declares, with the closest known name."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown parameter {name!r}{hint}"
+
+
+def check(stage: str, given: dict[str, Any], defaults: dict[str, Any], unknown_ok: bool = False) -> dict[str, Any]:
+    """The given values of one stage's parameters, each as its default's type and in range; ConfigError listing every
+    problem otherwise (an unknown name too, unless unknown_ok)."""
+    problems, out = [], {}
+    for name, value in given.items():
+        if name not in defaults:
+            if not unknown_ok:
+                problems.append(suggest(name, defaults))
+            continue
+        default = defaults[name]
+        item_kind = kind_of(default[0]) if isinstance(default, list) and default else str
+        try:
+            out[name] = coerce(name, value, kind_of(default), item_kind)
+        except ConfigError as e:
+            problems.append(str(e))
+    merged = {**defaults, **out}
+    for name in merged:  # defaults too: delay_min_s is checked when only delay_max_s is given
+        rule = RULES.get(name)
+        if rule and (not rule.stages or stage in rule.stages):
+            problem = check_range(name, merged[name], rule, merged)
+            if problem:
+                problems.append(problem)
+    if problems:
+        where = f" (stage {stage})" if stage else ""
+        raise ConfigError(problems[0] + where if len(problems) == 1
+                          else f"{len(problems)} parameter problems{where}:\n  " + "\n  ".join(problems))
+    return out
+
+
+def injected_names(history: list[str]) -> list[str]:
+    """Names papermill injected in the cell just before this one (its `# Parameters` cell), from IPython's input
+    history; [] when the notebook is run by hand (Colab)."""
+    if len(history) < 2 or not str(history[-2]).startswith("# Parameters"):
+        return []
+    try:
+        return list(parameter_defaults(history[-2]))
+    except (ValueError, SyntaxError):
+        return []
+
+
+def check_notebook(stage: str, types: dict[str, type], namespace: dict[str, Any]) -> dict[str, Any]:
+    """The check cell after a notebook's parameters: its values, parsed and range-checked, to put back into the
+    namespace (`-p auto_approve no` from papermill becomes False). Raises ConfigError naming the parameter."""
+    unknown = [n for n in injected_names(list(namespace.get("_ih", []))) if n not in types]
+    defaults = {name: _placeholder(kind) for name, kind in types.items()}
+    given = {name: namespace[name] for name in types if name in namespace}
+    return check(stage, {**given, **{n: None for n in unknown}}, defaults)
+
+
+def _placeholder(kind: type) -> Any:
+    """A value of `kind` standing in for a default (only its type is needed to check a value)."""
+    return {bool: False, int: 0, float: 0.0, str: "", list: []}[kind]
