@@ -122,6 +122,7 @@ def run_stage(
 
     stages = stages or list_stages()
     src = stages[stage]
+    drive_root = Path(drive_root).resolve()  # papermill changes this process's cwd while the notebook runs
     out = Path(drive_root, drv.EXECUTED_DIR, src.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     passed = stage_params(src, drive_root, params)
@@ -134,7 +135,7 @@ def run_stage(
             str(out),
             parameters=passed,
             kernel_name="python3",
-            cwd=str(src.parent),
+            cwd=os.getcwd(),  # the user's folder: relative paths in -p values and a praw.ini there are found
             progress_bar=False,
             log_output=log_output,
             kernel_manager_class=None if log_output else logged_kernel_manager(kernel_log),

@@ -53,14 +53,17 @@ def test_stages_lists_the_notebooks(capsys):
 
 
 def test_run_00_writes_the_three_files_from_the_sample(tmp_path):
-    """The issue's done-criterion, as a user types it."""
+    """The issue's done-criterion, as a user types it, with a relative --drive from the user's own folder: every file,
+    the kernel's log included, lands there (papermill changes the runner's cwd while a notebook runs)."""
     drive = tmp_path / "d"
-    r = subprocess.run([sys.executable, "-m", "helpers", "run", "00", "--drive", str(drive), "-p", "max_chars=400"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, "-m", "helpers", "run", "00", "--drive", "d", "-p", "max_chars=400"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     for name in (drv.GPT2_FINETUNE, drv.GPT2_GENERATE, drv.BERT_GAN_REAL, drv.DATA_SUMMARY):
         assert (drive / name).stat().st_size > 0
     assert (drive / drv.EXECUTED_DIR / "00_pull_reddit_data.ipynb").exists()
+    assert (drive / drv.EXECUTED_DIR / "00_pull_reddit_data.kernel.log").exists()
+    assert not (ROOT / "notebooks" / "d").exists()
     summary = json.loads((drive / drv.DATA_SUMMARY).read_text())
     assert summary["source"] == "sample" and summary["max_chars"] == 400 and summary["rows_out"] >= 500
 
