@@ -239,7 +239,7 @@ def auc_png(table: pd.DataFrame, path: Path) -> Path:
 
 
 def report_section(root: str | Path) -> str:
-    from .report import df_table, img_tag, not_run, read_table, section
+    from .report_html import df_table, img_tag, not_run, read_table, section
 
     root = Path(root)
     title = "Adversarial refresh rounds (08)"

@@ -138,7 +138,7 @@ def write_outputs(root: str | Path, history: pd.DataFrame, outcomes: pd.DataFram
 
 def report_section(root: str | Path) -> str:
     """The run report's outcome section (helpers.report calls it)."""
-    from .report import df_table, img_tag, json_or_none, kv_table, not_run, section
+    from .report_html import df_table, img_tag, json_or_none, kv_table, not_run, section
 
     root = Path(root)
     m = json_or_none(root / drv.OUTCOME_METRICS)

@@ -7,17 +7,17 @@ instead of failing the report: the report runs at the end of every `run`, and mu
 
 from __future__ import annotations
 
-import base64
-import html
-import json
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import pandas as pd
 
+from . import adversarial, outcome_metrics
 from . import drive as drv
 from .errors import BotError, InputError
+from .report_html import (df_table, esc, first_line, fmt, img_tag, json_or_none, kv_table, latest, not_run,
+                          read_table, section)
 
 # What a malformed file on Drive can raise while a section reads or draws it (pandas' ParserError, UnicodeDecodeError
 # and JSONDecodeError are ValueErrors; a missing column is a KeyError).
@@ -32,83 +32,6 @@ vertical-align:top;text-align:left}th{background:#f6f6f6}tr.chosen{background:#e
 img{max-width:100%;border:1px solid #eee}.badge{display:inline-block;padding:0 .5em;border-radius:3px;
 background:#eee;font-size:.85em}.badge.ok{background:#c8ecc8}.badge.no{background:#f3d0d0}
 """
-
-
-def esc(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
-
-
-def fmt(x: Any) -> str:
-    if isinstance(x, float):
-        return f"{x:.4g}"
-    return esc(x)
-
-
-def img_tag(path: Path, alt: str) -> str:
-    if not path.exists():
-        return f'<p class="muted">{esc(path.name)} not written yet.</p>'
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{esc(alt)}" data-file="{esc(path.name)}" src="data:image/png;base64,{data}">'
-
-
-def flatten(d: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested metrics dicts -> {'a.b': value} rows; lists of numbers kept short."""
-    out: dict[str, Any] = {}
-    if isinstance(d, dict):
-        for k, v in d.items():
-            out.update(flatten(v, f"{prefix}{k}." if not isinstance(v, dict) else f"{prefix}{k}."))
-        return {k.rstrip("."): v for k, v in out.items()}
-    if isinstance(d, list) and len(d) > 12:
-        return {prefix: f"[{len(d)} values]"}
-    return {prefix: d}
-
-
-def kv_table(d: dict, table_id: str) -> str:
-    rows = "".join(f"<tr><th>{esc(k)}</th><td>{fmt(v)}</td></tr>" for k, v in flatten(d).items())
-    return f'<table id="{esc(table_id)}" class="metrics">{rows}</table>'
-
-
-def df_table(df: pd.DataFrame, table_id: str = "", max_rows: int = 50) -> str:
-    head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>"
-                   for row in df.head(max_rows).itertuples(index=False))
-    more = f'<p class="muted">{len(df) - max_rows} more rows not shown.</p>' if len(df) > max_rows else ""
-    return f'<table id="{esc(table_id)}"><tr>{head}</tr>{body}</table>{more}'
-
-
-def json_or_none(path: Path) -> Any:
-    """The JSON file's content; None when it does not exist (its stage has not run); InputError naming it when it
-    cannot be read."""
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, OSError) as e:
-        raise InputError(f"cannot read it ({type(e).__name__}: {_first_line(e)})", file=path) from None
-
-
-def read_table(path: Path | None) -> pd.DataFrame | None:
-    """A CSV on Drive; None when it does not exist; InputError naming it when it cannot be read."""
-    if path is None or not path.exists():
-        return None
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame()
-    except (ValueError, OSError) as e:
-        raise InputError(f"cannot read it ({type(e).__name__}: {_first_line(e)})", file=path) from None
-
-
-def _first_line(e: BaseException) -> str:
-    return (str(e).strip().splitlines() or [""])[0][:300]
-
-
-def section(sid: str, title: str, body: str) -> str:
-    return f'<section id="{esc(sid)}"><h2>{esc(title)}</h2>\n{body}\n</section>\n'
-
-
-def not_run(what: str) -> str:
-    return f'<p class="muted">{esc(what)} has not run on this Drive root yet.</p>'
 
 
 # ---- sections ------------------------------------------------------------------------------------------------------
@@ -154,12 +77,6 @@ def classifier_section(root: Path, sid: str, title: str, metrics: str, images: l
     for rel in images:
         body += img_tag(Path(root, rel), Path(rel).name)
     return section(sid, title, body)
-
-
-def latest(root: Path, dated: str) -> Path | None:
-    """The newest run's file of a dated name from helpers.drive (e.g. REVIEW_SHEET, 'live/review_{date}.csv')."""
-    found = sorted(Path(root).glob(dated.format(date="*")))
-    return found[-1] if found else None
 
 
 _read = read_table  # the name the sections use
@@ -225,16 +142,9 @@ SECTIONS: list[Callable[[Path], str]] = [
     lambda r: classifier_section(r, "upvote", "BERT upvote classifier (04)", drv.UPVOTE_METRICS,
                                  [drv.UPVOTE_ROC, drv.UPVOTE_CONFUSION]),
     candidates_section,
-    lambda r: _late("outcome_metrics", r),  # 07
-    lambda r: _late("adversarial", r),  # 08
+    outcome_metrics.report_section,  # 07
+    adversarial.report_section,  # 08
 ]
-
-
-def _late(module: str, root: Path) -> str:
-    """A section rendered by its stage's own module (imported here, not at the top: they import this one)."""
-    import importlib
-
-    return importlib.import_module(f"helpers.{module}").report_section(root)
 
 
 def render_sections(root: Path, sections: list[Callable[[Path], str]]) -> tuple[str, list[str]]:
@@ -246,7 +156,7 @@ def render_sections(root: Path, sections: list[Callable[[Path], str]]) -> tuple[
         except READ_ERRORS as e:
             name = getattr(fn, "__name__", "section")
             warnings.append(str(e) if isinstance(e, InputError) and e.file
-                            else f"{name}: a file it reads is malformed ({type(e).__name__}: {_first_line(e)})")
+                            else f"{name}: a file it reads is malformed ({type(e).__name__}: {first_line(e)})")
     return "".join(parts), warnings
 
 
@@ -255,11 +165,11 @@ def warnings_section(warnings: list[str]) -> str:
     return section("warnings", "Warnings: files the report could not read", f"<ul>{items}</ul>") if warnings else ""
 
 
-def build_report(root: str | Path, extra: list[Callable[[Path], str]] | None = None) -> Path:
-    """Write report.html on the Drive root; `extra` sections (e.g. outcome tracking) are appended. A file that cannot
-    be read is a warning line in the report and on stderr, never an exception."""
+def build_report(root: str | Path) -> Path:
+    """Write report.html on the Drive root. A file that cannot be read is a warning line in the report and on stderr,
+    never an exception."""
     root = Path(root)
-    body, warnings = render_sections(root, SECTIONS + list(extra or []))
+    body, warnings = render_sections(root, SECTIONS)
     for w in warnings:
         print(f"warning: report: {w}", file=sys.stderr, flush=True)
     page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Reddit bot run report</title>"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import drive as drv
 from .errors import InputError
-from .report import flatten, fmt, json_or_none, latest, read_table
+from .report_html import flatten, fmt, json_or_none, latest, read_table
 
 
 def _count_rows(paths: list[Path]) -> int | str:

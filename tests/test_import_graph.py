@@ -80,3 +80,8 @@ def test_inference_does_not_import_training_code():
            if _reachable(graph, mod) & training}
     assert not bad, f"inference modules reach training code: {bad}"
 
+
+
+def test_report_imports_its_sections_directly():
+    """importlib by string hides the dependency from every tool (and from this test)."""
+    assert "importlib" not in (HELPERS / "report.py").read_text(encoding="utf-8")
