@@ -142,3 +142,23 @@ def test_toxicity_per_label_thresholds_and_unknown_labels():
     df = pd.DataFrame({"comment": "c", "proposed_reply": ["you idiot, go away", "a lovely garden you have"]})
     out = f.apply_filters(df, f.FilterSettings(toxicity_thresholds={"toxicity": 0.8}), toxicity=scorer)
     assert list(out["rejected"]) == ["toxicity:toxicity", ""]
+
+
+def test_06_selection_uses_the_filters_and_names_rejections_on_the_sheet():
+    from helpers import select
+
+    scored = pd.DataFrame({
+        "subreddit": "a", "post_id": ["p1", "p1", "p1", "p2"], "title": "Yellow leaves",
+        "comment_id": ["c1", "c1", "c1", "c2"], "comment": COMMENT,
+        "proposed_reply": [COMMENT, "Sounds like nitrogen, try compost.", "This comment is great.", "ok"],
+        "prob_real": 0.95, "expected_score": [3.0, 1.0, 2.0, 1.0],
+    })
+    filtered, review, summary = select.select_candidates(scored, quality=f.FilterSettings(),
+                                                         posted=["This comment is great."])
+    assert list(filtered["rejected"]) == ["parrot", "", "posted_before", "too_short"]
+    assert list(review["reply"]) == ["Sounds like nitrogen, try compost."]  # not the higher-scored copy
+    assert review.loc[0, "rejected_for_post"] == "parrot: 1; posted_before: 1"
+    assert list(review.columns[-2:]) == ["rejected_for_post", "approved"]
+    assert summary["rejected"] == {"parrot": 1, "posted_before": 1, "too_short": 1}
+    review_without, _ = select.build_review(scored)  # without quality settings: the seed's rule alone
+    assert review_without.loc[0, "reply"] == COMMENT
