@@ -1,0 +1,59 @@
+"""Quality metrics on small hand-made sets whose values are worked out by hand, and the selection lift."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from helpers import quality as q
+
+
+def test_distinct_and_repetition_known_values():
+    texts = ["A b c a b c.", "a, B!"]
+    # unigrams: 8, distinct {a, b, c}; bigrams: ab bc ca ab bc | ab -> 6, distinct 3
+    assert q.distinct_n(texts, 1) == pytest.approx(3 / 8)
+    assert q.distinct_n(texts, 2) == pytest.approx(3 / 6)
+    # trigrams: abc bca cab abc (one repeat) | none -> 1 / 4
+    assert q.repeated_trigram_rate(texts) == pytest.approx(1 / 4)
+    assert q.repeated_trigram_rate(["a b c", "a b c"]) == 0.0  # the same reply twice is not a loop within a reply
+    assert q.distinct_n(["a b c", "a b c"], 1) == pytest.approx(3 / 6)  # ... but it is bland across replies
+    assert q.distinct_n([], 1) is None and q.repeated_trigram_rate(["a b"]) is None
+
+
+def test_quality_metrics_known_values():
+    df = pd.DataFrame({"reply": ["a b c a b c", "a b", "", "x"],
+                       "comment": ["A b c a b c!", "x y z", "q", "y"],
+                       "title": ["", "", "", "X"],
+                       "prob_real": [0.2, 0.4, 0.9, 0.6], "expected_score": [1.0, 2.0, 3.0, 0.0]})
+    m = q.quality_metrics(df)
+    assert m["n"] == 3  # the empty reply is left out, and so are its scores
+    assert m["length_mean"] == pytest.approx(3.0)  # 6, 2, 1 words
+    assert m["length_std"] == pytest.approx(((3 ** 2 + 1 + 2 ** 2) / 3) ** 0.5)
+    assert m["parrot_rate"] == pytest.approx(2 / 3)  # copy of the comment; "x" copies its title
+    assert m["prob_real"] == pytest.approx(0.4) and m["expected_score"] == pytest.approx(1.0)
+    assert m["distinct_1"] == pytest.approx(4 / 9)
+
+
+def test_selection_lift_and_table(tmp_path):
+    cand = {"distinct_2": 0.5, "prob_real": 0.4, "parrot_rate": 0.2, "expected_score": 1.0}
+    sel = {"distinct_2": 0.8, "prob_real": 0.9, "parrot_rate": 0.0, "expected_score": 1.5}
+    real = {"distinct_2": 0.9, "prob_real": 0.95, "parrot_rate": 0.0, "expected_score": None}
+    s = q.quality_summary({"candidates": cand, "selected": sel, "real": real}, date="2026-11-22")
+    assert s["lift"]["selected_vs_candidates"]["distinct_2"] == pytest.approx(0.3)
+    assert s["lift"]["selected_vs_candidates"]["parrot_rate"] == pytest.approx(-0.2)
+    assert s["lift"]["selected_vs_real"]["prob_real"] == pytest.approx(-0.05)
+    assert s["lift"]["selected_vs_real"]["expected_score"] is None
+    json.dumps(s)  # what 06 writes
+    table = q.quality_table(s)
+    assert list(table.columns) == ["candidates", "selected", "real", "lift selected vs candidates",
+                                   "lift selected vs real"]
+    assert table.loc["prob_real", "lift selected vs candidates"] == pytest.approx(0.5)
+    assert "prob_real +0.5" in q.summary_line(s)
+    assert q.summary_line(q.quality_summary({"candidates": cand})) == "no selection lift (nothing selected)"
+
+
+def test_real_replies_take_one_split_sampled():
+    real = pd.DataFrame({"reply": [f"r{i}" for i in range(10)], "split": ["test"] * 6 + ["train"] * 4})
+    assert len(q.real_replies(real)) == 6
+    got = q.real_replies(real, max_rows=3, seed=1)
+    assert len(got) == 3 and set(got["reply"]) <= {f"r{i}" for i in range(6)}
