@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib
 import json
 from pathlib import Path
 from typing import Any, Callable
@@ -204,6 +205,7 @@ SECTIONS: list[Callable[[Path], str]] = [
     lambda r: classifier_section(r, "upvote", "BERT upvote classifier (04)", drv.UPVOTE_METRICS,
                                  [drv.UPVOTE_ROC, drv.UPVOTE_CONFUSION]),
     candidates_section,
+    lambda r: _late("quality_report", r),  # 02, 06, evaluate
     lambda r: _late("outcome_metrics", r),  # 07
     lambda r: _late("adversarial", r),  # 08
 ]
@@ -271,6 +273,7 @@ def summary_text(root: str | Path) -> str:
             scores = ", ".join(f"{k}={fmt(r[k])}" for k in ("prob_real", "expected_score") if k in r)
             lines.append(f"  r/{r.get('subreddit', '?')} comment {r.get('comment_id', '?')}: "
                          f"{str(r.get(reply_col, ''))[:100]!r} ({scores}; approved={r.get('approved', '')})")
+    lines += importlib.import_module("helpers.quality_report").summary_lines(root)
     lines.append(f"Report:             {root / drv.REPORT_HTML}")
     lines.append(f"Executed notebooks: {root / drv.EXECUTED_DIR}")
     return "\n".join(lines)

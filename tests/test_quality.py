@@ -57,3 +57,30 @@ def test_real_replies_take_one_split_sampled():
     assert len(q.real_replies(real)) == 6
     got = q.real_replies(real, max_rows=3, seed=1)
     assert len(got) == 3 and set(got["reply"]) <= {f"r{i}" for i in range(6)}
+
+
+def test_report_has_a_quality_section_and_the_summary_a_quality_line(tmp_path):
+    from bs4 import BeautifulSoup
+
+    from helpers import drive as drv
+    from helpers import report
+
+    cand = q.quality_metrics(pd.DataFrame({"reply": ["ok ok ok", "nice one"], "comment": "c", "prob_real": [0.2, 0.6]}))
+    sel = q.quality_metrics(pd.DataFrame({"reply": ["nice one"], "comment": "c", "prob_real": [0.6]}))
+    s = q.quality_summary({"candidates": cand, "selected": sel}, rejected={"parrot": 1})
+    drv.write_json(s, tmp_path / q.quality_path("2026-11-22"))
+    drv.write_json(q.quality_summary({"candidates": cand}), tmp_path / q.fakes_path())
+    drv.write_csv(pd.DataFrame({"comment_id": ["c1", "c1"], "proposed_reply": ["ok ok ok", "nice one"],
+                                "rejected": ["parrot", ""]}), tmp_path / "live/reply_score_predictions_2026-11-22.csv")
+    soup = BeautifulSoup(report.build_report(tmp_path).read_text(), "html.parser")
+    sec = soup.find("section", id="quality")
+    table = sec.find("table", id="quality-06-table")
+    rows = {tr.find_all("td")[0].text: [td.text for td in tr.find_all("td")[1:]] for tr in table.find_all("tr")[1:]}
+    assert rows["prob_real"] == ["0.4", "0.6", "0.2"]  # candidates, selected, lift
+    assert sec.find("img", attrs={"data-file": "quality-06.png"})["src"].startswith("data:image/png;base64,")
+    assert sec.find("table", id="quality-fakes-table") is not None
+    reasons = sec.find("table", id="quality-rejections")
+    assert [td.text for td in reasons.find_all("td")] == ["parrot", "1"]
+    assert "ok ok ok" in sec.find("table", id="quality-rejected-candidates").text
+    text = report.summary_text(tmp_path)
+    assert "Quality: selected vs candidates: prob_real +0.2" in text and "rejected: parrot 1" in text
