@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="(re)write report.html on the Drive root and print the run summary")
     rep.add_argument("--drive", default="drive")
 
+    sub.add_parser("evaluate", add_help=False, help="offline: generate, select and measure quality on the test split "
+                   "(python -m helpers evaluate --help)")
     sub.add_parser("stages", help="list the stages")
     return ap
 
@@ -43,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from . import report, runner
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["evaluate"]:  # its own options: helpers/evaluate.py
+        return _evaluate(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.cmd == "stages":
@@ -69,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"report: {Path(args.drive, 'report.html')}")
         return 0
+    except BotError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _evaluate(argv: list[str]) -> int:
+    from .evaluate import main as evaluate_main
+
+    try:
+        return evaluate_main(argv)
     except BotError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
