@@ -61,11 +61,12 @@ def similarity(reply: str, source: str) -> float:
     a, b = words(reply), words(source)
     if not a or not b:
         return 0.0
-    sa, sb = " ".join(a), " ".join(b)
-    ratio = SequenceMatcher(None, sa, sb, autojunk=False).ratio()
-    grams = ngrams(a, 3)
-    contained = sum(g in set(ngrams(b, 3)) for g in grams) / len(grams) if grams else 0.0
-    return max(ratio, contained)
+    grams, source_grams = ngrams(a, 3), set(ngrams(b, 3))
+    contained = sum(g in source_grams for g in grams) / len(grams) if grams else 0.0
+    sm = SequenceMatcher(None, " ".join(a), " ".join(b), autojunk=False)
+    if sm.real_quick_ratio() <= contained or sm.quick_ratio() <= contained:  # upper bounds of ratio(): skip the slow part
+        return contained
+    return max(sm.ratio(), contained)
 
 
 def parrot_reason(reply: str, sources: Iterable[str], threshold: float = 0.9) -> str | None:
