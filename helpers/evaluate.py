@@ -80,14 +80,15 @@ def evaluate(root: str | Path, n: int = 50, n_candidates: int = 10, run_name: st
     filtered, review, summary = select_candidates(scored, min_prob_real, max_reply_chars, quality=FilterSettings())
     real = drv.read_csv(root / drv.BERT_GAN_REAL, required=["comment", "reply", "comment_id"])
     real = real[real["comment_id"].astype(str).isin(set(comments["comment_id"].astype(str)))]
-    groups = {"candidates": quality.quality_metrics(filtered, "proposed_reply"),
-              "selected": quality.quality_metrics(review, "reply")}
+    k = len(review)  # distinct-n of every group also at the selected set's size
+    groups = {"candidates": quality.quality_metrics(filtered, "proposed_reply", matched_size=k),
+              "selected": quality.quality_metrics(review, "reply", matched_size=k)}
     if len(real):
         groups["real"] = quality.quality_metrics(scorer.score(real, comment_col="comment", reply_col="reply"),
-                                                 "reply")
+                                                 "reply", matched_size=k)
     date = today(run_date)
     out = quality.quality_summary(groups, date=date, comments=len(comments), n_candidates=n_candidates,
-                                  min_prob_real=min_prob_real, rejected=summary["rejected"],
+                                  min_prob_real=min_prob_real, matched_size=k, rejected=summary["rejected"],
                                   comments_with_a_selected_reply=len(review))
     path = drv.write_json(out, root / quality.evaluate_path(date))
     return out, path

@@ -3,7 +3,9 @@ selection lift (selected minus candidates, selected minus real), so a run shows 
 
 Metrics (words are lower-cased, punctuation dropped, as in helpers.filters):
 - ``distinct_1``/``distinct_2``: distinct word uni-/bigrams over all n-grams of the set (Li et al. 2016): bland
-  replies that fit anywhere ("This comment is great.") pull it down;
+  replies that fit anywhere ("This comment is great.") pull it down. It falls as a set grows, so a few selected
+  replies beat hundreds of candidates for free: ``distinct_1_matched``/``distinct_2_matched`` measure every group at
+  the same size (``matched_size``, the selected set's; mean of seeded draws), which is what the lift should be read on;
 - ``repeated_trigram_rate``: of all word trigrams in the set, the share that repeat an earlier trigram of the SAME
   reply (GPT-2 looping on a phrase);
 - ``parrot_rate``: share of replies at least ``parrot_threshold`` similar to their comment or post title;
@@ -16,12 +18,13 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .drive import EVALUATE_QUALITY, FAKES_QUALITY, QUALITY_METRICS
 from .filters import ngrams, similarity, words
 
-METRICS = ["n", "distinct_1", "distinct_2", "repeated_trigram_rate", "parrot_rate", "length_mean", "length_std",
+METRICS = ["n", "distinct_1", "distinct_2", "distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "length_mean", "length_std",
            "prob_real", "expected_score"]
 GROUPS = ["candidates", "selected", "real"]
 
@@ -41,6 +44,19 @@ def fakes_path() -> str:
 def distinct_n(texts: Sequence[str], n: int) -> float | None:
     grams = [g for t in texts for g in ngrams(words(t), n)]
     return len(set(grams)) / len(grams) if grams else None
+
+
+def distinct_n_at(texts: Sequence[str], n: int, size: int, draws: int = 20, seed: int = 0) -> float | None:
+    """distinct-n of ``size`` replies drawn without replacement, averaged over seeded draws (None if too few)."""
+    texts = list(texts)
+    if size < 1 or len(texts) < size:
+        return None
+    if len(texts) == size:
+        return distinct_n(texts, n)
+    rng = np.random.default_rng(seed)
+    vals = [distinct_n([texts[i] for i in rng.choice(len(texts), size, replace=False)], n) for _ in range(draws)]
+    vals = [v for v in vals if v is not None]
+    return float(np.mean(vals)) if vals else None
 
 
 def repeated_trigram_rate(texts: Sequence[str]) -> float | None:
@@ -68,8 +84,9 @@ def _mean(values: pd.Series) -> float | None:
 
 
 def quality_metrics(df: pd.DataFrame, reply_col: str = "reply", comment_col: str = "comment",
-                    title_col: str = "title", parrot_threshold: float = 0.9) -> dict:
-    """The metrics of one set of replies (rows with an empty reply are left out)."""
+                    title_col: str = "title", parrot_threshold: float = 0.9, matched_size: int = 0) -> dict:
+    """The metrics of one set of replies (rows with an empty reply are left out); ``matched_size``: the set size
+    of the ``*_matched`` distinct-n (0: not measured)."""
     text = df[reply_col].fillna("").astype(str) if reply_col in df.columns else pd.Series(dtype=str)
     keep = text.str.strip() != ""
     d, text = df[keep], text[keep].tolist()
@@ -78,6 +95,8 @@ def quality_metrics(df: pd.DataFrame, reply_col: str = "reply", comment_col: str
     return {
         "n": len(text),
         "distinct_1": distinct_n(text, 1), "distinct_2": distinct_n(text, 2),
+        "distinct_1_matched": distinct_n_at(text, 1, matched_size),
+        "distinct_2_matched": distinct_n_at(text, 2, matched_size),
         "repeated_trigram_rate": repeated_trigram_rate(text),
         "parrot_rate": parrot_rate(text, col(comment_col), col(title_col), parrot_threshold),
         "length_mean": float(lengths.mean()) if len(text) else None,
@@ -121,7 +140,7 @@ def summary_line(summary: dict) -> str:
     lf = summary.get("lift", {}).get("selected_vs_candidates")
     if not lf:
         return "no selection lift (nothing selected)"
-    shown = [(k, lf.get(k)) for k in ("prob_real", "expected_score", "distinct_2", "parrot_rate",
+    shown = [(k, lf.get(k)) for k in ("prob_real", "expected_score", "distinct_2_matched", "parrot_rate",
                                       "repeated_trigram_rate", "length_mean")]
     return "selected vs candidates: " + ", ".join(f"{k} {v:+.3g}" for k, v in shown if v is not None)
 

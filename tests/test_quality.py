@@ -84,3 +84,16 @@ def test_report_has_a_quality_section_and_the_summary_a_quality_line(tmp_path):
     assert "ok ok ok" in sec.find("table", id="quality-rejected-candidates").text
     text = report.summary_text(tmp_path)
     assert "Quality: selected vs candidates: prob_real +0.2" in text and "rejected: parrot 1" in text
+
+
+def test_distinct_at_a_matched_size():
+    assert q.distinct_n_at(["a a", "a a", "a a"], 1, 2) == pytest.approx(1 / 4)
+    assert q.distinct_n_at(["a b", "c d", "e f", "g h"], 2, 2) == pytest.approx(1.0)
+    assert q.distinct_n_at(["a b", "a b"], 1, 2) == pytest.approx(2 / 4)  # the whole set
+    assert q.distinct_n_at(["a b"], 1, 2) is None and q.distinct_n_at(["a b"], 1, 0) is None
+    # 8 copies of one reply and 2 distinct ones: 2 drawn replies are unlike the whole set's 4/20 on average
+    texts = ["x y"] * 8 + ["p q", "r s"]
+    assert q.distinct_n(texts, 1) == pytest.approx(6 / 20)
+    assert 0.5 < q.distinct_n_at(texts, 1, 2, draws=200) < 0.8  # exact expectation: 0.5 + 0.5 * P(>= 1 other) = 0.69
+    m = q.quality_metrics(pd.DataFrame({"reply": ["a b", "c d", "e f"], "comment": "z"}), matched_size=2)
+    assert m["distinct_1_matched"] == pytest.approx(1.0) and m["distinct_1"] == pytest.approx(1.0)

@@ -49,11 +49,13 @@ from helpers.drive import write_json
 
 split = "test" if (fakes["split"].astype(str) == "test").any() else "all"
 measured = fakes[fakes["split"].astype(str) == "test"] if split == "test" else fakes
-groups = {"candidates": quality.quality_metrics(measured, "reply")}
-if drive.path(drv.BERT_GAN_REAL).exists():
-    real = read_csv(drive.path(drv.BERT_GAN_REAL), required=["comment", "reply", "split"])
-    groups["real"] = quality.quality_metrics(quality.real_replies(real, split="test", max_rows=0), "reply")
-fakes_quality = quality.quality_summary(groups, split=split)
+real = (quality.real_replies(read_csv(drive.path(drv.BERT_GAN_REAL), required=["comment", "reply", "split"]),
+                             split="test", max_rows=0) if drive.path(drv.BERT_GAN_REAL).exists() else None)
+matched = min(len(measured), len(real)) if real is not None else 0  # distinct-n of both at the same set size
+groups = {"candidates": quality.quality_metrics(measured, "reply", matched_size=matched)}
+if real is not None:
+    groups["real"] = quality.quality_metrics(real, "reply", matched_size=matched)
+fakes_quality = quality.quality_summary(groups, split=split, matched_size=matched)
 write_json(fakes_quality, drive.path(quality.fakes_path()))
 quality.quality_table(fakes_quality)''',
     '''pushed = drive.push(drv.BERT_GAN_FAKE_GLOB, drv.FAKES_QUALITY)''',
