@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 MENTION = re.compile(r"(?<![\w/])/?[ru]/[A-Za-z0-9_-]{3,}", re.IGNORECASE)
@@ -42,6 +42,17 @@ class FilterSettings:
     repeat_window_days: float = 30.0  # posted_before looks this far back in the ledger
     posted_before_threshold: float = 0.9  # similarity to an earlier posted reply at or above which it is a repeat
     toxicity_thresholds: dict[str, float] = field(default_factory=dict)  # {label: max score}; empty: no check
+
+    def __post_init__(self):
+        for name in ("parrot_threshold", "max_repeated_trigrams", "posted_before_threshold"):
+            if not 0.0 <= float(getattr(self, name)) <= 1.0:
+                raise ConfigError(f"{name} must be between 0 and 1, not {getattr(self, name)!r}")
+        for name in ("max_word_run", "min_words", "unfinished_min_words", "repeat_window_days"):
+            if float(getattr(self, name)) < 0:
+                raise ConfigError(f"{name} must be >= 0, not {getattr(self, name)!r}")
+        if not isinstance(self.toxicity_thresholds, dict):
+            raise ConfigError(f"toxicity_thresholds must be a dict {{label: threshold}}, not "
+                              f"{type(self.toxicity_thresholds).__name__}")
 
 
 def words(text: str) -> list[str]:
@@ -145,7 +156,7 @@ def toxicity_reasons(texts: list[str], scorer: ToxicityScorer, thresholds: dict[
     scores = scorer(list(texts))
     unknown = sorted(set(thresholds) - set(scores))
     if unknown:
-        raise InputError(f"toxicity_thresholds name label(s) {unknown} the scorer does not give "
+        raise ConfigError(f"toxicity_thresholds name label(s) {unknown} the scorer does not give "
                          f"(it gives {sorted(scores)})")
     out: list[str | None] = []
     for i in range(len(texts)):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers import filters as f
-from helpers.errors import InputError
+from helpers.errors import ConfigError, InputError
 
 COMMENT = ("I planted tomatoes this spring and the leaves are turning yellow at the bottom. "
            "Any idea what causes that?")
@@ -137,7 +137,7 @@ def test_toxicity_per_label_thresholds_and_unknown_labels():
     texts = ["you idiot", "that is dumb of them", "nice garden"]
     assert f.toxicity_reasons(texts, scorer, {"toxicity": 0.8}) == ["toxicity:toxicity", None, None]
     assert f.toxicity_reasons(texts, scorer, {"insult": 0.5}) == ["toxicity:insult", "toxicity:insult", None]
-    with pytest.raises(InputError, match="threat"):
+    with pytest.raises(ConfigError, match="threat"):
         f.toxicity_reasons(texts, scorer, {"threat": 0.5})
     df = pd.DataFrame({"comment": "c", "proposed_reply": ["you idiot, go away", "a lovely garden you have"]})
     out = f.apply_filters(df, f.FilterSettings(toxicity_thresholds={"toxicity": 0.8}), toxicity=scorer)
@@ -162,3 +162,12 @@ def test_06_selection_uses_the_filters_and_names_rejections_on_the_sheet():
     assert summary["rejected"] == {"parrot": 1, "posted_before": 1, "too_short": 1}
     review_without, _ = select.build_review(scored)  # without quality settings: the seed's rule alone
     assert review_without.loc[0, "reply"] == COMMENT
+
+
+def test_settings_name_a_bad_parameter():
+    with pytest.raises(ConfigError, match="parrot_threshold"):
+        f.FilterSettings(parrot_threshold=95)
+    with pytest.raises(ConfigError, match="min_words"):
+        f.FilterSettings(min_words=-1)
+    with pytest.raises(ConfigError, match="toxicity_thresholds"):
+        f.FilterSettings(toxicity_thresholds=0.5)
