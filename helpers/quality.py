@@ -129,7 +129,8 @@ def quality_summary(groups: dict[str, dict], parrot_threshold: float = 0.9, **ex
 
 def quality_table(summary: dict) -> pd.DataFrame:
     """Metric rows, one column per group then per lift: what the notebook, the report and evaluate print."""
-    cols = {g: m for g, m in summary.get("groups", {}).items()}
+    groups = summary.get("groups", {})
+    cols = {g: groups[g] for g in sorted(groups, key=lambda g: (GROUPS + [g]).index(g))}  # JSON sorts its keys
     cols.update({f"lift {k.replace('_vs_', ' vs ')}": v for k, v in summary.get("lift", {}).items()})
     table = pd.DataFrame({name: [vals.get(m) for m in METRICS] for name, vals in cols.items()}, index=METRICS)
     return table.rename_axis("metric")

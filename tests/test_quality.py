@@ -38,7 +38,7 @@ def test_selection_lift_and_table(tmp_path):
     cand = {"distinct_2": 0.5, "prob_real": 0.4, "parrot_rate": 0.2, "expected_score": 1.0}
     sel = {"distinct_2": 0.8, "prob_real": 0.9, "parrot_rate": 0.0, "expected_score": 1.5}
     real = {"distinct_2": 0.9, "prob_real": 0.95, "parrot_rate": 0.0, "expected_score": None}
-    s = q.quality_summary({"candidates": cand, "selected": sel, "real": real}, date="2026-11-22")
+    s = q.quality_summary({"real": real, "candidates": cand, "selected": sel}, date="2026-11-22")
     assert s["lift"]["selected_vs_candidates"]["distinct_2"] == pytest.approx(0.3)
     assert s["lift"]["selected_vs_candidates"]["parrot_rate"] == pytest.approx(-0.2)
     assert s["lift"]["selected_vs_real"]["prob_real"] == pytest.approx(-0.05)
