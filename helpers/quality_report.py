@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import drive as drv
-from .quality import quality_table, summary_line
+from .quality import GROUPS, quality_table, summary_line
 
-PLOTTED = ["distinct_1", "distinct_2", "repeated_trigram_rate", "parrot_rate", "prob_real"]  # all on 0..1
+# all on 0..1; distinct-n at the matched size, since the raw one flatters a small set
+PLOTTED = ["distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "prob_real"]
 
 
 def newest(root: Path, dated: str) -> Path | None:
@@ -31,6 +32,7 @@ def plot_png(summary: dict) -> bytes | None:
     import matplotlib.pyplot as plt
 
     groups = summary.get("groups", {})
+    groups = {g: groups[g] for g in sorted(groups, key=lambda g: (GROUPS + [g]).index(g))}
     if not groups:
         return None
     fig, ax = plt.subplots(figsize=(7, 2.8))
@@ -38,7 +40,8 @@ def plot_png(summary: dict) -> bytes | None:
     for i, (name, m) in enumerate(groups.items()):
         vals = [m.get(k) if m.get(k) is not None else 0.0 for k in PLOTTED]
         ax.bar([x + i * width for x in range(len(PLOTTED))], vals, width, label=f"{name} (n={m.get('n', 0)})")
-    ax.set_xticks([x + width * (len(groups) - 1) / 2 for x in range(len(PLOTTED))], PLOTTED, fontsize=8)
+    ax.set_xticks([x + width * (len(groups) - 1) / 2 for x in range(len(PLOTTED))],
+                  [k.replace("_matched", f" (at n={summary.get('matched_size', '?')})") for k in PLOTTED], fontsize=7)
     ax.set_ylim(0, 1)
     ax.legend(fontsize=7)
     fig.tight_layout()
