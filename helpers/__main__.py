@@ -1,4 +1,5 @@
-"""Command line: ``python -m helpers run STAGE... --drive DIR [-p name=value ...]`` and ``python -m helpers demo``."""
+"""Command line: ``python -m helpers run STAGE... --drive DIR [-p name=value ...]``, ``python -m helpers demo``,
+and ``python -m helpers evaluate`` (offline quality evaluation: helpers/evaluate.py)."""
 
 from __future__ import annotations
 
