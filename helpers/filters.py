@@ -187,6 +187,15 @@ def apply_filters(df: pd.DataFrame, settings: FilterSettings = FilterSettings(),
     return out
 
 
+def first_repeat(replies: Sequence[str], threshold: float = 0.9) -> int | None:
+    """Index of the first reply (in the order given) the same or nearly the same as an earlier one: one run must not
+    choose one text for several posts (posted_before only sees what the ledger has)."""
+    for i in range(1, len(replies)):
+        if any(similarity(replies[i], replies[j]) >= threshold for j in range(i)):
+            return i
+    return None
+
+
 def rejected_by_post(filtered: pd.DataFrame) -> pd.Series:
     """Per post_id, why its other candidates were rejected, e.g. "parrot: 2; too_short: 1" (for the review sheet)."""
     rej = filtered[filtered["rejected"].fillna("") != ""]

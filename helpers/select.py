@@ -11,7 +11,7 @@ import pandas as pd
 
 from .drive import REPLY_SCORES, REVIEW_SHEET
 from .errors import InputError
-from .filters import FilterSettings, ToxicityScorer, apply_filters, rejected_by_post
+from .filters import FilterSettings, ToxicityScorer, apply_filters, first_repeat, rejected_by_post
 
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
 REVIEW_COLUMNS = ["subreddit", "post_id", "title", "comment_id", "comment_permalink", "comment", "reply",
@@ -105,6 +105,12 @@ def select_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_leng
     if quality is not None:
         filtered = apply_filters(filtered, quality, posted, toxicity)
     review = choose(filtered, n_runner_ups)
+    while quality is not None and (i := first_repeat(review["reply"].astype(str).tolist(),
+                                                     quality.posted_before_threshold)) is not None:
+        dup = review.iloc[i]  # a lower-scored post's choice repeats a better one's: that candidate steps aside
+        same = (filtered["post_id"] == dup["post_id"]) & (filtered["proposed_reply"] == dup["reply"])
+        filtered.loc[same & (filtered["rejected"] == ""), "rejected"] = "repeat_in_run"
+        review = choose(filtered, n_runner_ups)
     if quality is not None:
         review.insert(len(review.columns) - 1, "rejected_for_post",
                       review["post_id"].astype(str).map(rejected_by_post(filtered)).fillna("").astype(str))

@@ -171,3 +171,20 @@ def test_settings_name_a_bad_parameter():
         f.FilterSettings(min_words=-1)
     with pytest.raises(ConfigError, match="toxicity_thresholds"):
         f.FilterSettings(toxicity_thresholds=0.5)
+
+
+def test_one_run_does_not_choose_the_same_text_for_two_posts():
+    from helpers import select
+
+    scored = pd.DataFrame({
+        "subreddit": "a", "post_id": ["p1", "p1", "p2", "p2", "p3"], "title": "",
+        "comment_id": ["c1", "c1", "c2", "c2", "c3"], "comment": ["tomatoes", "tomatoes", "books", "books", "cats"],
+        "proposed_reply": ["This comment is great.", "Try more compost.", "This comment is great!",
+                           "Which author do you like?", "this comment is GREAT"],
+        "prob_real": 0.95, "expected_score": [3.0, 1.0, 2.5, 1.0, 2.0],
+    })
+    filtered, review, summary = select.select_candidates(scored, quality=f.FilterSettings())
+    assert list(review["reply"]) == ["This comment is great.", "Which author do you like?"]  # p3 has nothing else
+    assert list(filtered["rejected"]) == ["", "", "repeat_in_run", "", "repeat_in_run"]
+    assert summary["rejected"] == {"repeat_in_run": 2}
+    assert f.first_repeat(["a b c", "d e f", "A b c!"]) == 2 and f.first_repeat(["a b c", "d e f"]) is None

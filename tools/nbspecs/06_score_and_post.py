@@ -11,7 +11,8 @@ and posts the approved replies with PRAW (the seed's steps 6 and 7).
   review sheet's `rejected_for_post` and in the report): `parrot` (at least `parrot_threshold` similar to its comment
   or the post title), `repetition` (loops on a phrase or a word), `unfinished` (marker fragments, or cut at the length
   limit), `too_short` (fewer than `min_reply_words` words), `mention` (u/… or r/… unless `allow_mentions`),
-  `posted_before` (what the bot already posted within `repeat_window_days`, from the ledger) and, optionally,
+  `posted_before` (what the bot already posted within `repeat_window_days`, from the ledger; `repeat_in_run`: one
+  text chosen for two posts of this run keeps only the better-scored one) and, optionally,
   `toxicity:<label>` (`toxicity_model`, per-label `toxicity_thresholds`).
 - **Quality measured:** distinct-1/2, repeated-trigram rate, parrot rate, length, `prob_real` and `expected_score`
   of all candidates, of the selected replies and of real test-split replies, and the selection lift, written to
