@@ -1,4 +1,5 @@
-"""Command line: ``python -m helpers run STAGE... --drive DIR [-p name=value ...]`` and ``python -m helpers demo``."""
+"""Command line: ``python -m helpers run STAGE... --drive DIR [-p name=value ...]``, ``python -m helpers demo``,
+and ``python -m helpers evaluate`` (offline quality evaluation: helpers/evaluate.py)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="(re)write report.html on the Drive root and print the run summary")
     rep.add_argument("--drive", default="drive")
 
+    sub.add_parser("evaluate", add_help=False, help="offline: generate, select and measure quality on the test split "
+                   "(python -m helpers evaluate --help)")
     sub.add_parser("stages", help="list the stages")
     return ap
 
@@ -45,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     from . import procgroup, report, runner
     from .run_summary import summary_text
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["evaluate"]:  # its own options: helpers/evaluate.py
+        return _evaluate(argv[1:])
     args = build_parser().parse_args(argv)
     if argv is None:  # the command line itself (not a test calling main): SIGTERM ends the stage like Ctrl-C
         procgroup.sigterm_interrupts()
@@ -85,6 +91,16 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted; the running stage and every process it started were stopped. Run the same command "
               "again to resume (finished stages are skipped; finished work inside a stage is kept).", file=sys.stderr)
         return 130
+
+
+def _evaluate(argv: list[str]) -> int:
+    from .evaluate import main as evaluate_main
+
+    try:
+        return evaluate_main(argv)
+    except BotError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

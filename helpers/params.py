@@ -18,7 +18,8 @@ from typing import Any, Iterable
 from .errors import ConfigError
 
 KINDS: dict[type, str] = {bool: "a bool (true/false, yes/no, on/off, 1/0)", int: "an integer", float: "a number",
-                          str: "a string", list: 'a list, e.g. ["a", "b"]'}
+                          str: "a string", list: 'a list, e.g. ["a", "b"]',
+                          dict: 'a dict of numbers, e.g. {"toxicity": 0.5}'}
 TRUE_WORDS = ("true", "yes", "on", "1")
 FALSE_WORDS = ("false", "no", "off", "0")
 
@@ -82,10 +83,10 @@ RULES: dict[str, Rule] = {
 
 def kind_of(default: Any) -> type:
     """The declared type of a parameter: the type of its default (bool before int: True is an int in Python)."""
-    for kind in (bool, int, float, str, list):
+    for kind in (bool, int, float, str, list, dict):
         if isinstance(default, kind):
             return kind
-    raise ConfigError(f"parameter default {default!r} is not a bool, int, float, str or list")
+    raise ConfigError(f"parameter default {default!r} is not a bool, int, float, str, list or dict")
 
 
 def parameter_defaults(source: str) -> dict[str, Any]:
@@ -148,6 +149,15 @@ def coerce(name: str, value: Any, kind: type, item_kind: type = str) -> Any:
         if wrong:
             raise ConfigError(f"parameter {name} expects a list of {KINDS[item_kind][2:]}s; {wrong[0]!r} is not one")
         return got
+    if kind is dict:  # {name: number}, e.g. per-label thresholds
+        got = _literal(text) if text is not None else value
+        if not isinstance(got, dict):
+            raise _bad(name, kind, value)
+        wrong = [k for k, v in got.items() if not isinstance(k, str) or isinstance(v, bool)
+                 or not isinstance(v, (int, float)) or not math.isfinite(v)]
+        if wrong:
+            raise ConfigError(f"parameter {name} expects {KINDS[dict]}; the entry {wrong[0]!r} is not a name: number")
+        return {k: float(v) for k, v in got.items()}
     if kind is str:
         if text is not None:
             got = _literal(text) if text[:1] in "\"'" else value
@@ -232,4 +242,4 @@ def check_notebook(stage: str, types: dict[str, type], namespace: dict[str, Any]
 
 def _placeholder(kind: type) -> Any:
     """A value of `kind` standing in for a default (only its type is needed to check a value)."""
-    return {bool: False, int: 0, float: 0.0, str: "", list: []}[kind]
+    return {bool: False, int: 0, float: 0.0, str: "", list: [], dict: {}}[kind]

@@ -13,7 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import adversarial, outcome_metrics
+from . import adversarial, outcome_metrics, quality_report
 from . import drive as drv
 from .errors import BotError, InputError
 from .report_html import (df_table, esc, first_line, fmt, img_tag, json_or_none, kv_table, latest, not_run,
@@ -142,6 +142,7 @@ SECTIONS: list[Callable[[Path], str]] = [
     lambda r: classifier_section(r, "upvote", "BERT upvote classifier (04)", drv.UPVOTE_METRICS,
                                  [drv.UPVOTE_ROC, drv.UPVOTE_CONFUSION]),
     candidates_section,
+    quality_report.report_section,  # 02, 06, evaluate
     outcome_metrics.report_section,  # 07
     adversarial.report_section,  # 08
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import drive as drv
+from . import quality_report
 from .errors import InputError
 from .report_html import flatten, fmt, json_or_none, latest, read_table
 
@@ -74,6 +75,7 @@ def summary_text(root: str | Path) -> str:
         lines.append(_metrics_line(root, rel, keys))
     lines.append("Selected replies:")
     lines += _selected_lines(root)
+    lines += quality_report.summary_lines(root)
     lines.append(f"Report:             {root / drv.REPORT_HTML}")
     lines.append(f"Executed notebooks: {root / drv.EXECUTED_DIR}")
     return "\n".join(lines)

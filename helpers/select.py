@@ -5,12 +5,13 @@ review sheet a person approves before anything is posted.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pandas as pd
 
 from .drive import REPLY_SCORES, REVIEW_SHEET
 from .errors import InputError
+from .filters import FilterSettings, ToxicityScorer, apply_filters, first_repeat, rejected_by_post
 
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
 REVIEW_COLUMNS = ["subreddit", "post_id", "title", "comment_id", "comment_permalink", "comment", "reply",
@@ -86,15 +87,38 @@ def choose(filtered: pd.DataFrame, n_runner_ups: int = 2) -> pd.DataFrame:
 
 
 def build_review(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
-                 blocklist: Iterable[str] = (), n_runner_ups: int = 2) -> tuple[pd.DataFrame, dict]:
+                 blocklist: Iterable[str] = (), n_runner_ups: int = 2, quality: FilterSettings | None = None,
+                 posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None) -> tuple[pd.DataFrame, dict]:
     """The review sheet and a summary of why candidates were rejected."""
+    _, review, summary = select_candidates(scored, min_prob_real, max_length, blocklist, n_runner_ups, quality,
+                                           posted, toxicity)
+    return review, summary
+
+
+def select_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
+                      blocklist: Iterable[str] = (), n_runner_ups: int = 2, quality: FilterSettings | None = None,
+                      posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Every candidate with its ``rejected`` reason, the review sheet, and the summary; ``quality`` adds the
+    filters of helpers.filters (``posted``: the bot's recent replies, for posted_before)."""
     filtered = filter_candidates(scored, min_prob_real, max_length, blocklist)
+    if quality is not None:
+        filtered = apply_filters(filtered, quality, posted, toxicity)
     review = choose(filtered, n_runner_ups)
+    while quality is not None and (i := first_repeat(review["reply"].astype(str).tolist(),
+                                                     quality.posted_before_threshold)) is not None:
+        dup = review.iloc[i]  # a lower-scored post's choice repeats a better one's: that candidate steps aside
+        same = (filtered["post_id"] == dup["post_id"]) & (filtered["proposed_reply"] == dup["reply"])
+        filtered.loc[same & (filtered["rejected"] == ""), "rejected"] = "repeat_in_run"
+        review = choose(filtered, n_runner_ups)
+    if quality is not None:
+        review.insert(len(review.columns) - 1, "rejected_for_post",
+                      review["post_id"].astype(str).map(rejected_by_post(filtered)).fillna("").astype(str))
     reasons = filtered.loc[filtered["rejected"] != "", "rejected"].str.replace(r"^not scored: .*", "not scored",
                                                                                 regex=True)
     summary = {"candidates": len(filtered), "allowed": int((filtered["rejected"] == "").sum()),
                "posts_chosen": len(review), "rejected": reasons.value_counts().to_dict()}
-    return review, summary
+    return filtered, review, summary
 
 
 def is_true(value) -> bool:

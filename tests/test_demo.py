@@ -48,13 +48,14 @@ def test_demo_summary_counts_rows_and_lists_the_selected_replies(demo_run):
     for cid in review["comment_id"]:
         assert f"comment {cid}:" in out
     assert "realism_metrics: " in out and "auc=" in out
+    assert "Quality: selected vs candidates: prob_real" in out
     assert str(root / drv.REPORT_HTML) in out
 
 
 def test_report_holds_the_real_runs_numbers(demo_run):
     root, _ = demo_run
     soup = BeautifulSoup((root / drv.REPORT_HTML).read_text(), "html.parser")
-    for sid in ("stages", "data", "gpt2", "realism", "upvote", "candidates", "outcomes", "adversarial"):
+    for sid in ("stages", "data", "gpt2", "realism", "upvote", "candidates", "quality", "outcomes", "adversarial"):
         assert soup.find("section", id=sid) is not None, sid
         assert "has not run" not in soup.find("section", id=sid).get_text(), sid
     gpt2 = json.loads((root / drv.METRICS_DIR / "gpt2_finetune.json").read_text())

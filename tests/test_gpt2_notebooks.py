@@ -38,3 +38,7 @@ def test_02_writes_chunked_fakes_in_the_seed_shape(pipeline):
     gen = pd.read_csv(root / drv.GPT2_GENERATE)
     split_of = dict(zip(gen["comment_id"], gen["split"]))
     assert all(split_of[c] == s for c, s in zip(fakes["comment_id"], fakes["split"]))  # each fake keeps its split
+    quality = json.loads((root / drv.FAKES_QUALITY).read_text())
+    assert quality["split"] == "test" and set(quality["groups"]) == {"candidates", "real"}
+    assert quality["groups"]["candidates"]["n"] == (fakes["split"] == "test").sum()
+    assert quality["lift"]["candidates_vs_real"]["length_mean"] is not None

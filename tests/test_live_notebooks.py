@@ -49,8 +49,18 @@ def test_06_scores_selects_and_dry_runs(pipeline):
     root = pipeline.upto("06")
     date = only(root, "live/proposed_replies_*.csv").stem.rsplit("_", 1)[1]
     scored = pd.read_csv(root / select.predictions_path(date))
-    assert {"prob_real", "expected_score", "score_error"} <= set(scored.columns)
-    review = pd.read_csv(root / select.review_path(date))
+    assert {"prob_real", "expected_score", "score_error", "rejected", "quality_flags"} <= set(scored.columns)
+    review = pd.read_csv(root / select.review_path(date), keep_default_na=False)
+    assert "rejected_for_post" in review.columns
+    allowed = scored["rejected"].isna()  # "" in the CSV: may be chosen
+    assert set(review["reply"]) <= set(scored.loc[allowed, "proposed_reply"])
+    quality = json.loads((root / f"metrics/quality_{date}.json").read_text())
+    assert set(quality["groups"]) == {"candidates", "selected", "real"}
+    assert quality["groups"]["candidates"]["n"] == scored["proposed_reply"].notna().sum()
+    assert quality["groups"]["selected"]["n"] == len(review)
+    assert set(quality["lift"]) == {"selected_vs_candidates", "selected_vs_real"}
+    rejected = scored["rejected"].dropna().str.replace(r"^not scored: .*", "not scored", regex=True)
+    assert quality["rejected"] == rejected.value_counts().to_dict()
     assert {"reply", "runner_up_1", "prob_real", "expected_score", "approved"} <= set(review.columns)
     assert review["post_id"].is_unique and len(review) >= 1
     results = pd.read_csv(root / posting.would_post_path(date), keep_default_na=False)

@@ -157,3 +157,13 @@ def test_plain_papermill_parses_and_refuses_too(tmp_path):
 def test_a_parameter_of_another_stage_is_named_as_such(tmp_path):
     with pytest.raises(ConfigError, match=r"'n_candidates' belongs to stage\(s\) 02, 05, 08, not to 06_score_and_post"):
         check_all(["06"], list_stages(), tmp_path, {"n_candidates": "2"})
+
+
+def test_a_dict_parameter_takes_names_and_numbers_only():
+    from helpers.params import check
+
+    defaults = {"toxicity_thresholds": {"toxicity": 0.5}}
+    assert check("06", {"toxicity_thresholds": '{"insult": 0.3}'}, defaults) == {"toxicity_thresholds": {"insult": 0.3}}
+    for bad in ("insult", '["insult"]', '{"insult": "high"}', '{"insult": true}', '{"insult": NaN}'):
+        with pytest.raises(ConfigError, match="toxicity_thresholds"):
+            check("06", {"toxicity_thresholds": bad}, defaults)

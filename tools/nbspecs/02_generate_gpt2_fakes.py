@@ -7,9 +7,12 @@ on fakes from threads it never trained on), the fine-tuned GPT-2 from `checkpoin
 serves every comment. Resumable: chunks already on the Drive root are kept, and a re-run writes only the missing ones
 (keep `fake_chunk_size`, `fake_splits` and `fake_max_comments` as they were). If 01 has trained further since, or the
 sampling settings changed, the old chunks are regenerated rather than mixed with new ones.
+
+The fakes' quality (distinct-1/2, repeated-trigram rate, parrot rate, length) on the test split, beside the real
+test-split replies of `bert_gan_real.csv`, goes to `metrics/fakes_quality.json` and the report.
 """
-READS = ["gpt2_generate.csv", "checkpoint/<run_name>/"]
-WRITES = ["bert_gan_fake_NNNN.csv", "bert_gan_fake_signature.json"]
+READS = ["gpt2_generate.csv", "checkpoint/<run_name>/", "bert_gan_real.csv"]
+WRITES = ["bert_gan_fake_NNNN.csv", "bert_gan_fake_signature.json", "metrics/fakes_quality.json"]
 RUNTIME = "GPU"
 PARAMETERS = '''
 run_name = "run1"  # the fine-tuned checkpoint written by 01: checkpoint/<run_name>
@@ -31,7 +34,7 @@ from helpers.generation import GenerationEngine
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
 pulled = drive.pull(drv.GPT2_GENERATE, f"{drv.CHECKPOINT_DIR}/{run_name}", drv.BERT_GAN_FAKE_GLOB,
-                    drv.BERT_GAN_FAKE_SIGNATURE)''',
+                    drv.BERT_GAN_FAKE_SIGNATURE, drv.BERT_GAN_REAL)''',
     '''comments = select_comments(read_csv(drive.path(drv.GPT2_GENERATE), required=["comment"]), split=fake_splits,
                            max_comments=fake_max_comments, file=str(drive.path(drv.GPT2_GENERATE)))
 print(len(comments), "comments:", comments["split"].value_counts().to_dict())''',
@@ -43,4 +46,13 @@ stats''',
     '''fakes = read_csvs(drive.glob(drv.BERT_GAN_FAKE_GLOB), required=["comment", "reply", "real"])
 print(len(fakes), "fakes in", len(drive.glob(drv.BERT_GAN_FAKE_GLOB)), "chunk(s)")
 fakes.head(10)''',
+    '''from helpers import quality
+from helpers.drive import write_json
+
+real_path = drive.path(drv.BERT_GAN_REAL)
+real = read_csv(real_path, required=["reply", "split"]) if real_path.exists() else None
+fakes_quality = quality.fakes_quality(fakes, real)
+write_json(fakes_quality, drive.path(drv.FAKES_QUALITY))
+_ = drive.push(drv.FAKES_QUALITY)
+quality.quality_table(fakes_quality)''',
 ]

@@ -7,6 +7,16 @@ and posts the approved replies with PRAW (the seed's steps 6 and 7).
   `realism_model`) and `expected_score` = Σ k·p_k over the upvote bins (04).
 - **Select** (the seed's rule, every threshold a parameter): `prob_real > min_prob_real`, fewer than
   `max_reply_chars` characters, no word or phrase of `blocklist`, then the highest `expected_score`, one per post.
+- **Quality filters** (each a parameter; the reason is named in the predictions file's `rejected` column, in the
+  review sheet's `rejected_for_post` and in the report): `parrot` (at least `parrot_threshold` similar to its comment
+  or the post title), `repetition` (loops on a phrase or a word), `unfinished` (marker fragments, or cut at the length
+  limit), `too_short` (fewer than `min_reply_words` words), `mention` (u/… or r/… unless `allow_mentions`),
+  `posted_before` (what the bot already posted within `repeat_window_days`, from the ledger; `repeat_in_run`: one
+  text chosen for two posts of this run keeps only the better-scored one) and, optionally,
+  `toxicity:<label>` (`toxicity_model`, per-label `toxicity_thresholds`).
+- **Quality measured:** distinct-1/2, repeated-trigram rate, parrot rate, length, `prob_real` and `expected_score`
+  of all candidates, of the selected replies and of real test-split replies, and the selection lift, written to
+  `metrics/quality_<date>.json` and shown in the report.
 - **Review:** `live/review_<date>.csv` holds the chosen reply, runner-ups, scores and an `approved` column. Approve by
   writing `True` (or yes / x) there on Drive, or list comment ids in `approve_ids` here, and run this notebook again.
   Only approved rows are posted, unless `auto_approve = True` is set explicitly.
@@ -23,9 +33,9 @@ Please post responsibly: tell the subreddit's moderators, respect each subreddit
 """
 READS = ["live/proposed_replies_<date>.csv", "models/bert_realism/", "models/bert_realism_refreshed/",
          "models/bert_upvote/", "live/review_<date>.csv",
-         "live/posting_ledger.csv"]
+         "live/posting_ledger.csv", "bert_gan_real.csv"]
 WRITES = ["live/reply_score_predictions_<date>.csv", "live/review_<date>.csv", "live/would_post_<date>.csv",
-          "live/posting_ledger.csv"]
+          "live/posting_ledger.csv", "metrics/quality_<date>.json"]
 RUNTIME = "GPU"
 ALWAYS_RUN = True
 PARAMETERS = '''
@@ -36,6 +46,17 @@ realism_model = "auto"  # auto: 08's refreshed classifier when a round has finis
 min_prob_real = 0.9  # keep replies the realism classifier finds this likely to be human (the seed's 0.9)
 max_reply_chars = 1000  # keep replies shorter than this many characters (the seed's 1000)
 blocklist = ["kill yourself", "kys", "http://", "https://", "as an ai", "i am a bot"]  # words/phrases that remove a candidate (whole words, any case)
+parrot_threshold = 0.9  # reject a reply at least this similar (0..1) to its comment or the post title (ssi-bot: 0.95)
+max_repeated_trigrams = 0.3  # reject a reply whose word trigrams repeat an earlier one of it more often than this share
+max_word_run = 3  # reject a reply with one word more often than this in a row
+min_reply_words = 2  # reject replies with fewer words (too_short)
+unfinished_min_words = 40  # a reply this long that ends mid-sentence was cut at the length limit (unfinished)
+allow_mentions = False  # False: reject replies naming u/users or r/subreddits
+repeat_window_days = 30  # reject what the bot already posted (same or nearly the same text) within this many days
+posted_before_threshold = 0.9  # similarity (0..1) to an earlier posted reply that counts as the same text
+toxicity_model = ""  # "" (off) | "detoxify:original" (pip install detoxify; Colab has torch) | a local scorer file
+toxicity_thresholds = {"toxicity": 0.5}  # with toxicity_model: reject when a label's score reaches its threshold
+quality_real_max = 500  # real test-split replies of bert_gan_real.csv scored for the quality comparison (0: none)
 n_runner_ups = 2  # runner-up replies shown beside the chosen one in the review sheet
 approve_ids = []  # comment ids to approve from this notebook (or mark them True in the approved column of live/review_<date>.csv)
 auto_approve = False  # True: post every chosen reply WITHOUT a person's approval; only if you mean it
@@ -60,7 +81,7 @@ paths = {"proposed": live.proposed_path(date), "scores": select.predictions_path
          "review": select.review_path(date), "would_post": posting.would_post_path(date), "ledger": posting.LEDGER}
 really_dry = bool(dry_run) or reddit == "recorded"  # the offline demo never posts
 _ = drive.pull(paths["proposed"], paths["review"], paths["ledger"], drv.BERT_REALISM, drv.ADVERSARIAL_MODEL,
-               drv.BERT_UPVOTE)''',
+               drv.BERT_UPVOTE, drv.BERT_GAN_REAL)''',
     '''from helpers.scoring import Scorer, realism_model_dir
 
 proposed = read_csv(drive.path(paths["proposed"]), required=["post_id", "comment_id", "comment", "proposed_reply"],
@@ -71,14 +92,41 @@ scorer = Scorer.load(realism_dir, drive.path(drv.BERT_UPVOTE))
 scored = scorer.score(proposed, comment_col="comment", reply_col="proposed_reply")
 write_csv(scored, drive.path(paths["scores"]))
 scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)''',
-    '''review, selection = select.build_review(scored, min_prob_real=min_prob_real, max_length=max_reply_chars,
-                                        blocklist=blocklist, n_runner_ups=n_runner_ups)
+    '''from helpers import filters
+from helpers.toxicity import load_toxicity_scorer
+
+settings = filters.FilterSettings(
+    parrot_threshold=parrot_threshold, max_repeated_trigrams=max_repeated_trigrams, max_word_run=max_word_run,
+    min_words=min_reply_words, unfinished_min_words=unfinished_min_words, allow_mentions=allow_mentions,
+    repeat_window_days=repeat_window_days, posted_before_threshold=posted_before_threshold,
+    toxicity_thresholds=dict(toxicity_thresholds) if toxicity_model else {})
+posted_recently = filters.recent_posts(drive.path(paths["ledger"]), repeat_window_days)
+filtered, review, selection = select.select_candidates(
+    scored, min_prob_real=min_prob_real, max_length=max_reply_chars, blocklist=blocklist, n_runner_ups=n_runner_ups,
+    quality=settings, posted=posted_recently, toxicity=load_toxicity_scorer(toxicity_model))
+write_csv(filtered, drive.path(paths["scores"]))  # every candidate with its scores and `rejected` reason
 previous = read_csv(drive.path(paths["review"])) if drive.path(paths["review"]).exists() else None
 review = select.approve(select.merge_approvals(review, previous), approve_ids)
 write_csv(review, drive.path(paths["review"]))
 print(selection)
 print(f"review sheet: {paths['review']} ({int(review['approved'].sum()) if len(review) else 0} approved)")
 review.head(10)''',
+    '''from helpers import quality
+from helpers.drive import write_json
+
+same = {"parrot_threshold": parrot_threshold, "matched_size": len(review)}  # distinct-n at the selected set's size
+groups = {"candidates": quality.quality_metrics(filtered, "proposed_reply", **same),
+          "selected": quality.quality_metrics(review, "reply", **same)}
+if quality_real_max and drive.path(drv.BERT_GAN_REAL).exists():
+    real = quality.real_replies(read_csv(drive.path(drv.BERT_GAN_REAL), required=["comment", "reply", "split"]),
+                                max_rows=quality_real_max, seed=seed)
+    real = scorer.score(real, comment_col="comment", reply_col="reply")
+    groups["real"] = quality.quality_metrics(real, "reply", **same)
+quality_summary = quality.quality_summary(groups, parrot_threshold, date=date, matched_size=len(review),
+                                          rejected=selection["rejected"])
+write_json(quality_summary, drive.path(quality.quality_path(date)))
+print(quality.summary_line(quality_summary))
+quality.quality_table(quality_summary)''',
     '''client, source, server = connect(reddit, praw_site)
 print("Reddit:", source, "| dry run" if really_dry else "| POSTING FOR REAL")
 describe(client)  # user agent and account; never a secret''',
@@ -90,7 +138,7 @@ results = posting.post_replies(client, review, ledger, bot_username=str(client.u
 write_csv(results, drive.path(paths["would_post"]))
 print(results["status"].value_counts().to_dict())
 results''',
-    '''drive.push(paths["scores"], paths["review"], paths["would_post"], paths["ledger"])
+    '''drive.push(paths["scores"], paths["review"], paths["would_post"], paths["ledger"], quality.quality_path(date))
 if server is not None:
     server.stop()''',
 ]
