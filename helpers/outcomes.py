@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import drive as drv
 from .drive import read_csv, write_csv
-from .posting import LEDGER_COLUMNS
+from .ledger import LEDGER_COLUMNS
 from .prepare import rating_bin
 from .text import DELETED
 
