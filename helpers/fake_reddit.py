@@ -3,8 +3,8 @@
 Real PRAW talks to it through a praw.ini site whose ``oauth_url`` and ``reddit_url`` point here (with
 ``PRAW_ALLOW_ENDPOINT_OVERRIDE=1``), so the offline demo and the tests run the same code path as live Reddit.
 Endpoints: OAuth token, /api/v1/me, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info,
-/api/comment. Faults are injected per endpoint (HTTP 429 with Retry-After, 500, RATELIMIT errors) and by thread
-state (deleted comment, locked thread, banned subreddit). Every request is recorded, so tests count the POSTs.
+/api/comment. Faults are injected per endpoint (HTTP 429 with Retry-After, 500, 401, RATELIMIT errors, an HTML body
+instead of JSON) and by thread state (deleted comment, locked thread, banned subreddit). Every request is recorded, so tests count the POSTs.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class Fault:
     ratelimit_s: int = 0
     thing_id: str | None = None
     commit: bool = False  # a 5xx that Reddit answers AFTER doing the work (the comment exists; the client can't tell)
+    html: bool = False  # answer ``status`` (e.g. 200) with an HTML page instead of JSON (a proxy's or CDN's error page)
 
 
 @dataclass
@@ -174,9 +175,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        raw = json.dumps(body).encode()
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Type", "text/html; charset=UTF-8" if isinstance(body, bytes)
+                         else "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(raw)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
@@ -210,6 +212,9 @@ class Handler(BaseHTTPRequestHandler):
         for f in self.state.faults:
             if f.times > 0 and f.path == path and (f.thing_id is None or params.get("thing_id") == f.thing_id):
                 f.times -= 1
+                if f.html:
+                    answer = f.status, b"<html><body><h1>upstream busy</h1></body></html>", {}
+                    return ("commit", answer) if f.commit else answer
                 if f.status == 429:
                     return 429, {"message": "Too Many Requests", "error": 429}, {
                         "Retry-After": str(f.retry_after_s), "x-ratelimit-remaining": "0",
