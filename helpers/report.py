@@ -15,6 +15,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from . import drive as drv
+from .select import is_true
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#222;
@@ -192,8 +193,14 @@ def _status(pick: dict | None, ledger_status: str | None, post_taken: bool = Fal
         return '<span class="badge no">no candidate passed selection</span>'
     if ledger_status:
         return f'<span class="badge ok">{esc(ledger_status)}</span>'
-    approved = str(pick.get("approved", "")).strip().lower() in ("true", "1", "yes", "y")
-    return '<span class="badge ok">approved</span>' if approved else '<span class="badge">awaiting approval</span>'
+    return approval_badge(pick)
+
+
+def approval_badge(pick: dict) -> str:
+    """Approved or awaiting, by 06's own definition (helpers.select.is_true), so the two never disagree."""
+    if is_true(pick.get("approved", "")):
+        return '<span class="badge ok">approved</span>'
+    return '<span class="badge">awaiting approval</span>'
 
 
 SECTIONS: list[Callable[[Path], str]] = [

@@ -54,7 +54,7 @@ def unescape_frame(df: pd.DataFrame) -> pd.DataFrame:
 def write_sheet(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a people-facing CSV atomically, formula-safe."""
     with atomic_write(path) as f:
-        escape_frame(df).to_csv(f, index=False)
+        escape_frame(df).to_csv(f, index=False, lineterminator="\r\n")  # CRLF: a CR inside a cell is quoted too
     return Path(path)
 
 
