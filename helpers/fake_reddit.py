@@ -4,7 +4,8 @@ Real PRAW talks to it through a praw.ini site whose ``oauth_url`` and ``reddit_u
 ``PRAW_ALLOW_ENDPOINT_OVERRIDE=1``), so the offline demo and the tests run the same code path as live Reddit.
 Endpoints: OAuth token, /api/v1/me, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info,
 /api/comment. Faults are injected per endpoint (HTTP 429 with Retry-After, 500, 401, RATELIMIT errors, an HTML body
-instead of JSON) and by thread state (deleted comment, locked thread, banned subreddit). Every request is recorded, so tests count the POSTs.
+instead of JSON) and by thread state (deleted comment, locked thread, banned subreddit). Every request is recorded,
+so tests count the POSTs.
 """
 
 from __future__ import annotations

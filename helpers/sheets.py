@@ -90,3 +90,14 @@ def read_sheet(path: str | os.PathLike, required: Iterable[str] = (), text: bool
     if missing:
         raise InputError(f"missing column(s) {missing}; found {list(df.columns)} (delimiter {sep!r})", file=path)
     return unescape_frame(df)
+
+
+def backup(path: str | os.PathLike) -> Path | None:
+    """Keep the sheet a person may have edited as ``<name>.bak.csv`` before it is rewritten (None: no sheet yet)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    bak = path.with_name(path.name.removesuffix(".csv") + ".bak.csv")
+    with atomic_write(bak, "wb") as f:
+        f.write(path.read_bytes())
+    return bak
