@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import drive as drv
 from .select import is_true
+from .sheets import unescape_frame
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#222;
@@ -132,7 +133,7 @@ def classifier_section(root: Path, sid: str, title: str, metrics: str, images: l
 
 def latest(root: Path, dated: str) -> Path | None:
     """The newest run's file of a dated name from helpers.drive (e.g. REVIEW_SHEET, 'live/review_{date}.csv')."""
-    found = sorted(Path(root).glob(dated.format(date="*")))
+    found = sorted(p for p in Path(root).glob(dated.format(date="*")) if ".bak." not in p.name)
     return found[-1] if found else None
 
 
@@ -140,7 +141,7 @@ def _read(path: Path | None) -> pd.DataFrame | None:
     if path is None or not path.exists():
         return None
     try:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+        return unescape_frame(pd.read_csv(path, keep_default_na=False, na_values=[""]))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
         return None
 
