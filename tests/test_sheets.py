@@ -69,3 +69,11 @@ def test_approvals_survive_a_rebuild_through_the_formula_safe_sheet(tmp_path):
     merged = select.merge_approvals(review.assign(reply=["a new choice", "@other"]), select.read_review(path))
     assert merged.loc[merged["post_id"] == "p1", "reply"].item() == "-the approved text"
     assert merged["approved"].tolist().count(True) == 1
+
+
+def test_the_sheet_a_person_left_is_kept_before_a_rewrite(tmp_path):
+    path = tmp_path / "review_2026-01-01.csv"
+    assert sheets.backup(path) is None
+    path.write_bytes(b"post_id;comment_id;reply;approved\r\np1;c1;hi;x\r\n")
+    bak = sheets.backup(path)
+    assert bak.name == "review_2026-01-01.bak.csv" and bak.read_bytes() == path.read_bytes()
