@@ -89,12 +89,12 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
             out.update(status="recovered", reply_id=recovered[row["comment_id"]])
         elif not text:
             out["status"] = "no_reply"
+        elif status in ("posted", "skipped") or (status == "error" and error not in TRANSIENT):
+            out.update(status=f"done_before:{status}", error=error)
         elif proposed_ids is not None and row["comment_id"] not in proposed_ids:
             out.update(status="refused", error="not_proposed: 05 did not propose this comment for this run date")
         elif problem:
             out.update(status="refused", error=problem)
-        elif status in ("posted", "skipped") or (status == "error" and error not in TRANSIENT):
-            out.update(status=f"done_before:{status}", error=error)
         elif held:
             out.update(status="held", error=held)
         elif sent_run >= max_posts_per_run:

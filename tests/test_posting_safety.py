@@ -129,3 +129,11 @@ def test_a_huge_retry_after_leaves_the_row_for_the_next_run(reddit, server, tmp_
     server.state.faults.clear()
     res, _, _ = run(reddit, server, tmp_path, review(["c005", "c031"]))
     assert list(res["status"]) == ["posted", "posted"] and len(server.state.bot_replies("c005")) == 1
+
+
+def test_a_reply_already_posted_stays_done_whatever_the_sheet_says_later(reddit, server, tmp_path):
+    run(reddit, server, tmp_path, review(["c005"]))
+    rv = review(["c005"])
+    rv.loc[0, "reply"] = "now with www.spam.example"
+    res, _, _ = run(reddit, server, tmp_path, rv, proposed_ids=set(), text_rules=RULES)
+    assert list(res["status"]) == ["done_before:posted"] and len(server.state.comment_posts()) == 1
