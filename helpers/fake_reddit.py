@@ -41,6 +41,7 @@ class Fault:
     thing_id: str | None = None
     commit: bool = False  # a 5xx that Reddit answers AFTER doing the work (the comment exists; the client can't tell)
     html: bool = False  # answer ``status`` (e.g. 200) with an HTML page instead of JSON (a proxy's or CDN's error page)
+    delay_s: float = 0.0  # do the work, then answer only after this long (a client timeout; the comment exists)
 
 
 @dataclass
@@ -200,19 +201,25 @@ class Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
             params.update({k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()})
         st = self.state
+        delay = 0.0
         with st.lock:
             fault = self._fault(path, params)
+            if fault and fault[0] == "delay":
+                delay, fault = fault[1], None
             if fault and fault[0] == "commit":
                 self._route(method, path, params)
                 fault = fault[1]
             status, body, headers = fault or self._route(method, path, params)
             st.requests.append(Request(method, path, {k: v for k, v in params.items() if k != "password"}, status))
+        threading.Event().wait(delay)  # outside the lock: other requests go on (and immune to a patched sleep)
         self._send(status, body, headers)
 
     def _fault(self, path: str, params: dict) -> tuple | None:
         for f in self.state.faults:
             if f.times > 0 and f.path == path and (f.thing_id is None or params.get("thing_id") == f.thing_id):
                 f.times -= 1
+                if f.delay_s:
+                    return "delay", f.delay_s
                 if f.html:
                     answer = f.status, b"<html><body><h1>upstream busy</h1></body></html>", {}
                     return ("commit", answer) if f.commit else answer

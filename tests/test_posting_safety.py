@@ -3,6 +3,7 @@ that cannot be known are re-checked, never made final; rate-limit waits are capp
 
 import pandas as pd
 import pytest
+import requests
 
 from helpers import fake_reddit, posting, reddit_client, select
 
@@ -20,7 +21,15 @@ def server(monkeypatch):
 
 @pytest.fixture()
 def reddit(server, tmp_path):
-    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
+    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"),
+                                     requestor_kwargs={"session": ShortTimeout()})[0]
+
+
+class ShortTimeout(requests.Session):
+    """Requests time out after 1 s (prawcore passes its fixed 16 s to every request; the timeout test needs less)."""
+
+    def request(self, *args, **kwargs):
+        return super().request(*args, **{**kwargs, "timeout": 1})
 
 
 def review(cids=tuple(ROWS)):
@@ -104,7 +113,8 @@ def test_hand_edited_text_passes_the_same_filters(reddit, server, tmp_path, edit
     (fake_reddit.Fault("/api/comment", status=200, html=True, commit=True, thing_id="t1_c005"), "bad_answer"),
     (fake_reddit.Fault("/api/comment", status=401, times=99, thing_id="t1_c005"), "invalid_token"),
     (fake_reddit.Fault("/api/comment", status=503, commit=True, thing_id="t1_c005"), "server_error"),
-], ids=["200_html_committed", "401_persists", "503_committed"])
+    (fake_reddit.Fault("/api/comment", delay_s=3, commit=True, thing_id="t1_c005"), "network"),
+], ids=["200_html_committed", "401_persists", "503_committed", "timeout_committed"])
 def test_an_unknown_outcome_is_rechecked_first_never_final(reddit, server, tmp_path, fault, kind):
     server.state.faults.append(fault)
     res, ledger, _ = run(reddit, server, tmp_path, review(["c005", "c031"]))
