@@ -20,28 +20,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from .fake_faults import Fault, api_error, fault_answer
+
 RECORDED_THREADS = Path(__file__).resolve().parent / "data" / "recorded_threads.json"
 MORE_AFTER = 4  # top-level comments beyond this many come back as a "more" object (exercises morechildren)
 
 
 def load_recorded(path: str | Path = RECORDED_THREADS) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-@dataclass
-class Fault:
-    """Answer the next ``times`` requests to ``path`` (e.g. "/api/comment") with ``status`` (429, 500, 503) or,
-    with status 200 and ``ratelimit_s``, a RATELIMIT API error. ``thing_id`` limits it to one target."""
-
-    path: str
-    status: int = 500
-    times: int = 1
-    retry_after_s: int = 1
-    ratelimit_s: int = 0
-    thing_id: str | None = None
-    commit: bool = False  # a 5xx that Reddit answers AFTER doing the work (the comment exists; the client can't tell)
-    html: bool = False  # answer ``status`` (e.g. 200) with an HTML page instead of JSON (a proxy's or CDN's error page)
-    delay_s: float = 0.0  # do the work, then answer only after this long (a client timeout; the comment exists)
 
 
 @dataclass
@@ -166,10 +152,6 @@ def listing(children: list[dict]) -> dict:
     return {"kind": "Listing", "data": {"children": children, "after": None, "before": None, "dist": len(children)}}
 
 
-def api_error(code: str, message: str, field_: str = "parent") -> dict:
-    return {"json": {"errors": [[code, message, field_]]}}
-
-
 class Handler(BaseHTTPRequestHandler):
     state: RedditState  # set on the subclass made by FakeReddit
 
@@ -203,7 +185,7 @@ class Handler(BaseHTTPRequestHandler):
         st = self.state
         delay = 0.0
         with st.lock:
-            fault = self._fault(path, params)
+            fault = fault_answer(st.faults, path, params)
             if fault and fault[0] == "delay":
                 delay, fault = fault[1], None
             if fault and fault[0] == "commit":
@@ -213,29 +195,6 @@ class Handler(BaseHTTPRequestHandler):
             st.requests.append(Request(method, path, {k: v for k, v in params.items() if k != "password"}, status))
         threading.Event().wait(delay)  # outside the lock: other requests go on (and immune to a patched sleep)
         self._send(status, body, headers)
-
-    def _fault(self, path: str, params: dict) -> tuple | None:
-        for f in self.state.faults:
-            if f.times > 0 and f.path == path and (f.thing_id is None or params.get("thing_id") == f.thing_id):
-                f.times -= 1
-                if f.delay_s:
-                    return "delay", f.delay_s
-                if f.html:
-                    answer = f.status, b"<html><body><h1>upstream busy</h1></body></html>", {}
-                    return ("commit", answer) if f.commit else answer
-                if f.status == 429:
-                    return 429, {"message": "Too Many Requests", "error": 429}, {
-                        "Retry-After": str(f.retry_after_s), "x-ratelimit-remaining": "0",
-                        "x-ratelimit-used": "600", "x-ratelimit-reset": str(f.retry_after_s)}
-                if f.status == 200 and f.ratelimit_s:
-                    msg = f"Looks like you've been doing that a lot. Take a break for {f.ratelimit_s} seconds."
-                    return 200, api_error("RATELIMIT", msg, "ratelimit"), {}
-                if f.status == 401:  # an expired token: not processed
-                    return 401, {"message": "Unauthorized", "error": 401}, {
-                        "www-authenticate": 'Bearer realm="reddit", error="invalid_token"'}
-                answer = f.status, {"message": "Internal Server Error", "error": f.status}, {}
-                return ("commit", answer) if f.commit else answer
-        return None
 
     def _route(self, method: str, path: str, p: dict) -> tuple[int, Any, dict]:
         st = self.state
