@@ -3,9 +3,10 @@
 Real PRAW talks to it through a praw.ini site whose ``oauth_url`` and ``reddit_url`` point here (with
 ``PRAW_ALLOW_ENDPOINT_OVERRIDE=1``), so the offline demo and the tests run the same code path as live Reddit.
 Endpoints: OAuth token, /api/v1/me, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info,
-/api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings. Faults are injected per endpoint
-(HTTP 429 with Retry-After, 500, RATELIMIT errors) and by thread state (deleted comment, locked thread, banned
-subreddit); ``omit_fields`` leaves optional fields out of every payload. Every request is recorded.
+/api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings. Faults (helpers/fake_faults.py) are
+injected per endpoint (HTTP 429 with Retry-After, 500, 401, RATELIMIT errors, an HTML body instead of JSON) and by thread
+state (deleted comment, locked thread, banned subreddit); ``omit_fields`` leaves optional fields out of every payload.
+Every request is recorded, so tests count the POSTs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import parse_qs, urlparse
 
 from . import fake_reddit_listings
 from .fake_reddit_listings import listing
+from .fake_faults import Fault, api_error, fault_answer
 
 RECORDED_THREADS = Path(__file__).resolve().parent / "data" / "recorded_threads.json"
 MORE_AFTER = 4  # top-level comments beyond this many come back as a "more" object (exercises morechildren)
@@ -29,20 +31,6 @@ MORE_AFTER = 4  # top-level comments beyond this many come back as a "more" obje
 
 def load_recorded(path: str | Path = RECORDED_THREADS) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-@dataclass
-class Fault:
-    """Answer the next ``times`` requests to ``path`` (e.g. "/api/comment") with ``status`` (429, 500, 503) or,
-    with status 200 and ``ratelimit_s``, a RATELIMIT API error. ``thing_id`` limits it to one target."""
-
-    path: str
-    status: int = 500
-    times: int = 1
-    retry_after_s: int = 1
-    ratelimit_s: int = 0
-    thing_id: str | None = None
-    commit: bool = False  # a 5xx that Reddit answers AFTER doing the work (the comment exists; the client can't tell)
 
 
 @dataclass
@@ -167,8 +155,6 @@ class RedditState:
         return self.comment_json(cid, nest=False)
 
 
-def api_error(code: str, message: str, field_: str = "parent") -> dict:
-    return {"json": {"errors": [[code, message, field_]]}}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -178,9 +164,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        raw = json.dumps(body).encode()
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Type", "text/html; charset=UTF-8" if isinstance(body, bytes)
+                         else "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(raw)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
@@ -201,32 +188,18 @@ class Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
             params.update({k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()})
         st = self.state
+        delay = 0.0
         with st.lock:
-            fault = self._fault(path, params)
+            fault = fault_answer(st.faults, path, params)
+            if fault and fault[0] == "delay":
+                delay, fault = fault[1], None
             if fault and fault[0] == "commit":
                 self._route(method, path, params)
                 fault = fault[1]
             status, body, headers = fault or self._route(method, path, params)
             st.requests.append(Request(method, path, {k: v for k, v in params.items() if k != "password"}, status))
+        threading.Event().wait(delay)  # outside the lock: other requests go on (and immune to a patched sleep)
         self._send(status, body, headers)
-
-    def _fault(self, path: str, params: dict) -> tuple | None:
-        for f in self.state.faults:
-            if f.times > 0 and f.path == path and (f.thing_id is None or params.get("thing_id") == f.thing_id):
-                f.times -= 1
-                if f.status == 429:
-                    return 429, {"message": "Too Many Requests", "error": 429}, {
-                        "Retry-After": str(f.retry_after_s), "x-ratelimit-remaining": "0",
-                        "x-ratelimit-used": "600", "x-ratelimit-reset": str(f.retry_after_s)}
-                if f.status == 200 and f.ratelimit_s:
-                    msg = f"Looks like you've been doing that a lot. Take a break for {f.ratelimit_s} seconds."
-                    return 200, api_error("RATELIMIT", msg, "ratelimit"), {}
-                if f.status == 401:  # an expired token: not processed
-                    return 401, {"message": "Unauthorized", "error": 401}, {
-                        "www-authenticate": 'Bearer realm="reddit", error="invalid_token"'}
-                answer = f.status, {"message": "Internal Server Error", "error": f.status}, {}
-                return ("commit", answer) if f.commit else answer
-        return None
 
     def _route(self, method: str, path: str, p: dict) -> tuple[int, Any, dict]:
         st = self.state

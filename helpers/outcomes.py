@@ -23,8 +23,9 @@ import pandas as pd
 from . import drive as drv
 from . import reddit_fields as rf
 from .drive import read_csv, write_csv
-from .posting import LEDGER_COLUMNS
+from .ledger import LEDGER_COLUMNS
 from .prepare import NUM_RATING_BINS, rating_bin
+from .sheets import read_sheet
 from .text import DELETED
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,9 @@ def _dated_frames(live_dir: Path, pattern: str) -> pd.DataFrame:
     frames = []
     for p in sorted(Path(live_dir).glob(pattern)):
         m = _DATED.search(p.name)
-        df = read_csv(p)
+        if m is None:  # e.g. review_<date>.bak.csv, the copy 06 keeps before rewriting a sheet
+            continue
+        df = read_sheet(p)  # people-facing CSVs: formula escapes removed, so bodies compare as posted
         if "comment_id" not in df.columns or df.empty:
             continue
         frames.append(df.assign(prediction_date=m.group(1) if m else "", comment_id=df["comment_id"].astype(str)))

@@ -18,6 +18,8 @@ from . import drive as drv
 from .errors import BotError, InputError
 from .report_html import (df_table, esc, first_line, fmt, img_tag, json_or_none, kv_table, latest, not_run,
                           read_table, section)
+from .select import is_true
+from .sheets import unescape_frame
 
 # What a malformed file on Drive can raise while a section reads or draws it (pandas' ParserError, UnicodeDecodeError
 # and JSONDecodeError are ValueErrors; a missing column is a KeyError).
@@ -79,7 +81,10 @@ def classifier_section(root: Path, sid: str, title: str, metrics: str, images: l
     return section(sid, title, body)
 
 
-_read = read_table  # the name the sections use
+def _read(path: Path | None) -> pd.DataFrame | None:
+    """A people-facing CSV as it was meant (the formula-safety ' prefixes removed); InputError naming it if unreadable."""
+    df = read_table(path)
+    return None if df is None else unescape_frame(df)
 
 
 def candidates_section(root: Path) -> str:
@@ -130,8 +135,14 @@ def _status(pick: dict | None, ledger_status: str | None, post_taken: bool = Fal
         return '<span class="badge no">no candidate passed selection</span>'
     if ledger_status:
         return f'<span class="badge ok">{esc(ledger_status)}</span>'
-    approved = str(pick.get("approved", "")).strip().lower() in ("true", "1", "yes", "y")
-    return '<span class="badge ok">approved</span>' if approved else '<span class="badge">awaiting approval</span>'
+    return approval_badge(pick)
+
+
+def approval_badge(pick: dict) -> str:
+    """Approved or awaiting, by 06's own definition (helpers.select.is_true), so the two never disagree."""
+    if is_true(pick.get("approved", "")):
+        return '<span class="badge ok">approved</span>'
+    return '<span class="badge">awaiting approval</span>'
 
 
 SECTIONS: list[Callable[[Path], str]] = [

@@ -94,5 +94,5 @@ def not_run(what: str) -> str:
 
 def latest(root: Path, dated: str) -> Path | None:
     """The newest run's file of a dated name from helpers.drive (e.g. REVIEW_SHEET, 'live/review_{date}.csv')."""
-    found = sorted(Path(root).glob(dated.format(date="*")))
+    found = sorted(p for p in Path(root).glob(dated.format(date="*")) if ".bak." not in p.name)  # not 06's backups
     return found[-1] if found else None

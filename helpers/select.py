@@ -16,7 +16,9 @@ from .filters import FilterSettings, ToxicityScorer, apply_filters, first_repeat
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
 REVIEW_COLUMNS = ["subreddit", "post_id", "title", "comment_id", "comment_permalink", "comment", "reply",
                   "prob_real", "expected_score", "candidates_for_post", "approved"]
-TRUE_WORDS = {"true", "1", "yes", "y", "x", "approved", "ok"}
+TRUE_WORDS = {"true", "yes", "y", "1", "1.0", "x", "✓", "approved"}  # "approved", wherever 06 or the report asks
+LINK = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\]\(|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|co|ly|gg|me|"
+                  r"info|biz|xyz|ru|cn|tk|shop|link|click|example)\b(?:/|\s|$))")
 
 
 def predictions_path(run_date: str) -> str:
@@ -28,16 +30,36 @@ def review_path(run_date: str) -> str:
 
 
 def blocklist_pattern(blocklist: Iterable[str]) -> re.Pattern | None:
-    """Case-insensitive; a word or phrase matches whole words only ("ass" does not block "class")."""
-    terms = [t.strip() for t in blocklist if str(t).strip()]
+    """Case-insensitive; a word or phrase matches whole words only ("ass" does not block "class"); an entry that
+    starts or ends with a non-word character (``https://``, ``.ru``) matches there as a prefix or suffix, so
+    ``https://`` blocks ``https://spam.example``."""
+    terms = sorted({str(t).strip() for t in blocklist if str(t).strip()}, key=len, reverse=True)
     if not terms:
         return None
-    alts = sorted((re.escape(t) for t in terms), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+    alts = [(r"(?<!\w)" if re.match(r"\w", t) else "") + re.escape(t) + (r"(?!\w)" if re.search(r"\w$", t) else "")
+            for t in terms]
+    return re.compile("|".join(alts), re.IGNORECASE)
+
+
+def reply_problem(text: str, *, blocklist: Iterable[str] | re.Pattern | None = (), max_length: int = 1000,
+                  allow_links: bool = False) -> str | None:
+    """Why this reply text may not be posted (None: it may). The one check that selection and the re-validation of
+    a person's edited text before posting both use, so an edit cannot slip past a rule."""
+    text = "" if text is None or (isinstance(text, float) and text != text) else str(text)
+    pattern = blocklist if isinstance(blocklist, re.Pattern) or blocklist is None else blocklist_pattern(blocklist)
+    if not text.strip():
+        return "empty reply"
+    if pattern is not None and pattern.search(text):
+        return "blocklist"
+    if not allow_links and LINK.search(text):
+        return "link"
+    if len(text) >= max_length:
+        return f"length >= {max_length}"
+    return None
 
 
 def filter_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
-                      blocklist: Iterable[str] = ()) -> pd.DataFrame:
+                      blocklist: Iterable[str] = (), allow_links: bool = False) -> pd.DataFrame:
     """Every candidate with a ``rejected`` reason ("" when it may be chosen)."""
     missing = [c for c in SCORED_REQUIRED if c not in scored.columns]
     if missing:
@@ -47,12 +69,10 @@ def filter_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_leng
     err = df["score_error"].fillna("").astype(str) if "score_error" in df.columns else pd.Series("", index=df.index)
     prob = pd.to_numeric(df["prob_real"], errors="coerce")
     pat = blocklist_pattern(blocklist)
-    blocked = reply.str.contains(pat) if pat is not None else pd.Series(False, index=df.index)
+    text_reason = reply.map(lambda t: reply_problem(t, blocklist=pat, max_length=max_length, allow_links=allow_links))
     reason = pd.Series("", index=df.index, dtype=object)
-    reason[reply.str.len() >= max_length] = f"length >= {max_length}"
-    reason[blocked] = "blocklist"
-    reason[~(prob > min_prob_real)] = f"prob_real <= {min_prob_real}"
-    reason[reply.str.strip() == ""] = "empty reply"
+    reason[text_reason.notna()] = text_reason[text_reason.notna()]
+    reason[~(prob > min_prob_real) & (reply.str.strip() != "")] = f"prob_real <= {min_prob_real}"
     reason[err != ""] = "not scored: " + err[err != ""]
     df["rejected"] = reason
     return df
@@ -88,20 +108,21 @@ def choose(filtered: pd.DataFrame, n_runner_ups: int = 2) -> pd.DataFrame:
 
 def build_review(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
                  blocklist: Iterable[str] = (), n_runner_ups: int = 2, quality: FilterSettings | None = None,
-                 posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None) -> tuple[pd.DataFrame, dict]:
+                 posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None,
+                 allow_links: bool = False) -> tuple[pd.DataFrame, dict]:
     """The review sheet and a summary of why candidates were rejected."""
     _, review, summary = select_candidates(scored, min_prob_real, max_length, blocklist, n_runner_ups, quality,
-                                           posted, toxicity)
+                                           posted, toxicity, allow_links)
     return review, summary
 
 
 def select_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
                       blocklist: Iterable[str] = (), n_runner_ups: int = 2, quality: FilterSettings | None = None,
-                      posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None
+                      posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None, allow_links: bool = False
                       ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Every candidate with its ``rejected`` reason, the review sheet, and the summary; ``quality`` adds the
     filters of helpers.filters (``posted``: the bot's recent replies, for posted_before)."""
-    filtered = filter_candidates(scored, min_prob_real, max_length, blocklist)
+    filtered = filter_candidates(scored, min_prob_real, max_length, blocklist, allow_links)
     if quality is not None:
         filtered = apply_filters(filtered, quality, posted, toxicity)
     review = choose(filtered, n_runner_ups)
@@ -122,6 +143,7 @@ def select_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_leng
 
 
 def is_true(value) -> bool:
+    """The one definition of "approved" (06 and the report): true/yes/y/1/1.0/x/✓/approved in any case."""
     if isinstance(value, bool):
         return value
     if value is None or (isinstance(value, float) and value != value):
@@ -161,3 +183,15 @@ def approve(review: pd.DataFrame, comment_ids: Iterable[str] = (), all_rows: boo
         raise InputError(f"approve_ids not in the review sheet: {sorted(unknown)}")
     review["approved"] = review["approved"].map(is_true) | review["comment_id"].astype(str).isin(ids) | all_rows
     return review
+
+
+def read_review(path) -> pd.DataFrame:
+    """A review sheet as a person saved it (see helpers.sheets.read_sheet): ids and approvals kept as text, scores as
+    numbers. An unreadable sheet is an InputError naming the file: 06 stops rather than rebuild over the marks."""
+    from .sheets import read_sheet
+
+    df = read_sheet(path, required=["post_id", "comment_id", "reply", "approved"], text=True)
+    for col in ("prob_real", "expected_score"):
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col], errors="coerce")
+    return df

@@ -115,11 +115,11 @@ def test_reddit_errors_are_recorded_per_row_and_the_batch_goes_on(reddit, server
             server.state.delete_comment("c057")
 
     res, ledger = run(reddit, server, tmp_path, review(), hook=delete_between_recheck_and_post)
-    assert list(zip(res["status"], res["error"])) == [("error", "server_error"), ("error", "banned"),
+    assert list(zip(res["status"], res["error"])) == [("unknown", "server_error"), ("error", "banned"),
                                                       ("error", "banned"), ("error", "deleted")]
     server.state.faults.clear()
     server.state.banned.clear()
-    res, _ = run(reddit, server, tmp_path, review())  # 5xx is transient: re-checked and posted; the rest final
+    res, _ = run(reddit, server, tmp_path, review())  # 5xx is unknown: re-checked and posted; the rest final
     assert list(res["status"]) == ["posted"] + ["done_before:error"] * 3
     assert bot_reply_counts(server) == {"c005": 1, "c031": 0, "c041": 0, "c057": 0}
 
@@ -177,7 +177,7 @@ def test_kill_at_any_step_then_rerun_posts_each_reply_exactly_once(reddit, serve
 def test_a_5xx_is_never_resent_blindly(reddit, server, tmp_path, commit):
     server.state.faults.append(fake_reddit.Fault("/api/comment", status=500, thing_id="t1_c005", commit=commit))
     res, _ = run(reddit, server, tmp_path, review(["c005", "c031"]))
-    assert list(zip(res["status"], res["error"])) == [("error", "server_error"), ("posted", "")]
+    assert list(zip(res["status"], res["error"])) == [("unknown", "server_error"), ("posted", "")]
     assert len(server.state.comment_posts()) == 2  # prawcore's automatic re-send is off for the comment POST
     res, _ = run(reddit, server, tmp_path, review(["c005", "c031"]))
     assert list(res["status"]) == ["recovered" if commit else "posted", "done_before:posted"]

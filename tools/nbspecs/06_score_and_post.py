@@ -6,7 +6,8 @@ and posts the approved replies with PRAW (the seed's steps 6 and 7).
 - **Score:** `prob_real` (realism classifier: 03's, or 08's refreshed one once a refresh round has run — parameter
   `realism_model`) and `expected_score` = Σ k·p_k over the upvote bins (04).
 - **Select** (the seed's rule, every threshold a parameter): `prob_real > min_prob_real`, fewer than
-  `max_reply_chars` characters, no word or phrase of `blocklist`, then the highest `expected_score`, one per post.
+  `max_reply_chars` characters, no word or phrase of `blocklist`, no link unless `allow_links`, then the highest
+  `expected_score`, one per post.
 - **Quality filters** (each a parameter; the reason is named in the predictions file's `rejected` column, in the
   review sheet's `rejected_for_post` and in the report): `parrot` (at least `parrot_threshold` similar to its comment
   or the post title), `repetition` (loops on a phrase or a word), `unfinished` (marker fragments, or cut at the length
@@ -18,15 +19,23 @@ and posts the approved replies with PRAW (the seed's steps 6 and 7).
   of all candidates, of the selected replies and of real test-split replies, and the selection lift, written to
   `metrics/quality_<date>.json` and shown in the report.
 - **Review:** `live/review_<date>.csv` holds the chosen reply, runner-ups, scores and an `approved` column. Approve by
-  writing `True` (or yes / x) there on Drive, or list comment ids in `approve_ids` here, and run this notebook again.
-  Only approved rows are posted, unless `auto_approve = True` is set explicitly.
+  writing `True` (or yes / y / 1 / x / ✓ / approved, any case) there on Drive, or list comment ids in `approve_ids`
+  here, and run this notebook again. Only approved rows are posted, unless `auto_approve = True` is set explicitly.
+  The sheet may be saved by Excel or Google Sheets (comma, semicolon or tab; any header case); cells that a
+  spreadsheet would run as formulas are written with a `'` prefix, removed again on reading. Before the sheet is
+  rewritten the previous one is kept as `live/review_<date>.bak.csv`.
 - **Post:** `dry_run = True` (default) sends nothing and writes what would be posted to `live/would_post_<date>.csv`.
   A real run re-checks each comment just before posting (still there, thread open, no reply from the bot yet), waits a
   random `delay_min_s`..`delay_max_s` between posts, stops at `max_posts_per_run` and
   `max_posts_per_subreddit_per_day`, and can add a `disclosure_footer`. The posting ledger records every attempt
   before and after the API call, so a run killed at any point and run again never posts a reply twice and never drops
-  an approved one; Reddit errors (rate limit: waits as told; 5xx; deleted comment; locked thread; banned) are recorded
-  per row and the batch goes on.
+  an approved one; Reddit errors (rate limit: waits as told up to `max_rate_limit_wait_s`; 5xx; deleted comment;
+  locked thread; banned) are recorded per row and the batch goes on. An outcome Reddit's answer does not tell (5xx,
+  timeout, a non-JSON answer, a 401 that persists) is "unknown" and re-checked on Reddit first by the next run.
+- **Safety:** posting holds the Drive root's posting lock (a second run refuses, naming the holder; `break_lease`
+  takes over a lease a dead run left on Drive). Where a reply goes comes from Reddit, not from the sheet: only
+  comments 05 proposed are posted, one per post and the caps use Reddit's post and subreddit, and an edited reply
+  passes the same blocklist, link and length checks as selection.
 
 `reddit = "recorded"` (the offline demo) re-checks against the bundled recorded threads and is always a dry run.
 Please post responsibly: tell the subreddit's moderators, respect each subreddit's rules on bots, and keep a footer.
@@ -34,8 +43,9 @@ Please post responsibly: tell the subreddit's moderators, respect each subreddit
 READS = ["live/proposed_replies_<date>.csv", "models/bert_realism/", "models/bert_realism_refreshed/",
          "models/bert_upvote/", "live/review_<date>.csv",
          "live/posting_ledger.csv", "bert_gan_real.csv"]
-WRITES = ["live/reply_score_predictions_<date>.csv", "live/review_<date>.csv", "live/would_post_<date>.csv",
-          "live/posting_ledger.csv", "metrics/quality_<date>.json"]
+WRITES = ["live/reply_score_predictions_<date>.csv", "live/review_<date>.csv", "live/review_<date>.bak.csv",
+          "live/would_post_<date>.csv", "live/posting_ledger.csv", "live/posting_lease.json (while posting)",
+          "metrics/quality_<date>.json"]
 RUNTIME = "GPU"
 ALWAYS_RUN = True
 PARAMETERS = '''
@@ -45,7 +55,8 @@ run_date = ""  # which day's live/proposed_replies_<date>.csv to use, YYYY-MM-DD
 realism_model = "auto"  # auto: 08's refreshed classifier when a round has finished, else 03's | bert_realism | a folder
 min_prob_real = 0.9  # keep replies the realism classifier finds this likely to be human (the seed's 0.9)
 max_reply_chars = 1000  # keep replies shorter than this many characters (the seed's 1000)
-blocklist = ["kill yourself", "kys", "http://", "https://", "as an ai", "i am a bot"]  # words/phrases that remove a candidate (whole words, any case)
+blocklist = ["kill yourself", "kys", "http://", "https://", "as an ai", "i am a bot"]  # words/phrases that remove a candidate (whole words, any case; an entry like "https://" matches the start of a URL)
+allow_links = False  # False: a reply with a link (URL, www., a bare domain, a markdown link) is rejected with reason "link"
 parrot_threshold = 0.9  # reject a reply at least this similar (0..1) to its comment or the post title (ssi-bot: 0.95)
 max_repeated_trigrams = 0.3  # reject a reply whose word trigrams repeat an earlier one of it more often than this share
 max_word_run = 3  # reject a reply with one word more often than this in a row
@@ -66,12 +77,15 @@ max_posts_per_subreddit_per_day = 3  # at most this many replies per subreddit p
 delay_min_s = 60  # random pause between posts: at least this many seconds (the seed's 60 s)
 delay_max_s = 660  # ... and at most this many (the seed's 60 s plus up to 10 min)
 disclosure_footer = ""  # appended to every reply, e.g. "^(I am a bot; replies are written by GPT-2 and picked by BERT.)"
+max_rate_limit_wait_s = 900  # a rate limit asking for a longer wait leaves the rest for the next run instead
+break_lease = False  # True: take over a posting lease another run left on Drive (only when that run is surely gone)
 seed = 1234  # reproducibility of the random delays
 '''
 CELLS = [
     '''from helpers import drive as drv
-from helpers import live, posting, select
-from helpers.drive import open_drive, read_csv, write_csv
+from helpers import live, posting, select, sheets
+from helpers.drive import open_drive, read_csv
+from helpers.lease import posting_lock
 from helpers.reddit_client import connect, describe
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
@@ -79,6 +93,7 @@ _ = drive.pull(live.proposed_path(run_date or "*"))
 date = live.latest_proposals_date(drive.root, run_date)  # not "today": 05 may have run before midnight (UTC)
 paths = {"proposed": live.proposed_path(date), "scores": select.predictions_path(date),
          "review": select.review_path(date), "would_post": posting.would_post_path(date), "ledger": posting.LEDGER}
+paths["review_bak"] = paths["review"].removesuffix(".csv") + ".bak.csv"
 really_dry = bool(dry_run) or reddit == "recorded"  # the offline demo never posts
 _ = drive.pull(paths["proposed"], paths["review"], paths["ledger"], drv.BERT_REALISM, drv.ADVERSARIAL_MODEL,
                drv.BERT_UPVOTE, drv.BERT_GAN_REAL)''',
@@ -90,7 +105,6 @@ realism_dir = realism_model_dir(drive.root, realism_model)
 print("realism classifier:", drive.rel(realism_dir))
 scorer = Scorer.load(realism_dir, drive.path(drv.BERT_UPVOTE))
 scored = scorer.score(proposed, comment_col="comment", reply_col="proposed_reply")
-write_csv(scored, drive.path(paths["scores"]))
 scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)''',
     '''from helpers import filters
 from helpers.toxicity import load_toxicity_scorer
@@ -103,11 +117,13 @@ settings = filters.FilterSettings(
 posted_recently = filters.recent_posts(drive.path(paths["ledger"]), repeat_window_days)
 filtered, review, selection = select.select_candidates(
     scored, min_prob_real=min_prob_real, max_length=max_reply_chars, blocklist=blocklist, n_runner_ups=n_runner_ups,
-    quality=settings, posted=posted_recently, toxicity=load_toxicity_scorer(toxicity_model))
-write_csv(filtered, drive.path(paths["scores"]))  # every candidate with its scores and `rejected` reason
-previous = read_csv(drive.path(paths["review"])) if drive.path(paths["review"]).exists() else None
+    quality=settings, posted=posted_recently, toxicity=load_toxicity_scorer(toxicity_model), allow_links=allow_links)
+sheets.write_sheet(filtered, drive.path(paths["scores"]))  # every candidate with its scores and `rejected` reason
+# a sheet that cannot be read stops here (an error naming the file), so a person's marks are never rebuilt over
+previous = select.read_review(drive.path(paths["review"])) if drive.path(paths["review"]).exists() else None
 review = select.approve(select.merge_approvals(review, previous), approve_ids)
-write_csv(review, drive.path(paths["review"]))
+sheets.backup(drive.path(paths["review"]))  # the sheet as the person left it: live/review_<date>.bak.csv
+sheets.write_sheet(review, drive.path(paths["review"]))
 print(selection)
 print(f"review sheet: {paths['review']} ({int(review['approved'].sum()) if len(review) else 0} approved)")
 review.head(10)''',
@@ -130,15 +146,28 @@ quality.quality_table(quality_summary)''',
     '''client, source, server = connect(reddit, praw_site)
 print("Reddit:", source, "| dry run" if really_dry else "| POSTING FOR REAL")
 describe(client)  # user agent and account; never a secret''',
-    '''ledger = posting.Ledger(drive.path(paths["ledger"]), on_write=lambda: drive.push(paths["ledger"]))
-results = posting.post_replies(client, review, ledger, bot_username=str(client.user.me()), dry_run=really_dry,
-                               auto_approve=auto_approve, max_posts_per_run=max_posts_per_run,
-                               max_posts_per_subreddit_per_day=max_posts_per_subreddit_per_day,
-                               delay_min_s=delay_min_s, delay_max_s=delay_max_s, footer=disclosure_footer, seed=seed)
-write_csv(results, drive.path(paths["would_post"]))
+    '''import contextlib
+
+# one writer at a time: a second run refuses here, naming the holder and when its lease expires
+lock = contextlib.nullcontext() if really_dry else posting_lock(drive, "06 score_and_post", break_lease=break_lease)
+with lock as lk:
+    _ = drive.pull(paths["ledger"])  # the ledger as it is now, read under the lock
+    def after_ledger_write():
+        drive.push(paths["ledger"])
+        lk.heartbeat()
+    ledger = posting.Ledger(drive.path(paths["ledger"]), on_write=None if really_dry else after_ledger_write)
+    results = posting.post_replies(
+        client, review, ledger, bot_username=str(client.user.me()), dry_run=really_dry, auto_approve=auto_approve,
+        max_posts_per_run=max_posts_per_run, max_posts_per_subreddit_per_day=max_posts_per_subreddit_per_day,
+        delay_min_s=delay_min_s, delay_max_s=delay_max_s, footer=disclosure_footer, seed=seed,
+        proposed_ids=set(proposed["comment_id"].astype(str)), max_rate_limit_wait_s=max_rate_limit_wait_s,
+        text_rules={"blocklist": blocklist, "max_length": max_reply_chars, "allow_links": allow_links},
+        heartbeat=None if really_dry else lk.heartbeat)
+sheets.write_sheet(results, drive.path(paths["would_post"]))
 print(results["status"].value_counts().to_dict())
 results''',
-    '''drive.push(paths["scores"], paths["review"], paths["would_post"], paths["ledger"], quality.quality_path(date))
+    '''drive.push(paths["scores"], paths["review"], paths["review_bak"], paths["would_post"], paths["ledger"],
+           quality.quality_path(date))
 if server is not None:
     server.stop()''',
 ]

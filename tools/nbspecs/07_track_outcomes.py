@@ -27,6 +27,7 @@ reddit = "recorded"  # recorded (offline demo: bundled threads on a loopback ser
 praw_site = "bot"  # live: the praw.ini site with the bot's credentials (else praw_* env vars, else Colab secrets)
 praw_ini = ""  # live: a praw.ini file to read praw_site from ("": the praw.ini files PRAW itself finds)
 count_replies = True  # also count each reply's replies (one request per reply; scores alone are batched by 100)
+break_lease = False  # True: take over a posting lease another run left on Drive (only when that run is surely gone)
 '''
 CELLS = [
     '''from IPython.display import Image, display
@@ -43,8 +44,12 @@ _ = drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY, "live/reply_score_predic
     '''client, source, server = connect(reddit, praw_site, praw_ini or None)
 print("Reddit:", source)
 describe(client)  # user agent and account; never a secret''',
-    '''table, summary = outcomes.track(client, drive.root, count_replies=count_replies,
-                                recorded=reddit == "recorded")
+    '''from helpers.lease import posting_lock
+
+with posting_lock(drive, "07 track_outcomes", break_lease=break_lease):  # the history has one writer at a time
+    _ = drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY)  # as they are now, read under the lock
+    table, summary = outcomes.track(client, drive.root, count_replies=count_replies, recorded=reddit == "recorded")
+    _ = drive.push(drv.OUTCOME_HISTORY)
 print(f"{summary['replies']} posted replies tracked over {summary['checks']} check(s); "
       f"with at least one upvote ({summary['upvote_definition']}): {summary['upvoted']} "
       f"= {summary['fraction_upvoted'] if summary['fraction_upvoted'] is not None else 'n/a'}")

@@ -1,0 +1,45 @@
+"""One posting run of 06 as its own process, for the concurrency test: waits for a start signal (so N processes
+really post at the same time), takes the Drive root's posting lock, posts the approved rows, and writes what it did
+as JSON. A run refused by the lock writes that too."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import posting, reddit_client
+from helpers.drive import open_drive
+from helpers.lease import LeaseHeld, posting_lock
+
+
+def main(drive_root: str, praw_ini: str, review_csv: str, go_file: str, out_json: str, run_id: str) -> None:
+    reddit = reddit_client.make_reddit("recorded", praw_ini)[0]
+    review = pd.read_csv(review_csv, dtype=str)
+    drive = open_drive(drive_root, "local")
+    deadline = time.monotonic() + 60
+    while not Path(go_file).exists():  # bounded wait for the common start
+        if time.monotonic() > deadline:
+            raise SystemExit("no start signal within 60 s")
+        time.sleep(0.01)
+    result = {"run_id": run_id, "refused": "", "events": 0, "statuses": []}
+
+    def count_and_renew():
+        result["events"] += 1
+        lease.heartbeat()
+
+    try:
+        with posting_lock(drive, owner=f"worker {run_id}") as lease:
+            ledger = posting.Ledger(drive.path(posting.LEDGER), on_write=count_and_renew)
+            res = posting.post_replies(reddit, review, ledger, bot_username="demo_bot", dry_run=False,
+                                       auto_approve=True, delay_min_s=0.2, delay_max_s=0.2, run_id=run_id,
+                                       heartbeat=lease.heartbeat)
+            result["statuses"] = list(res["status"])
+    except LeaseHeld as e:
+        result["refused"] = str(e)
+    Path(out_json).write_text(json.dumps(result), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
