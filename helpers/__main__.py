@@ -48,11 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     from . import procgroup, report, runner
     from .run_summary import summary_text
 
+    command_line = argv is None  # the command line itself, not a test calling main()
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["evaluate"]:  # its own options: helpers/evaluate.py
         return _evaluate(argv[1:])
     args = build_parser().parse_args(argv)
-    if argv is None:  # the command line itself (not a test calling main): SIGTERM ends the stage like Ctrl-C
+    if command_line:  # SIGTERM ends the stage like Ctrl-C
         procgroup.sigterm_interrupts()
     try:
         if args.cmd == "stages":
