@@ -84,3 +84,21 @@ class Pipeline:
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory) -> Pipeline:
     return Pipeline(tmp_path_factory.mktemp("drive"), SMOKE_PARAMS)
+
+
+@pytest.fixture()
+def server(monkeypatch):
+    """The loopback Reddit with the recorded threads (one shared fixture; a test file may override it)."""
+    from helpers import fake_reddit
+
+    monkeypatch.setattr("time.sleep", lambda s: None)  # prawcore's own back-off between retries
+    with fake_reddit.serve() as srv:
+        yield srv
+
+
+@pytest.fixture()
+def reddit(server, tmp_path):
+    """Real PRAW pointed at `server` through a praw.ini site."""
+    from helpers import reddit_client
+
+    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]

@@ -3,21 +3,10 @@
 import pandas as pd
 import pytest
 
-from helpers import fake_reddit, live, reddit_client
+from helpers import live
 from helpers.errors import ConfigError
 
 SUBS = ["sciencefiction", "gardening", "boardgames"]
-
-
-@pytest.fixture()
-def server():
-    with fake_reddit.serve() as srv:
-        yield srv
-
-
-@pytest.fixture()
-def reddit(server, tmp_path):
-    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
 
 
 def test_fetch_keeps_only_comments_worth_answering(reddit, server):

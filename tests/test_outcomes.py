@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import drive as drv
-from helpers import fake_reddit, outcome_metrics, outcomes, posting, reddit_client, report
+from helpers import fake_reddit, outcome_metrics, outcomes, posting, report
 from helpers.errors import ConfigError, StageError
 
 # comment -> (post, subreddit, predicted bin probabilities p0..p3)
@@ -19,18 +19,6 @@ ROWS = {"c005": ("p101", "sciencefiction", [0.1, 0.2, 0.6, 0.1]),
         "c057": ("p302", "boardgames", [0.05, 0.05, 0.1, 0.8])}
 FOOTER = "^(I am a bot)"
 T1, T2 = "2030-01-01T00:00:00Z", "2030-01-02T12:00:00Z"
-
-
-@pytest.fixture()
-def server(monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda s: None)
-    with fake_reddit.serve() as srv:
-        yield srv
-
-
-@pytest.fixture()
-def reddit(server, tmp_path):
-    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
 
 
 def review(cids=tuple(ROWS)):

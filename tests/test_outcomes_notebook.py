@@ -13,16 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import drive as drv
-from helpers import fake_reddit, outcomes, posting, reddit_client, runner, select
+from helpers import outcomes, posting, reddit_client, runner, select
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture()
-def server(monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda s: None)
-    with fake_reddit.serve() as srv:
-        yield srv
 
 
 def run_07(root: Path, ini: Path) -> Path:

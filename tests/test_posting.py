@@ -4,7 +4,7 @@ every step of the loop with no second POST (the server counts them)."""
 import pandas as pd
 import pytest
 
-from helpers import fake_reddit, posting, reddit_client
+from helpers import fake_reddit, posting
 
 ROWS = {"c005": ("p101", "sciencefiction"), "c031": ("p201", "gardening"), "c041": ("p202", "gardening"),
         "c057": ("p302", "boardgames")}
@@ -12,18 +12,6 @@ ROWS = {"c005": ("p101", "sciencefiction"), "c031": ("p201", "gardening"), "c041
 
 class Killed(BaseException):
     """A kill (Ctrl-C, a Colab disconnect): not an Exception, so nothing in the loop may swallow it."""
-
-
-@pytest.fixture()
-def server(monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda s: None)  # prawcore's own back-off between retries
-    with fake_reddit.serve() as srv:
-        yield srv
-
-
-@pytest.fixture()
-def reddit(server, tmp_path):
-    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
 
 
 def review(cids=tuple(ROWS), approved=True):

@@ -13,13 +13,6 @@ RULES = {"blocklist": ["kill yourself", "kys", "http://", "https://", "as an ai"
 
 
 @pytest.fixture()
-def server(monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda s: None)  # prawcore's own back-off between retries
-    with fake_reddit.serve() as srv:
-        yield srv
-
-
-@pytest.fixture()
 def reddit(server, tmp_path):
     return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"),
                                      requestor_kwargs={"session": ShortTimeout()})[0]

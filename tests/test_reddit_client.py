@@ -11,12 +11,6 @@ from helpers import fake_reddit, reddit_client
 from helpers.errors import ConfigError
 
 
-@pytest.fixture()
-def server():
-    with fake_reddit.serve() as srv:
-        yield srv
-
-
 @pytest.fixture(autouse=True)
 def no_env(monkeypatch):
     for k in reddit_client.CREDENTIAL_KEYS + ("site",):

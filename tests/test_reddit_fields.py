@@ -6,22 +6,10 @@ import types
 import pandas as pd
 import pytest
 
-from helpers import fake_reddit, outcomes, posting, reddit_client
+from helpers import outcomes, posting
 from helpers import reddit_fields as rf
 
 OPTIONAL = list(rf.OPTIONAL_FIELDS)
-
-
-@pytest.fixture()
-def server(monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda s: None)
-    with fake_reddit.serve() as srv:
-        yield srv
-
-
-@pytest.fixture()
-def reddit(server, tmp_path):
-    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
 
 
 def test_permalink_is_derived_from_ids():
