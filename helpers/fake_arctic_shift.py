@@ -12,11 +12,13 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
+
+from .loopback import LoopbackServer, start
 
 PATHS = {"/api/posts/search": "posts", "/api/comments/search": "comments"}
 
@@ -124,34 +126,14 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @dataclass
-class FakeArcticShift:
+class FakeArcticShift(LoopbackServer):
+    """A running loopback Arctic Shift: ``url`` for the base-URL parameter, ``state`` for faults and request counts."""
+
     state: ArcticState
-    server: ThreadingHTTPServer = field(repr=False)
-    thread: threading.Thread = field(repr=False)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-    def __enter__(self) -> FakeArcticShift:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
 
 
 def serve(posts: list[dict], comments: list[dict], host: str = "127.0.0.1", port: int = 0) -> FakeArcticShift:
     """Start the server in a daemon thread (port 0: any free port)."""
     state = ArcticState(posts=posts, comments=comments)
-    server = ThreadingHTTPServer((host, port), type("BoundHandler", (Handler,), {"state": state}))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
-                              name="fake-arctic-shift")
-    thread.start()
-    return FakeArcticShift(state=state, server=server, thread=thread)
+    server, thread = start(Handler, state, "fake-arctic-shift", host, port)
+    return FakeArcticShift(server=server, thread=thread, state=state)

@@ -15,15 +15,16 @@ import json
 import re
 import threading
 import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from . import fake_reddit_listings
-from .fake_reddit_listings import listing
 from .fake_faults import Fault, api_error, fault_answer
+from .fake_reddit_listings import listing
+from .loopback import LoopbackServer, start
 
 RECORDED_THREADS = Path(__file__).resolve().parent / "data" / "recorded_threads.json"
 MORE_AFTER = 4  # top-level comments beyond this many come back as a "more" object (exercises morechildren)
@@ -266,17 +267,10 @@ def _flatten(st: RedditState, cid: str, depth: int) -> list[dict]:
 
 
 @dataclass
-class FakeReddit:
+class FakeReddit(LoopbackServer):
     """A running loopback server: ``url`` for praw.ini, ``state`` for fault injection and request counts."""
 
     state: RedditState
-    server: ThreadingHTTPServer = field(repr=False)
-    thread: threading.Thread = field(repr=False)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
 
     def praw_ini(self, path: str | Path, site: str = "recorded") -> Path:
         """Write a praw.ini with a site pointing at this server (dummy credentials: it accepts any)."""
@@ -287,27 +281,11 @@ class FakeReddit:
             "check_for_updates=False\nratelimit_seconds=5\n", encoding="utf-8")
         return path
 
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-    def __enter__(self) -> FakeReddit:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
 
 def serve(recorded: dict | str | Path | None = None, host: str = "127.0.0.1", port: int = 0) -> FakeReddit:
     """Start the server in a daemon thread (port 0: any free port) and return it."""
     if recorded is None or isinstance(recorded, (str, Path)):
         recorded = load_recorded(recorded or RECORDED_THREADS)
     state = RedditState(recorded)
-    handler = type("BoundHandler", (Handler,), {"state": state})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="fake-reddit", daemon=True)
-    thread.start()
-    return FakeReddit(state=state, server=server, thread=thread)
+    server, thread = start(Handler, state, "fake-reddit", host, port)
+    return FakeReddit(server=server, thread=thread, state=state)
