@@ -11,12 +11,6 @@ from pathlib import Path
 from .errors import BotError
 
 
-# The demo's only departure from the notebooks' defaults. A 2-layer GPT-2 trained for a minute on ~650 pairs rarely
-# fools even a tiny BERT, so the seed's realism threshold (0.9) would select nothing and the demo would show no review
-# sheet. Real runs keep 0.9; a -p value given to `demo` wins over this.
-DEMO_PARAMS = {"min_prob_real": 0.0}
-
-
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -26,12 +20,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--drive", default="drive", help="the Drive root folder (default ./drive)")
     run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                      help="a notebook parameter; passed to every stage that declares it")
+    run.add_argument("--preset", default="", metavar="NAME",
+                     help="a named set of parameter values (helpers/data/presets: demo, smoke, online_124M, "
+                          "online_355M); -p values win over it")
     run.add_argument("--force", action="store_true", help="run stages even when their manifest says up to date")
     run.add_argument("--log-output", action="store_true", help="stream the notebooks' output")
 
     demo = sub.add_parser("demo", help="run every stage offline: bundled sample, tiny models, dry-run posting")
     demo.add_argument("--drive", default="drive")
     demo.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE")
+    demo.add_argument("--preset", default="demo", metavar="NAME", help="default: demo")
     demo.add_argument("--force", action="store_true")
     demo.add_argument("--log-output", action="store_true")
 
@@ -46,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from . import procgroup, report, runner
+    from .presets import load_preset
     from .run_summary import summary_text
 
     command_line = argv is None  # the command line itself, not a test calling main()
@@ -65,13 +64,13 @@ def main(argv: list[str] | None = None) -> int:
             print(summary_text(args.drive))
             return 0
         params = dict(runner.parse_param(p) for p in args.param)
-        if args.cmd == "demo":
-            params = {**DEMO_PARAMS, **params}
-            print("demo: offline defaults (bundled sample, tiny models, recorded Reddit threads, dry run); "
-                  + ", ".join(f"{k}={v}" for k, v in DEMO_PARAMS.items() if params[k] == v)
-                  + " (real runs: 0.9, the seed's realism threshold)", file=sys.stderr, flush=True)
+        preset = load_preset(args.preset) if args.preset else {}
+        if preset:
+            print(f"preset {args.preset}: " + ", ".join(f"{k}={v}" for k, v in preset.items() if k not in params),
+                  file=sys.stderr, flush=True)
         names = args.stages if args.cmd == "run" else list(runner.list_stages())
-        outs = runner.run_stages(names, args.drive, params, force=args.force, log_output=args.log_output)
+        outs = runner.run_stages(names, args.drive, params, force=args.force, log_output=args.log_output,
+                                 preset=preset)
         for stage, status, path in outs:
             print(f"{stage} {status}: {path}")
         try:  # the stages are done: a report that cannot be written is a warning, not a failed run

@@ -178,14 +178,28 @@ def _first_line(text: str) -> str:
     return lines[0][:500] if lines else ""
 
 
+def preset_params(preset: dict[str, Any], names: Iterable[str], stages: dict[str, Path]) -> dict[str, Any]:
+    """A preset's values for the stages being run. A preset covers every stage, so a name of another stage is left
+    out; a name no stage declares is an error (a typo in a preset must not be dropped silently)."""
+    declared = {key: declared_parameters(path) for key, path in stages.items()}
+    everywhere = set().union(*declared.values())
+    unknown = [suggest(name, everywhere) for name in preset if name not in everywhere]
+    if unknown:
+        raise ConfigError("preset: " + "; ".join(unknown))
+    running = set().union(*(declared[k] for k in names))
+    return {k: v for k, v in preset.items() if k in running}
+
+
 def run_stages(
     names: Iterable[str],
     drive_root: str | os.PathLike,
     params: dict[str, Any] | None = None,
     force: bool = False,
     log_output: bool = False,
+    preset: dict[str, Any] | None = None,
 ) -> list[tuple[str, str, Path]]:
-    """Run stages in order; skip one whose manifest says it is up to date unless force. Returns (stage, status, path)."""
+    """Run stages in order; skip one whose manifest says it is up to date unless force. Returns (stage, status, path).
+    ``params`` win over ``preset`` (helpers.presets.load_preset)."""
     from . import manifest
     from .outcome_lines import outcome_line
 
@@ -193,6 +207,7 @@ def run_stages(
     stages = list_stages()
     keys = sorted(dict.fromkeys(resolve_stage(n, stages) for n in names))
     root = Path(drive_root)
+    params = {**preset_params(preset or {}, keys, stages), **(params or {})}
     checked = check_all(keys, stages, root, params)  # every parameter of every stage, before anything runs
     root.mkdir(parents=True, exist_ok=True)
     done = []

@@ -9,37 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from helpers.presets import load_preset
+
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")
 
-# Smallest settings that still exercise every code path. Passed to every stage that declares the parameter.
-SMOKE_PARAMS: dict = {
-    "seed": 1234,
-    # 01/02 (GPT-2): a few fine-tuning steps with one save and one sample in between; few, short candidates
-    "gpt2_steps": 10,
-    "gpt2_save_every": 5,
-    "gpt2_sample_every": 5,
-    "n_candidates": 2,
-    "max_reply_tokens": 24,
-    "fake_chunk_size": 8,
-    "fake_max_comments": 16,
-    # 03/04 (BERT discriminators): a tiny base (small vocab, one narrow layer), short pairs, two epochs
-    "bert_sequence_length": 32,
-    "bert_epochs": 2,
-    "bert_tiny_vocab_size": 500,
-    "bert_tiny_hidden_dim": 32,
-    "bert_tiny_layers": 1,
-    # 05/06 (live loop, recorded threads, dry run): select whatever the tiny classifiers score, approve it all
-    "min_prob_real": 0.0,
-    "auto_approve": True,
-    # 08 (adversarial refresh): two rounds of a few fresh fakes, one short epoch each on a sample of the rows
-    "adv_rounds": 2,
-    "adv_train_comments": 6,
-    "adv_eval_comments": 4,
-    "adv_epochs": 1,
-    "adv_max_train_rows": 96,
-}
+# Smallest settings that still exercise every code path (helpers/data/presets/smoke.toml). Passed to every stage that
+# declares the parameter.
+SMOKE_PARAMS: dict = load_preset("smoke")
 
 
 def pytest_collection_modifyitems(config, items):
