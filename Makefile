@@ -6,8 +6,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DRIVE  ?= drive
 
-# Colab runs Python 3.13: use it when this machine has one (on PATH or under pyenv), else $(PYTHON).
-COLAB_PYTHON ?= $(firstword $(shell command -v python3.13 2>/dev/null) $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(PYTHON))
+# Colab runs Python 3.13: use one that runs (on PATH, or under pyenv: a pyenv shim may exist yet not run), else $(PYTHON).
+COLAB_PYTHON ?= $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { command -v $$p; exit 0; }; done; \
+	echo $(PYTHON))
 CVENV  := .venv-colab
 CPY    := $(CVENV)/bin/python
 CSTAMP := $(CVENV)/.installed

@@ -78,3 +78,52 @@ def test_committed_colab_constraints_pin_colabs_kernel_stack():
                           "tensorflow": "2.20.0", "keras-hub": "0.26.0", "pandas": "2.2.3"}.items():
         assert pins[name].endswith("==" + version)
     assert "praw" not in pins  # Colab does not ship it: the project's install adds it
+
+
+def test_install_report_says_what_was_added_and_warns_on_a_replacement():
+    from helpers import colab
+
+    before = {"requests": "2.32.4", "ipykernel": "6.17.1"}
+    ok = colab.install_report(before, 8.4, after={"requests": "2.32.4", "ipykernel": "6.17.1", "praw": "7.8.2"})
+    assert "installed in 8.4 s; added 1 package(s): praw 7.8.2" in ok and "no restart needed" in ok
+    bad = colab.install_report(before, 60, after={"requests": "2.34.2", "praw": "8.0.3"})
+    assert "requests 2.32.4 -> 2.34.2" in bad and "ipykernel 6.17.1 -> removed" in bad and "Restart" in bad
+
+
+def test_runtime_report_names_the_gpu_its_free_memory_and_the_drive(tmp_path, monkeypatch):
+    from helpers import colab
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    smi = bin_dir / "nvidia-smi"
+    smi.write_text("#!/bin/sh\necho 'Tesla T4, 14910, 15360'\n")
+    smi.chmod(0o755)
+    (tmp_path / "drive" / "MyDrive").mkdir(parents=True)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    text = colab.runtime_report(needs_gpu=True, drive_mount=tmp_path / "drive")
+    assert "GPU: Tesla T4, 14.6 of 15.0 GB free" in text
+    assert f"Google Drive: mounted at {tmp_path / 'drive'}" in text
+    assert "tensorflow 2." in text and "keras 3." in text
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    text = colab.runtime_report(needs_gpu=True, drive_mount=tmp_path / "nodrive")
+    assert "GPU: none" in text and "T4 GPU" in text and "NOT mounted" in text
+
+
+def test_parse_nvidia_smi_rejects_what_it_cannot_read():
+    from helpers import colab
+
+    assert colab.parse_nvidia_smi("NVIDIA A100-SXM4-40GB, 40000, 40960\n")[0].total_gb == 40.0
+    with pytest.raises(ValueError, match="unexpected nvidia-smi line"):
+        colab.parse_nvidia_smi("no devices were found")
+
+
+def test_setup_cells_install_from_one_repo_and_check_the_runtime():
+    import build_notebooks as bn
+
+    for spec_path in sorted(bn.SPECS.glob("[0-9][0-9]_*.py")):
+        nb = bn.build(spec_path)
+        setup = nb.cells[1].source
+        needs_gpu = bn.load_spec(spec_path).RUNTIME == "GPU"
+        assert setup.count(f"git+https://github.com/{bn.REPO}.git@{bn.BRANCH}") == 1
+        assert f"runtime_report(needs_gpu={needs_gpu})" in setup and "install_report(" in setup
+        assert "constraint" not in setup  # a plain pip install, as `make test-colab` checks
