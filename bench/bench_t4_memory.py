@@ -65,11 +65,12 @@ def child(kind: str, work: str, shape: str) -> dict:
         from helpers.gpt2_finetune import finetune
 
         steps = int(os.environ.get("BENCH_T4_STEPS", "1"))
+        transformer_only = os.environ.get("BENCH_T4_TRANSFORMER_ONLY") == "1"
         docs = {"train": _corpus(400, 60), "validation": []}
         finetune(docs, work_dir / "checkpoint", work_dir / "models", model_name=shape, run_name=f"bench_{shape}",
                  steps=steps, learning_rate=1e-4, batch_size=1, save_every=0, sample_every=0, seed=1,
-                 eval_windows=1)
-        extra = {"steps": steps}
+                 eval_windows=1, only_train_transformer_layers=transformer_only)
+        extra = {"steps": steps, "only_train_transformer_layers": transformer_only}
     else:
         from helpers.generation import GenerationEngine
 
