@@ -4,8 +4,9 @@ Models shaped like GPT-2 124M and 355M (vocabulary padded to 50257) are built lo
 downloaded). Each measurement runs in its own process and reports that process's peak RSS, and its RSS once TensorFlow
 is imported (the runtime's own share): peak minus that is what the model needs, which on a GPU sits in GPU memory.
 Fine-tuning goes through helpers.gpt2_finetune.finetune with notebook 01's settings (batch 1, 1024-token windows,
-Adam, no gradient accumulation, all layers trained) for BENCH_T4_STEPS steps (default 1); generation through
-helpers.generation.GenerationEngine at the notebooks' batch (64 rows: several comments' 10 candidates) for 100 tokens.
+Adam, no gradient accumulation, all layers trained; then the settings 01 falls back to: transformer layers only, SGD)
+for BENCH_T4_STEPS steps (default 1); the peak covers the whole call (loss evaluation, steps, saving); generation
+through helpers.generation.GenerationEngine at the notebooks' batch (64 rows: several comments' 10 candidates) for 100 tokens.
 BENCH_T4_SHAPES picks shapes (default "124M,355M"). On a GPU, TensorFlow's own peak GPU memory is recorded too.
 """
 
@@ -66,11 +67,13 @@ def child(kind: str, work: str, shape: str) -> dict:
 
         steps = int(os.environ.get("BENCH_T4_STEPS", "1"))
         transformer_only = os.environ.get("BENCH_T4_TRANSFORMER_ONLY") == "1"
+        optimizer = os.environ.get("BENCH_T4_OPTIMIZER", "adam")
         docs = {"train": _corpus(400, 60), "validation": []}
-        finetune(docs, work_dir / "checkpoint", work_dir / "models", model_name=shape, run_name=f"bench_{shape}",
+        finetune(docs, work_dir / "checkpoint", work_dir / "models", model_name=shape,
+                 run_name=f"bench_{shape}_{'transformer_only' if transformer_only else 'all_layers'}_{optimizer}",
                  steps=steps, learning_rate=1e-4, batch_size=1, save_every=0, sample_every=0, seed=1,
-                 eval_windows=1, only_train_transformer_layers=transformer_only)
-        extra = {"steps": steps, "only_train_transformer_layers": transformer_only}
+                 eval_windows=1, only_train_transformer_layers=transformer_only, optimizer=optimizer)
+        extra = {"steps": steps, "only_train_transformer_layers": transformer_only, "optimizer": optimizer}
     else:
         from helpers.generation import GenerationEngine
 
@@ -85,10 +88,11 @@ def child(kind: str, work: str, shape: str) -> dict:
             "seconds": round(time.perf_counter() - t0, 1), **extra}
 
 
-def _in_child(kind: str, work: Path, shape: str) -> dict:
+def _in_child(kind: str, work: Path, shape: str, transformer_only: bool = False, optimizer: str = "adam") -> dict:
     code = ("import json, sys; from bench.bench_t4_memory import child; "
             f"print('RESULT ' + json.dumps(child({kind!r}, {str(work)!r}, {shape!r})))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    env = {**os.environ, "BENCH_T4_TRANSFORMER_ONLY": "1" if transformer_only else "0", "BENCH_T4_OPTIMIZER": optimizer}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                        cwd=Path(__file__).resolve().parent.parent, timeout=3 * 3600)
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("RESULT ")]
     if r.returncode != 0 or not lines:
@@ -111,6 +115,9 @@ def run() -> dict:
         for shape in shapes:
             folder = work / "models" / shape
             write_tiny_model(folder, _corpus(200, 40), seed=1, hparams=SHAPES[shape], pad_vocab_to=50257)
-            out[shape] = {"train_step": _in_child("train", work, shape), "generate": _in_child("generate", work, shape)}
+            out[shape] = {"train_step": _in_child("train", work, shape),
+                          "train_step_transformer_only": _in_child("train", work, shape, transformer_only=True),
+                          "train_step_sgd": _in_child("train", work, shape, optimizer="sgd"),
+                          "generate": _in_child("generate", work, shape)}
             print(shape, json.dumps(out[shape]), flush=True)
     return out

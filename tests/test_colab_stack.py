@@ -127,3 +127,19 @@ def test_setup_cells_install_from_one_repo_and_check_the_runtime():
         assert setup.count(f"git+https://github.com/{bn.REPO}.git@{bn.BRANCH}") == 1
         assert f"runtime_report(needs_gpu={needs_gpu})" in setup and "install_report(" in setup
         assert "constraint" not in setup  # a plain pip install, as `make test-colab` checks
+
+
+def test_gpt2_fit_picks_the_first_measured_setting_that_fits_the_free_memory():
+    from helpers.colab import Gpu
+    from helpers.gpt2_fit import TRAIN_GB, choose
+
+    t4 = Gpu("Tesla T4", 14.6, 15.0)
+    assert choose("124M", t4).optimizer == "adam" and not choose("124M", t4).only_train_transformer_layers
+    assert "fits Tesla T4" in choose("124M", t4).message
+    fit = choose("355M", t4)
+    assert (fit.optimizer, fit.only_train_transformer_layers) != ("adam", False)
+    assert "more than Tesla T4's 14.6 GB free" in fit.message and "instead" in fit.message
+    assert choose("355M", Gpu("NVIDIA A100", 39.0, 40.0)).message.startswith("355M fits")
+    assert choose("355M", None) == choose("tiny", t4)  # no GPU, or the tiny base: 01's defaults, nothing to say
+    assert "WARNING" in choose("124M", Gpu("small", 5.0, 6.0)).message
+    assert TRAIN_GB["355M"][0] > TRAIN_GB["124M"][0]

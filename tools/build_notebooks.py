@@ -23,8 +23,8 @@ BRANCH = "main"
 
 # The setup cell. In Colab it installs the project with plain pip (requirements.txt's floors are Colab's own versions,
 # so pip only adds what is missing), says what it added and how long it took, mounts Drive and checks the runtime.
-SETUP = f'''# Setup. In Colab: install this project (adds what Colab lacks, replaces none of its packages), mount Google Drive
-# and check the runtime. Elsewhere: nothing to do.
+SETUP = f'''# Setup. In Colab: install this project (adds what Colab lacks, replaces none of its packages),
+# mount Google Drive and check the runtime. Elsewhere: nothing to do.
 import sys
 if "google.colab" in sys.modules:
     import importlib, subprocess, time

@@ -8,8 +8,8 @@ The loss on the validation split is reported before and after, and the training 
 
 Offline default: the `tiny` base (2 layers, 128 wide, BPE vocabulary learned from the corpus), built on the Drive
 root the first time. Online: `124M` or `355M` (the seed used 355M), downloaded once by gpt-2-simple. On a GPU
-too small for a base with all layers trained (355M on Colab's free 15 GB T4), only the transformer layers are trained
-(the token embeddings stay frozen), and the output says so.
+too small for a base with 01's defaults (355M on Colab's free 15 GB T4), 01 picks the first measured setting that fits
+(frozen token embeddings, then plain SGD) and says so in its output.
 """
 READS = ["gpt2_finetune.csv", "models/gpt2/<base_model>/ (built or downloaded when missing)",
          "checkpoint/<run_name>/ (to resume)"]
@@ -39,12 +39,13 @@ pulled = drive.pull(drv.GPT2_FINETUNE, f"{drv.GPT2_MODELS}/{base_model}", f"{drv
                          file=str(drive.path(drv.GPT2_FINETUNE)))
 print({split: len(texts) for split, texts in docs.items()}, "documents")
 print(docs["train"][0][:300])''',
-    '''fit = for_this_machine(base_model)  # on a 15 GB T4, 355M trains only its transformer layers (see README)
-print(fit.message or "no GPU seen: default settings")
+    '''fit = for_this_machine(base_model)  # 355M with Adam does not fit a free 15 GB T4: 01 picks what does (see README)
+print(fit.message or "default settings (no GPU seen, or the tiny base)")
 metrics = finetune(docs, drive.path(drv.CHECKPOINT_DIR), drive.path(drv.GPT2_MODELS), model_name=base_model,
                    run_name=run_name, steps=gpt2_steps, learning_rate=gpt2_learning_rate, batch_size=gpt2_batch_size,
                    save_every=gpt2_save_every, sample_every=gpt2_sample_every, seed=seed,
-                   samples_dir=drive.path(), only_train_transformer_layers=fit.only_train_transformer_layers)''',
+                   samples_dir=drive.path(), optimizer=fit.optimizer,
+                   only_train_transformer_layers=fit.only_train_transformer_layers)''',
     '''summary = save_metrics(metrics, drive.path(drv.GPT2_METRICS), drive.path(drv.GPT2_LOSS_PNG))
 display(summary)
 display(Image(filename=str(drive.path(drv.GPT2_LOSS_PNG))))''',
