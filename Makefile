@@ -48,10 +48,16 @@ install-colab: $(CSTAMP)
 demo: $(STAMP)
 	$(PY) -m helpers demo --drive $(DRIVE)
 
+VERSIONS := import sys, praw, prawcore, requests, tensorflow, keras, keras_hub, pandas, jupyter_client; \
+	print(', '.join(['python ' + sys.version.split()[0]] + [f'{m.__name__} {m.__version__}' for m in \
+	(tensorflow, keras, keras_hub, pandas, jupyter_client, requests, praw, prawcore)]))
+
 test: $(STAMP)
+	@TF_CPP_MIN_LOG_LEVEL=3 $(PY) -c "$(VERSIONS)" 2>/dev/null
 	$(PY) -m pytest -q tests
 
 test-colab: $(CSTAMP)
+	@TF_CPP_MIN_LOG_LEVEL=3 $(CPY) -c "$(VERSIONS)" 2>/dev/null
 	$(CPY) -m pytest -q tests
 
 bench: $(STAMP)
