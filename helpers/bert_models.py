@@ -119,6 +119,49 @@ def _from_preset(fn, base: str, **kwargs):
         ) from e
 
 
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split("+")[0].split(".")[:2] if p.isdigit())
+
+
+def _names_layer_norms_weight_bias(path: Path) -> bool:
+    """Newer HF checkpoints call LayerNorm parameters weight/bias; the original BERT ones gamma/beta."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="np") as f:
+        keys = list(f.keys())
+    return any(k.endswith("LayerNorm.weight") for k in keys) and not any(k.endswith("LayerNorm.gamma") for k in keys)
+
+
+def load_hf_backbone(folder: str | Path):
+    """A BertBackbone from a Hugging Face checkpoint, built with the checkpoint's own number of positions.
+
+    keras-hub 0.26 (Colab's) converts a HF BERT config without max_position_embeddings, so it builds 512 positions
+    and fails on a checkpoint with fewer; newer keras-hub reads it. Passing it explicitly works on both.
+    """
+    import json
+
+    import keras_hub
+
+    config_path = Path(folder, "config.json")
+    try:
+        positions = int(json.loads(config_path.read_text())["max_position_embeddings"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise InputError(f"no usable max_position_embeddings ({type(e).__name__}: {e})", file=config_path) from e
+    if _names_layer_norms_weight_bias(Path(folder, "model.safetensors")) and _version(keras_hub.__version__) < (0, 32):
+        raise ConfigError(
+            f"the Hugging Face BERT checkpoint {folder} names its LayerNorm tensors weight/bias; keras-hub "
+            f"{keras_hub.__version__} reads only gamma/beta (as in google-bert/bert-base-uncased). Install "
+            "keras-hub>=0.32 (pip install -U keras-hub), or use a checkpoint with gamma/beta names."
+        )
+    try:
+        return keras_hub.models.BertBackbone.from_preset(str(folder), max_sequence_length=positions)
+    except (ValueError, TypeError) as e:
+        raise ConfigError(
+            f"keras-hub {keras_hub.__version__} could not load the Hugging Face BERT checkpoint {folder} "
+            f"({positions} positions): {str(e)[:200]}. The versions tested are keras-hub 0.26 (Colab's) and 0.32."
+        ) from e
+
+
 def build_classifier(
     base: str,
     num_classes: int,
@@ -141,8 +184,12 @@ def build_classifier(
     else:
         pre = _from_preset(keras_hub.models.BertTextClassifierPreprocessor.from_preset, base,
                            sequence_length=int(sequence_length))
-    clf = _from_preset(keras_hub.models.BertTextClassifier.from_preset, base,
-                       num_classes=int(num_classes), preprocessor=pre, dropout=float(dropout))
+    if is_hf_bert_folder(base):
+        clf = keras_hub.models.BertTextClassifier(backbone=load_hf_backbone(base), preprocessor=pre,
+                                                  num_classes=int(num_classes), dropout=float(dropout))
+    else:
+        clf = _from_preset(keras_hub.models.BertTextClassifier.from_preset, base,
+                           num_classes=int(num_classes), preprocessor=pre, dropout=float(dropout))
     max_len = clf.backbone.max_sequence_length
     if sequence_length > max_len:
         raise ConfigError(f"bert_sequence_length {sequence_length} exceeds the base's maximum {max_len}")

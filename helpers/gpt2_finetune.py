@@ -192,6 +192,8 @@ def finetune(
     seed: int = 1234,
     samples_dir: Path | None = None,
     eval_windows: int = 8,
+    only_train_transformer_layers: bool = False,
+    optimizer: str = "adam",
 ) -> dict:
     """Train checkpoint/<run_name> up to ``steps`` total steps; returns the metrics (losses before/after, history)."""
     import numpy as np
@@ -233,6 +235,7 @@ def finetune(
                         save_every=save_every if save_every > 0 else 10 ** 9,
                         sample_every=sample_every if sample_every > 0 else 10 ** 9,
                         sample_length=min(200, 1023), print_every=1, max_checkpoints=1, restore_from="latest",
+                        only_train_transformer_layers=only_train_transformer_layers, optimizer=optimizer,
                     )
                 finally:
                     sess.close()

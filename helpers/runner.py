@@ -159,6 +159,8 @@ def logged_kernel_manager(log_path: Path):
 
     TensorFlow prints C++ start-up lines (oneDNN, "could not find cuda drivers") that no setting silences; in a demo's
     console they read like errors. The notebook's own outputs and tracebacks are unaffected: they travel over ZMQ.
+    jupyter_client 8 starts the kernel through ``_async_launch_kernel``; 7.4 (Colab's) through ``_launch_kernel``,
+    which AsyncKernelManager binds to the base class's coroutine: both names point at the override here.
     """
     from jupyter_client import AsyncKernelManager
 
@@ -169,6 +171,8 @@ def logged_kernel_manager(log_path: Path):
             with open(log_path, "wb") as log:  # one log per run, like the executed notebook
                 kw["stderr"] = log  # the child keeps its own copy of the descriptor
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        _launch_kernel = _async_launch_kernel
 
     return LoggedKernelManager
 

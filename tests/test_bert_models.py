@@ -80,12 +80,20 @@ def test_online_presets_go_as_far_as_the_download_call(monkeypatch, handle, expe
     assert calls and expect in calls[0]
 
 
-def test_a_hugging_face_bert_folder_works_as_a_base(tmp_path):
+@pytest.mark.parametrize("layer_norm", [("gamma", "beta"), ("weight", "bias")])
+def test_a_hugging_face_bert_folder_works_as_a_base(tmp_path, layer_norm):
+    """A 128-position checkpoint loads with its own positions (keras-hub 0.26 alone would build 512); LayerNorm
+    weight/bias names need keras-hub 0.32, and an older one says so."""
+    import keras_hub
     from safetensors.numpy import load_file
 
     vocab = bm.RESERVED_TOKENS + sorted(set(WORDS + " ".join(MARKS).split()))
-    folder = write_hf_bert_folder(tmp_path / "hf_bert", vocab)
+    folder = write_hf_bert_folder(tmp_path / "hf_bert", vocab, layer_norm=layer_norm)
     base = bm.resolve_base(str(folder), tmp_path)
+    if layer_norm[0] == "weight" and tuple(map(int, keras_hub.__version__.split(".")[:2])) < (0, 32):
+        with pytest.raises(ConfigError, match=r"weight/bias.*keras-hub>=0\.32"):
+            bm.build_classifier(base, 4, sequence_length=16)
+        return
     clf = bm.build_classifier(base, 4, sequence_length=16)
     emb = clf.backbone.get_layer("token_embedding").embeddings.numpy()
     np.testing.assert_allclose(emb, load_file(folder / "model.safetensors")["bert.embeddings.word_embeddings.weight"])
@@ -125,7 +133,7 @@ def test_load_classifier_names_a_missing_model(tmp_path):
 
 def write_hf_bert_folder(out_dir: str | Path, vocab: list[str], hidden_dim: int = 32, num_layers: int = 1,
                          num_heads: int = 2, intermediate_dim: int = 64, max_positions: int = 128,
-                         seed: int = 0) -> Path:
+                         seed: int = 0, layer_norm: tuple[str, str] = ("weight", "bias")) -> Path:
     """A random Hugging Face-format BERT checkpoint (config.json, model.safetensors, vocab.txt); for tests/demos."""
     from safetensors.numpy import save_file
 
@@ -140,8 +148,8 @@ def write_hf_bert_folder(out_dir: str | Path, vocab: list[str], hidden_dim: int 
     t = {"bert.embeddings.word_embeddings.weight": w(v, h),
          "bert.embeddings.position_embeddings.weight": w(max_positions, h),
          "bert.embeddings.token_type_embeddings.weight": w(2, h),
-         "bert.embeddings.LayerNorm.weight": np.ones(h, "float32"),
-         "bert.embeddings.LayerNorm.bias": np.zeros(h, "float32"),
+         f"bert.embeddings.LayerNorm.{layer_norm[0]}": np.ones(h, "float32"),
+         f"bert.embeddings.LayerNorm.{layer_norm[1]}": np.zeros(h, "float32"),
          "bert.pooler.dense.weight": w(h, h), "bert.pooler.dense.bias": np.zeros(h, "float32")}
     for i in range(num_layers):
         p = f"bert.encoder.layer.{i}."
@@ -152,7 +160,7 @@ def write_hf_bert_folder(out_dir: str | Path, vocab: list[str], hidden_dim: int 
         t[p + "intermediate.dense.weight"], t[p + "intermediate.dense.bias"] = w(i_dim, h), np.zeros(i_dim, "float32")
         t[p + "output.dense.weight"], t[p + "output.dense.bias"] = w(h, i_dim), np.zeros(h, "float32")
         for ln in ("attention.output.LayerNorm", "output.LayerNorm"):
-            t[p + ln + ".weight"], t[p + ln + ".bias"] = np.ones(h, "float32"), np.zeros(h, "float32")
+            t[f"{p}{ln}.{layer_norm[0]}"], t[f"{p}{ln}.{layer_norm[1]}"] = np.ones(h, "float32"), np.zeros(h, "float32")
     save_file(t, str(out / "model.safetensors"))
     config = {"architectures": ["BertModel"], "model_type": "bert", "vocab_size": v, "hidden_size": h,
               "num_hidden_layers": num_layers, "num_attention_heads": num_heads, "intermediate_size": i_dim,

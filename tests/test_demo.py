@@ -34,7 +34,11 @@ def test_demo_resumes_finished_stages_and_reruns_live_ones(demo_run):
     assert status == {"00": "skipped", "01": "skipped", "02": "skipped", "03": "skipped", "04": "skipped",
                       "05": "ran", "06": "ran", "07": "ran", "08": "skipped"}
     assert "oneDNN" not in r.stderr and "cuda" not in r.stderr.lower()  # TF's start-up lines go to the kernel logs
-    assert "oneDNN" in (root / drv.EXECUTED_DIR / "01_finetune_gpt2.kernel.log").read_text()
+    # 05 ran in this demo: its kernel's stderr (TF's start-up lines) is in its log and none of it on the console.
+    # debugpy's "0.00s - Debugger warning" lines are left out: on Python 3.13 the demo process prints them itself.
+    log = (root / drv.EXECUTED_DIR / "05_generate_replies.kernel.log").read_text().splitlines()
+    kernel_lines = [ln for ln in log if ln.strip() and not ln.startswith("0.00s - ")]
+    assert kernel_lines and not [ln for ln in kernel_lines if ln in r.stderr]
 
 
 def test_demo_summary_counts_rows_and_lists_the_selected_replies(demo_run):

@@ -22,14 +22,24 @@ NOTEBOOKS = ROOT / "notebooks"
 REPO = "bonkerfield-reborn/reddit-gpt2-bert-bot"  # GitHub owner/name the Colab badge and the setup cell install from
 BRANCH = "main"
 
-SETUP = f'''# Setup. In Colab: install this project (and its pinned stack) and mount Google Drive. Elsewhere: nothing to do.
+# The setup cell. In Colab it installs the project with plain pip (requirements.txt's floors are Colab's own versions,
+# so pip only adds what is missing), says what it added and how long it took, mounts Drive and checks the runtime.
+SETUP = f'''# Setup. In Colab: install this project (adds what Colab lacks, replaces none of its packages),
+# mount Google Drive and check the runtime. Elsewhere: nothing to do.
 import sys
 if "google.colab" in sys.modules:
-    import subprocess
+    import importlib, subprocess, time
+    from importlib import metadata
+    _before = {{d.metadata["Name"]: d.version for d in metadata.distributions()}}
+    _t0 = time.time()
     subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                     "git+https://github.com/{REPO}.git@{BRANCH}"], check=True)
+    importlib.invalidate_caches()  # the new packages import in this session: no restart
+    from helpers import colab as _colab
+    print(_colab.install_report(_before, time.time() - _t0))
     from google.colab import drive as _colab_drive
-    _colab_drive.mount("/content/drive")'''
+    _colab_drive.mount("/content/drive")
+    print(_colab.runtime_report(needs_gpu=NEEDS_GPU))'''
 
 COMMON_PARAMETERS = '''drive_root = "drive"  # the Drive root folder; in Colab a path under MyDrive, e.g. "reddit_bot"
 drive_backend = "auto"  # auto | local | colab | gdrive (headless Google Drive through pydrive2)
@@ -90,7 +100,8 @@ def build(path: Path) -> nbformat.NotebookNode:
         "reddit_bot": {"reads": list(spec.READS), "writes": list(spec.WRITES),
                        "always_run": bool(getattr(spec, "ALWAYS_RUN", False))},
     }
-    cells = [nbformat.v4.new_markdown_cell(header(path.stem, spec)), nbformat.v4.new_code_cell(SETUP)]
+    setup = SETUP.replace("NEEDS_GPU", str(spec.RUNTIME == "GPU"))
+    cells = [nbformat.v4.new_markdown_cell(header(path.stem, spec)), nbformat.v4.new_code_cell(setup)]
     params = COMMON_PARAMETERS + "\n" + spec.PARAMETERS.strip()
     cells.append(nbformat.v4.new_code_cell(params.strip(), metadata={"tags": ["parameters"]}))
     cells.append(nbformat.v4.new_code_cell(check_cell(path.stem[:2], params)))

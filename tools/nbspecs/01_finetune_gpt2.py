@@ -7,7 +7,9 @@ run's total, so re-running after a disconnect trains only the missing steps from
 The loss on the validation split is reported before and after, and the training loss curve is saved as a PNG.
 
 Offline default: the `tiny` base (2 layers, 128 wide, BPE vocabulary learned from the corpus), built on the Drive
-root the first time. Online: `124M` or `355M` (the seed used 355M), downloaded once by gpt-2-simple.
+root the first time. Online: `124M` or `355M` (the seed used 355M), downloaded once by gpt-2-simple. On a GPU
+too small for a base with 01's defaults (355M on Colab's free 15 GB T4), 01 picks the first measured setting that fits
+(frozen token embeddings, then plain SGD) and says so in its output.
 """
 READS = ["gpt2_finetune.csv", "models/gpt2/<base_model>/ (built or downloaded when missing)",
          "checkpoint/<run_name>/ (to resume)"]
@@ -28,6 +30,7 @@ CELLS = [
     '''from helpers import drive as drv
 from helpers.drive import open_drive, read_csv
 from helpers.gpt2_finetune import finetune, prepare_documents, save_metrics
+from helpers.gpt2_fit import for_this_machine
 from IPython.display import Image, display
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
@@ -36,10 +39,13 @@ pulled = drive.pull(drv.GPT2_FINETUNE, f"{drv.GPT2_MODELS}/{base_model}", f"{drv
                          file=str(drive.path(drv.GPT2_FINETUNE)))
 print({split: len(texts) for split, texts in docs.items()}, "documents")
 print(docs["train"][0][:300])''',
-    '''metrics = finetune(docs, drive.path(drv.CHECKPOINT_DIR), drive.path(drv.GPT2_MODELS), model_name=base_model,
+    '''fit = for_this_machine(base_model)  # 355M with Adam does not fit a free 15 GB T4: 01 picks what does (see README)
+print(fit.message or "default settings (no GPU seen, or the tiny base)")
+metrics = finetune(docs, drive.path(drv.CHECKPOINT_DIR), drive.path(drv.GPT2_MODELS), model_name=base_model,
                    run_name=run_name, steps=gpt2_steps, learning_rate=gpt2_learning_rate, batch_size=gpt2_batch_size,
                    save_every=gpt2_save_every, sample_every=gpt2_sample_every, seed=seed,
-                   samples_dir=drive.path())''',
+                   samples_dir=drive.path(), optimizer=fit.optimizer,
+                   only_train_transformer_layers=fit.only_train_transformer_layers)''',
     '''summary = save_metrics(metrics, drive.path(drv.GPT2_METRICS), drive.path(drv.GPT2_LOSS_PNG))
 display(summary)
 display(Image(filename=str(drive.path(drv.GPT2_LOSS_PNG))))''',
