@@ -22,7 +22,6 @@ import pip_unchanged  # noqa: E402
 @pytest.mark.slow
 def test_kernel_stderr_goes_to_the_log(tmp_path):
     """jupyter_client 7.4 (Colab) launches through _launch_kernel, 8.x through _async_launch_kernel: both are caught."""
-    import papermill as pm
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell('import os\nos.write(2, b"fd2-from-the-kernel\\n")')]
