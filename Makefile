@@ -52,8 +52,10 @@ VERSIONS := import sys, praw, prawcore, requests, tensorflow, keras, keras_hub, 
 	print(', '.join(['python ' + sys.version.split()[0]] + [f'{m.__name__} {m.__version__}' for m in \
 	(tensorflow, keras, keras_hub, pandas, jupyter_client, requests, praw, prawcore)]))
 
+# Lint first (ruff comes with the dev extra); test-colab installs the project without it, so it does not lint.
 test: $(STAMP)
 	@TF_CPP_MIN_LOG_LEVEL=3 $(PY) -c "$(VERSIONS)" 2>/dev/null
+	$(PY) -m ruff check helpers tests tools bench
 	$(PY) -m pytest -q tests
 
 test-colab: $(CSTAMP)

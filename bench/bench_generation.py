@@ -4,8 +4,8 @@ The seed, per comment: tf.reset_default_graph, a new session, gpt2.load_gpt2 (bu
 and gpt2.generate (build the sampling graph, run it). Ours: load once, one sampling graph, one run per comment.
 Both: 20 comments x 10 candidates, temperature 0.7, top_k 40, at most 100 new tokens. ``ours_cps`` counts the engine's
 one-off load too; ``ours_steady_cps`` leaves it out. The checkpoint is trained until it ends its replies with
-<|endoftext|>, so the engine's early stop counts, as it does with a real fine-tuned model. Where a GPU is visible (or BENCH_124M=1), the 124M shape with
-random weights is timed as well.
+<|endoftext|>, so the engine's early stop counts, as it does with a real fine-tuned model. Where a GPU is visible
+(or BENCH_124M=1), the 124M shape with random weights is timed as well.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def _ours(ckpt_dir: Path, comments: list[str], model_dir: Path | None = None) ->
 
 def _seed_style(ckpt_dir: Path, comments: list[str]) -> dict:
     import tensorflow as tf
-
     from gpt_2_simple import gpt_2 as gpt2
+
     from helpers.text import END_TOKEN, SEP, START_TOKEN
 
     t0 = time.perf_counter()

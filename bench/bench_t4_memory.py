@@ -7,7 +7,8 @@ Fine-tuning goes through helpers.gpt2_finetune.finetune with notebook 01's setti
 Adam, no gradient accumulation, all layers trained; then the settings 01 falls back to: transformer layers only, SGD)
 for BENCH_T4_STEPS steps (default 1); the peak covers the whole call (loss evaluation, steps, saving); generation
 through helpers.generation.GenerationEngine at the notebooks' batch (64 rows: several comments' 10 candidates) for
-100 tokens. BENCH_T4_SHAPES picks shapes (default "124M,355M"). On a GPU, TensorFlow's own peak GPU memory is recorded too.
+100 tokens. BENCH_T4_SHAPES picks shapes (default "124M,355M"). On a GPU, TensorFlow's own peak GPU memory is
+recorded too.
 """
 
 from __future__ import annotations

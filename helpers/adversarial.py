@@ -17,8 +17,8 @@ import json
 import logging
 import shutil
 import time
-from typing import Any, Callable
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -128,7 +128,8 @@ def restart(root: str | Path) -> None:
 def training_fakes(root: Path, upto: int) -> pd.DataFrame:
     """02's fakes plus the train-split fakes of rounds 1..upto (held-out test fakes are never trained on)."""
     old = read_csvs(Path(root).glob(drv.BERT_GAN_FAKE_GLOB), required=["comment", "reply", "thread_id", "split"])
-    new = [read_csv(fakes_path(root, k), required=["comment", "reply", "thread_id", "split"]) for k in range(1, upto + 1)]
+    new = [read_csv(fakes_path(root, k), required=["comment", "reply", "thread_id", "split"])
+           for k in range(1, upto + 1)]
     new = [f[f["split"] == "train"] for f in new]
     return pd.concat([old, *new], ignore_index=True)
 

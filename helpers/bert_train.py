@@ -26,7 +26,8 @@ def clean_frame(df: pd.DataFrame, label_col: str, sequence_length: int, name: st
     """Drop unusable rows with counted reasons; returns (kept rows with clipped text, {reason: count})."""
     c, r, reasons, clipped = check_pairs(df["comment"].tolist(), df["reply"].tolist(), sequence_length)
     out = df.copy()
-    out["comment"], out["reply"] = pd.Series(c, index=df.index, dtype=object), pd.Series(r, index=df.index, dtype=object)
+    out["comment"], out["reply"] = (pd.Series(c, index=df.index, dtype=object),
+                                    pd.Series(r, index=df.index, dtype=object))
     labels = pd.to_numeric(df[label_col], errors="coerce")
     reasons = [why or ("" if pd.notna(lab) else f"{label_col} is not a number") for why, lab in zip(reasons, labels)]
     bad_split = ~df["split"].isin(SPLITS)

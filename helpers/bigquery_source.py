@@ -91,7 +91,7 @@ def make_client(project: str):
     from google.cloud import bigquery
 
     if drv.in_colab():
-        from google.colab import auth  # noqa: only importable in Colab
+        from google.colab import auth  # only importable in Colab
 
         auth.authenticate_user()
     return bigquery.Client(project=project)

@@ -124,7 +124,7 @@ class Drive:
         return rel
 
     def push_path(self, path: Path | str) -> list[str]:
-        """Upload one file the moment it is written (02's chunks, 08's rounds), so a disconnect loses no finished work."""
+        """Upload one file the moment it is written (02's chunks, 08's rounds): a disconnect loses no finished work."""
         return self.push(self.rel(path))
 
     def remove(self, path: Path | str) -> None:
@@ -167,7 +167,7 @@ def open_drive(
     if backend == "local":
         path = Path(root).expanduser()
     elif backend == "colab":
-        from google.colab import drive as colab_drive  # noqa: only importable in Colab
+        from google.colab import drive as colab_drive  # only importable in Colab
 
         if not Path(COLAB_MOUNT, "MyDrive").exists():
             colab_drive.mount(COLAB_MOUNT)

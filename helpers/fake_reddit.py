@@ -4,9 +4,9 @@ Real PRAW talks to it through a praw.ini site whose ``oauth_url`` and ``reddit_u
 ``PRAW_ALLOW_ENDPOINT_OVERRIDE=1``), so the offline demo and the tests run the same code path as live Reddit.
 Endpoints: OAuth token, /api/v1/me, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info,
 /api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings. Faults (helpers/fake_faults.py) are
-injected per endpoint (HTTP 429 with Retry-After, 500, 401, RATELIMIT errors, an HTML body instead of JSON) and by thread
-state (deleted comment, locked thread, banned subreddit); ``omit_fields`` leaves optional fields out of every payload.
-Every request is recorded, so tests count the POSTs.
+injected per endpoint (HTTP 429 with Retry-After, 500, 401, RATELIMIT errors, an HTML body instead of JSON) and by
+thread state (deleted comment, locked thread, banned subreddit); ``omit_fields`` leaves optional fields out of every
+payload. Every request is recorded, so tests count the POSTs.
 """
 
 from __future__ import annotations

@@ -59,7 +59,8 @@ def threads_from_pairs(pairs: pd.DataFrame, rename: dict[str, str] | None = None
         first = g.iloc[0]
         sub = rename.get(first["subreddit"], first["subreddit"])
         post = {"id": tid, "title": f"Thread {tid}: {str(first['submission'])[:60]}",
-                "author": first["submission_author"], "score": _score(first["submission_score"]), "created_utc": now - 3600 * (i + 1),
+                "author": first["submission_author"], "score": _score(first["submission_score"]),
+                "created_utc": now - 3600 * (i + 1),
                 "selftext": "" if link_every and i % link_every == 0 else first["submission"], "comments": []}
         tops: dict[str, dict] = {}
         for r in g.itertuples():

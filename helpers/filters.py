@@ -75,7 +75,8 @@ def similarity(reply: str, source: str) -> float:
     grams, source_grams = ngrams(a, 3), set(ngrams(b, 3))
     contained = sum(g in source_grams for g in grams) / len(grams) if grams else 0.0
     sm = SequenceMatcher(None, " ".join(a), " ".join(b), autojunk=False)
-    if sm.real_quick_ratio() <= contained or sm.quick_ratio() <= contained:  # upper bounds of ratio(): skip the slow part
+    # real_quick_ratio() and quick_ratio() are upper bounds of ratio(): skip the slow part
+    if sm.real_quick_ratio() <= contained or sm.quick_ratio() <= contained:
         return contained
     return max(sm.ratio(), contained)
 

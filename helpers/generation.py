@@ -43,7 +43,6 @@ class GenerationEngine:
                  model_dir: Path | None = None, threads: int = -1):
         import numpy as np
         import tensorflow as tf
-
         from gpt_2_simple.src import encoder, model
 
         from .gpt2_checkpoint import checkpoint_prefix
@@ -239,7 +238,6 @@ def forward(hp, tokens, pad, past: list | None = None):
     caches include ``past``. With pad == 0 it computes exactly what model.model computes.
     """
     import tensorflow as tf
-
     from gpt_2_simple.src import model
 
     v1 = tf.compat.v1

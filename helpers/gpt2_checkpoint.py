@@ -1,8 +1,8 @@
 """gpt-2-simple's checkpoint folders, made trustworthy before anything reads them (01 trains, 02/05/08 generate).
 
 gpt-2-simple writes its step counter and TF's checkpoint index non-atomically and with absolute paths;
-``repair_checkpoint`` makes both agree with the files actually on disk, so a moved Drive folder or a half-written counter
-never sends a run back to the base weights. Generation imports this module, never the training code.
+``repair_checkpoint`` makes both agree with the files actually on disk, so a moved Drive folder or a half-written
+counter never sends a run back to the base weights. Generation imports this module, never the training code.
 """
 
 from __future__ import annotations

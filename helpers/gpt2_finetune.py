@@ -98,7 +98,6 @@ def ensure_base_model(models_dir: Path, model_name: str, corpus: Iterable[str] =
 def evaluate_loss(folder: Path, texts: list[str], max_windows: int = 8) -> float | None:
     """Mean next-token loss of the checkpoint in ``folder`` over up to max_windows 1024-token windows of ``texts``."""
     import tensorflow as tf
-
     from gpt_2_simple.src import encoder, model
 
     if not texts:
@@ -123,7 +122,8 @@ def evaluate_loss(folder: Path, texts: list[str], max_windows: int = 8) -> float
 
 
 class _Tee(io.TextIOBase):
-    """Keep gpt-2-simple's prints for the loss curve; its per-step loss lines drive a tqdm bar, the rest pass through."""
+    """Keep gpt-2-simple's prints for the loss curve; its per-step loss lines drive a tqdm bar, the rest pass
+    through."""
 
     def __init__(self, out, total: int = 0, first_step: int = 0):
         from tqdm import tqdm
@@ -198,7 +198,6 @@ def finetune(
     """Train checkpoint/<run_name> up to ``steps`` total steps; returns the metrics (losses before/after, history)."""
     import numpy as np
     import tensorflow as tf
-
     from gpt_2_simple import gpt_2 as gpt2
     from gpt_2_simple.src import encoder
 

@@ -1,4 +1,4 @@
-"""The offline `tiny` GPT-2 base: a gpt-2-simple model folder built locally, so `make demo` and the tests need no download.
+"""The offline `tiny` GPT-2 base: a gpt-2-simple model folder built locally: `make demo` and the tests need no download.
 
 The folder has what ``gpt2.download_gpt2`` would fetch: hparams.json (n_ctx=1024, because gpt-2-simple's finetune
 samples 1024-token windows), encoder.json and vocab.bpe in GPT-2's byte-level BPE format (merges learned from the
@@ -23,7 +23,6 @@ GPT2_SPLIT = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s
 def _byte_words(texts: Iterable[str]) -> collections.Counter:
     """Pre-tokenise like GPT-2 (same regex) and map bytes to GPT-2's printable unicode alphabet."""
     import regex
-
     from gpt_2_simple.src.encoder import bytes_to_unicode
 
     b2u = bytes_to_unicode()
@@ -101,7 +100,6 @@ def write_tiny_model(
 def _write_initial_checkpoint(folder: Path, hp: dict, seed: int) -> None:
     """Random weights, in the variable layout gpt-2-simple's model.py creates ('model/wte', 'model/h0/...')."""
     import tensorflow as tf
-
     from gpt_2_simple.src import model
 
     hparams = model.default_hparams()

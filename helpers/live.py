@@ -50,7 +50,8 @@ def latest_proposals_date(root: str | Path, run_date: str = "") -> str:
     (UTC) and 06 after would otherwise look for a file that does not exist."""
     if run_date:
         return today(run_date)
-    pattern = re.compile("^" + re.escape(Path(PROPOSED_REPLIES).name).replace(r"\{date\}", r"(\d{4}-\d{2}-\d{2})") + "$")
+    name = re.escape(Path(PROPOSED_REPLIES).name)
+    pattern = re.compile("^" + name.replace(r"\{date\}", r"(\d{4}-\d{2}-\d{2})") + "$")
     folder = Path(root, PROPOSED_REPLIES).parent
     days = sorted(m.group(1) for p in folder.glob("*.csv") if (m := pattern.match(p.name)))
     if not days:

@@ -18,12 +18,14 @@ from typing import Any
 
 from . import drive as drv
 
-BIG_FILE = 64 * 2**20  # above this, size + mtime stand in for the content hash (checkpoints of the 355M model are 1.4 GB)
+# Above this, size + mtime stand in for the content hash (checkpoints of the 355M model are 1.4 GB).
+BIG_FILE = 64 * 2**20
 
 
 def stage_io(notebook: Path) -> dict:
     meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {}).get("reddit_bot", {})
-    return {"reads": meta.get("reads", []), "writes": meta.get("writes", []), "always_run": meta.get("always_run", False)}
+    return {"reads": meta.get("reads", []), "writes": meta.get("writes", []),
+            "always_run": meta.get("always_run", False)}
 
 
 def to_glob(entry: str, params: dict[str, Any] | None = None) -> str:

@@ -177,7 +177,8 @@ def _prediction_for(cid: str, body: str, preds: pd.DataFrame, review: pd.DataFra
             best = hit.assign(_len=text[hit.index].str.len()).sort_values(["prediction_date", "_len"]).iloc[-1]
             p = [float(best.get(f"p{k}", np.nan)) for k in range(NUM_RATING_BINS)]
             return empty | {"prediction_source": "predictions", "prediction_date": best["prediction_date"],
-                            "prob_real": best.get("prob_real", np.nan), **{f"p{k}": p[k] for k in range(NUM_RATING_BINS)},
+                            "prob_real": best.get("prob_real", np.nan),
+                            **{f"p{k}": p[k] for k in range(NUM_RATING_BINS)},
                             "expected_score": best.get("expected_score", np.nan), "p_upvoted": p[2] + p[3],
                             "predicted_bin": float(np.argmax(p)) if not np.isnan(p).any() else np.nan}
     if not review.empty and "expected_score" in review.columns:
@@ -187,7 +188,8 @@ def _prediction_for(cid: str, body: str, preds: pd.DataFrame, review: pd.DataFra
             exp = pd.to_numeric(pd.Series([best.get("expected_score")]), errors="coerce").iloc[0]
             return empty | {"prediction_source": "review", "prediction_date": best["prediction_date"],
                             "prob_real": best.get("prob_real", np.nan), "expected_score": exp,
-                            "predicted_bin": float(np.clip(np.rint(exp), 0, NUM_RATING_BINS - 1)) if pd.notna(exp) else np.nan}
+                            "predicted_bin": (float(np.clip(np.rint(exp), 0, NUM_RATING_BINS - 1))
+                                              if pd.notna(exp) else np.nan)}
     return empty
 
 

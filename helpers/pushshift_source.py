@@ -76,7 +76,7 @@ def iter_records(path: str | os.PathLike, stats: Counter) -> Iterator[tuple[dict
 
     n = 0
     try:
-        for n, line in enumerate(iter_lines(path), start=1):
+        for n, line in enumerate(iter_lines(path), start=1):  # noqa: B007 (n: the except clause reports it)
             if not line.strip():
                 continue
             try:

@@ -24,8 +24,8 @@ import pandas as pd
 from .drive import EVALUATE_QUALITY, FAKES_QUALITY, QUALITY_METRICS
 from .filters import ngrams, similarity, words
 
-METRICS = ["n", "distinct_1", "distinct_2", "distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "length_mean", "length_std",
-           "prob_real", "expected_score"]
+METRICS = ["n", "distinct_1", "distinct_2", "distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate",
+           "parrot_rate", "length_mean", "length_std", "prob_real", "expected_score"]
 GROUPS = ["candidates", "selected", "real"]
 
 

@@ -16,8 +16,19 @@ import pandas as pd
 from . import adversarial, outcome_metrics, quality_report
 from . import drive as drv
 from .errors import BotError, InputError
-from .report_html import (df_table, esc, first_line, fmt, img_tag, json_or_none, kv_table, latest, not_run,
-                          read_table, section)
+from .report_html import (
+    df_table,
+    esc,
+    first_line,
+    fmt,
+    img_tag,
+    json_or_none,
+    kv_table,
+    latest,
+    not_run,
+    read_table,
+    section,
+)
 from .select import is_true
 from .sheets import unescape_frame
 
@@ -82,7 +93,8 @@ def classifier_section(root: Path, sid: str, title: str, metrics: str, images: l
 
 
 def _read(path: Path | None) -> pd.DataFrame | None:
-    """A people-facing CSV as it was meant (the formula-safety ' prefixes removed); InputError naming it if unreadable."""
+    """A people-facing CSV as it was meant (the formula-safety ' prefixes removed); InputError naming it if
+    unreadable."""
     df = read_table(path)
     return None if df is None else unescape_frame(df)
 

@@ -53,7 +53,8 @@ def resolve_stage(name: str, stages: dict[str, Path]) -> str:
 
 
 def parse_param(text: str) -> tuple[str, str]:
-    """'name=value' -> (name, value text); the text is parsed by the type of the parameter's default (helpers.params)."""
+    """'name=value' -> (name, value text); the text is parsed by the type of the parameter's default
+    (helpers.params)."""
     if "=" not in text:
         raise ConfigError(f"parameter {text!r} is not name=value")
     name, raw = text.split("=", 1)
@@ -72,7 +73,8 @@ def notebook_defaults(notebook: Path) -> dict[str, Any]:
             try:
                 return parameter_defaults(source)
             except (ValueError, SyntaxError) as e:
-                raise ConfigError(f"{notebook}: the parameters cell is not plain `name = literal` lines ({e})") from None
+                raise ConfigError(f"{notebook}: the parameters cell is not plain `name = literal` lines "
+                                  f"({e})") from None
     return {}
 
 

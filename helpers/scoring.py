@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .bert_models import load_classifier
 from .bert_inputs import check_pairs, model_inputs
+from .bert_models import load_classifier
 from .errors import InputError
 
 log = logging.getLogger(__name__)

@@ -125,6 +125,7 @@ def test_more_rounds_continue_after_the_last_one_and_retrain_rebuilds(ran, tmp_p
                                                                 and len(pd.read_csv(root / drv.ADVERSARIAL_ROUNDS))))
     assert seen == [2, 3], "pushed once the round's fakes exist, again once its row is in the table"
     assert table["round"].tolist() == [1, 2, 3] and table["mode"].tolist() == ["continue", "continue", "retrain"]
-    assert table.iloc[:2].equals(pd.read_csv(ran / drv.ADVERSARIAL_ROUNDS).iloc[:2])  # finished rounds kept as they were
+    # finished rounds kept as they were
+    assert table.iloc[:2].equals(pd.read_csv(ran / drv.ADVERSARIAL_ROUNDS).iloc[:2])
     assert 0 <= table["auc_newest_after"].iloc[2] <= 1
     assert json.loads((root / drv.ADVERSARIAL_MODEL / adversarial.ROUND_FILE).read_text())["round"] == 3

@@ -2,7 +2,6 @@
 
 import json
 
-
 from helpers import drive as drv
 from helpers.prepare import FINETUNE_COLUMNS, GENERATE_COLUMNS, REAL_COLUMNS
 

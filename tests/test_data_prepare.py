@@ -7,8 +7,19 @@ import pytest
 
 from helpers import drive as drv
 from helpers.errors import ConfigError
-from helpers.prepare import (FINETUNE_COLUMNS, GENERATE_COLUMNS, RAW_COLUMNS, REAL_COLUMNS, assign_splits,
-                             build_outputs, clean_pairs, is_bot, prepare, rating_bin, truncate)
+from helpers.prepare import (
+    FINETUNE_COLUMNS,
+    GENERATE_COLUMNS,
+    RAW_COLUMNS,
+    REAL_COLUMNS,
+    assign_splits,
+    build_outputs,
+    clean_pairs,
+    is_bot,
+    prepare,
+    rating_bin,
+    truncate,
+)
 
 
 def row(**kw):

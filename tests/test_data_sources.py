@@ -32,7 +32,8 @@ def test_csv_source_reads_seed_files_under_the_drive_root(tmp_path):
 
 def test_unknown_source_and_missing_settings(tmp_path):
     drive = drv.open_drive(tmp_path, "local")
-    with pytest.raises(ConfigError, match="source must be one of reddit, arctic_shift, sample, bigquery, pushshift, csv"):
+    with pytest.raises(ConfigError,
+                       match="source must be one of reddit, arctic_shift, sample, bigquery, pushshift, csv"):
         load_raw("praw", drive)
     with pytest.raises(ConfigError, match="source 'reddit' needs subreddits"):
         load_raw("reddit", drive)

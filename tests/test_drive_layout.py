@@ -1,4 +1,5 @@
-"""drive_layout.md's file table agrees with what each notebook declares it reads and writes (tools/nbspecs READS/WRITES).
+"""drive_layout.md's file table agrees with what each notebook declares it reads and writes (tools/nbspecs
+READS/WRITES).
 
 Why: the table is the contract people read; a stage missing from a row's "read by" is a file someone deletes or
 replaces without knowing which notebook breaks.

@@ -7,11 +7,11 @@ import random
 import pandas as pd
 import pytest
 
-pytestmark = pytest.mark.tf1  # imports gpt-2-simple in-process, which turns eager execution off for good
-
 from gpt2corpus import WORDS, corpus
 from helpers.errors import InputError
 from helpers.text import END_TOKEN, clean_text
+
+pytestmark = pytest.mark.tf1  # imports gpt-2-simple in-process, which turns eager execution off for good
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,6 @@ def test_forward_matches_gpt2_simple_and_padding_changes_nothing(ckpt, engine):
     """The batched forward pass computes gpt-2-simple's logits; a left-padded row gets its unpadded logits."""
     import numpy as np
     import tensorflow as tf
-
     from gpt_2_simple.src import model
 
     from helpers.generation import forward
@@ -88,7 +87,7 @@ def test_forward_matches_gpt2_simple_and_padding_changes_nothing(ckpt, engine):
 def test_greedy_replies_do_not_depend_on_batch_mates(engine):
     mates = ["lol", "why is this not funny at all you know, said the cat to the dog"]
     together = engine.generate(mates, n=2, top_k=1, length=12)
-    for i, comment in enumerate(mates):
+    for i, comment in enumerate(mates):  # noqa: B007 (i: read by the query string, "@i")
         alone = engine.generate([comment], n=2, top_k=1, length=12)
         assert together.query("comment_idx == @i")["reply"].tolist() == alone["reply"].tolist()
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-pytestmark = pytest.mark.tf1  # imports gpt-2-simple in-process, which turns eager execution off for good
-
 from gpt2corpus import corpus
 from helpers.errors import InputError
 from helpers.text import END_TOKEN
+
+pytestmark = pytest.mark.tf1  # imports gpt-2-simple in-process, which turns eager execution off for good
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -38,7 +38,8 @@ def _imports(path: Path) -> list[tuple[str, list[str]]]:
             else:
                 out.append((target, names))
         elif isinstance(node, ast.Import):
-            out += [(a.name.removeprefix("helpers").strip("."), []) for a in node.names if a.name.startswith("helpers.")]
+            out += [(a.name.removeprefix("helpers").strip("."), [])
+                    for a in node.names if a.name.startswith("helpers.")]
     return out
 
 

@@ -34,7 +34,8 @@ def test_notebook_shape(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_papermill_sees_every_parameter(path):
-    """papermill skips a parameter line it cannot parse (e.g. an '=' in the help comment); -p would then not reach it."""
+    """papermill skips a parameter line it cannot parse (e.g. an '=' in the help comment); -p would then not reach
+    it."""
     import ast
 
     import papermill as pm

@@ -29,8 +29,9 @@ def test_00_rows_in_kept_and_drops_by_reason(tmp_path):
 
 def test_05_posts_seen_comments_kept_drops_newest_run(tmp_path):
     write(tmp_path, fetch_summary_path("2026-01-01"), {"posts_seen": 1, "comments_kept": 0, "dropped": {}})
-    write(tmp_path, fetch_summary_path("2026-01-02"), {"posts_seen": 8, "comments_kept": 15, "candidates": 30,
-                                                      "dropped": {"comment_locked": 1, "comment_deleted_or_removed": 3}})
+    write(tmp_path, fetch_summary_path("2026-01-02"),
+          {"posts_seen": 8, "comments_kept": 15, "candidates": 30,
+           "dropped": {"comment_locked": 1, "comment_deleted_or_removed": 3}})
     assert outcome_line("05", tmp_path) == ("8 posts seen, 15 comments kept, dropped comment_deleted_or_removed 3, "
                                             "comment_locked 1; 30 candidate replies")
 

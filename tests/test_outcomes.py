@@ -152,7 +152,8 @@ def test_an_edited_reply_takes_the_review_sheets_scores(tmp_path):
 
 def test_bins_and_weeks():
     assert [outcomes.score_bin(s) for s in (-3, 0, 1, 2, 4, 5, 90)] == [0, 0, 1, 2, 2, 3, 3]
-    weeks = outcome_metrics.week_of(pd.Series(["2026-11-22T01:00:00Z", "2026-11-16T00:00:00.5Z", "2026-11-23T09:00:00Z"]))
+    weeks = outcome_metrics.week_of(
+        pd.Series(["2026-11-22T01:00:00Z", "2026-11-16T00:00:00.5Z", "2026-11-23T09:00:00Z"]))
     assert weeks.tolist() == ["2026-11-16", "2026-11-16", "2026-11-23"]
 
 

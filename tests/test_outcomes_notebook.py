@@ -33,7 +33,8 @@ def test_07_tracks_06s_posted_replies_over_two_checks(pipeline, server, tmp_path
     reddit = reddit_client.make_reddit("recorded", ini)[0]
     date = sorted((root / drv.LIVE_DIR).glob("review_*.csv"))[-1].stem.split("_", 1)[1]
     review = pd.read_csv(root / select.review_path(date))
-    res = posting.post_replies(reddit, review, posting.Ledger(root / posting.LEDGER), bot_username=server.state.bot_username,
+    res = posting.post_replies(reddit, review, posting.Ledger(root / posting.LEDGER),
+                               bot_username=server.state.bot_username,
                                dry_run=False, auto_approve=True, delay_min_s=0, delay_max_s=0,
                                max_posts_per_run=50, max_posts_per_subreddit_per_day=50, sleep=lambda s: None)
     posted = res[res["status"] == "posted"]
@@ -53,7 +54,8 @@ def test_07_tracks_06s_posted_replies_over_two_checks(pipeline, server, tmp_path
     assert (first["score"] == 1).all() and second.loc[ids[0], "score"] == 6 and second.loc[ids[1], "score"] == 0
     assert second.loc[ids[0], "num_replies"] == 1 and second.loc[ids[1], "state"] == "removed"
     m = json.loads((root / drv.OUTCOME_METRICS).read_text())
-    assert m["upvoted"] == (len(ids) + 1) // 2 and m["fraction_upvoted"] == pytest.approx(((len(ids) + 1) // 2) / len(ids))
+    upvoted = (len(ids) + 1) // 2
+    assert m["upvoted"] == upvoted and m["fraction_upvoted"] == pytest.approx(upvoted / len(ids))
     assert m["with_prediction"] == len(ids) and m["removed_or_deleted"] == 1
     table = pd.read_csv(root / drv.OUTCOMES)
     assert (table["prediction_source"] == "predictions").all()  # the posted text found among 06's candidates

@@ -51,7 +51,8 @@ def test_report_sections_and_numbers(filled_drive):
     for sid in ("stages", "data", "gpt2", "realism", "upvote", "candidates"):
         assert soup.find("section", id=sid) is not None, sid
     assert "3.25" in soup.find(id="gpt2-metrics").get_text()
-    per_sub = [[td.get_text() for td in tr.find_all("td")] for tr in soup.find(id="data-per-subreddit").find_all("tr")[1:]]
+    per_sub = [[td.get_text() for td in tr.find_all("td")]
+               for tr in soup.find(id="data-per-subreddit").find_all("tr")[1:]]
     assert per_sub == [["scifi", "300", "0", "40"], ["writing", "100", "60", "30"]]  # train, validation, test
     assert "0.9876" in soup.find(id="realism-metrics").get_text()
     assert "0.6543" in soup.find(id="upvote-metrics").get_text()

@@ -46,7 +46,9 @@ drive_backend = "auto"  # auto | local | colab | gdrive (headless Google Drive t
 gdrive_folder = ""  # gdrive backend only: the remote folder, e.g. "root/reddit_bot"'''
 
 
-CHECK_HEAD = """# Parameter check: each value above must have its default's type (a bool: true/false, yes/no, on/off or 1/0) and
+# The notebook cell's text: the backslash continues the first line (the cell keeps it as one line).
+CHECK_HEAD = """# Parameter check: each value above must have its default's type \
+(a bool: true/false, yes/no, on/off or 1/0) and
 # lie in the range helpers/params.py gives it; a wrong or unknown one stops the notebook here, before any work.
 from helpers.params import check_notebook
 """
