@@ -172,8 +172,8 @@ def merge_approvals(review: pd.DataFrame, previous: pd.DataFrame | None) -> pd.D
     return out.sort_values("expected_score", ascending=False, kind="mergesort").reset_index(drop=True)
 
 
-def approve(review: pd.DataFrame, comment_ids: Iterable[str] = (), all_rows: bool = False) -> pd.DataFrame:
-    """Approval given in the notebook: by comment id (or every row, for the dry-run demo)."""
+def approve(review: pd.DataFrame, comment_ids: Iterable[str] = ()) -> pd.DataFrame:
+    """Approval given in the notebook, by comment id (approve_ids); an id not in the sheet is an error."""
     review = review.copy()
     if review.empty:
         return review
@@ -181,7 +181,7 @@ def approve(review: pd.DataFrame, comment_ids: Iterable[str] = (), all_rows: boo
     unknown = ids - set(review["comment_id"].astype(str))
     if unknown:
         raise InputError(f"approve_ids not in the review sheet: {sorted(unknown)}")
-    review["approved"] = review["approved"].map(is_true) | review["comment_id"].astype(str).isin(ids) | all_rows
+    review["approved"] = review["approved"].map(is_true) | review["comment_id"].astype(str).isin(ids)
     return review
 
 
