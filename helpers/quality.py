@@ -16,7 +16,7 @@ Metrics (words are lower-cased, punctuation dropped, as in helpers.filters):
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -165,3 +165,16 @@ def fakes_quality(fakes: pd.DataFrame, real: pd.DataFrame | None) -> dict:
     if real_rows is not None:
         groups["real"] = quality_metrics(real_rows, "reply", matched_size=matched)
     return quality_summary(groups, split=split, matched_size=matched)
+
+
+def selection_quality(candidates: pd.DataFrame, selected: pd.DataFrame, real: pd.DataFrame | None,
+                      score: Callable[[pd.DataFrame], pd.DataFrame] | None = None, parrot_threshold: float = 0.9,
+                      **extra) -> dict:
+    """06's metrics/quality_<date>.json: every candidate, the selected replies and (when given) real replies scored by
+    the same classifiers (``score``), distinct-n of all three at the selected set's size."""
+    same = {"parrot_threshold": parrot_threshold, "matched_size": len(selected)}
+    groups = {"candidates": quality_metrics(candidates, "proposed_reply", **same),
+              "selected": quality_metrics(selected, "reply", **same)}
+    if real is not None and len(real):
+        groups["real"] = quality_metrics(score(real) if score else real, "reply", **same)
+    return quality_summary(groups, parrot_threshold, matched_size=len(selected), **extra)

@@ -130,16 +130,13 @@ review.head(10)''',
     '''from helpers import quality
 from helpers.drive import write_json
 
-same = {"parrot_threshold": parrot_threshold, "matched_size": len(review)}  # distinct-n at the selected set's size
-groups = {"candidates": quality.quality_metrics(filtered, "proposed_reply", **same),
-          "selected": quality.quality_metrics(review, "reply", **same)}
+real = None
 if quality_real_max and drive.path(drv.BERT_GAN_REAL).exists():
     real = quality.real_replies(read_csv(drive.path(drv.BERT_GAN_REAL), required=["comment", "reply", "split"]),
                                 max_rows=quality_real_max, seed=seed)
-    real = scorer.score(real, comment_col="comment", reply_col="reply")
-    groups["real"] = quality.quality_metrics(real, "reply", **same)
-quality_summary = quality.quality_summary(groups, parrot_threshold, date=date, matched_size=len(review),
-                                          rejected=selection["rejected"])
+quality_summary = quality.selection_quality(
+    filtered, review, real, lambda df: scorer.score(df, comment_col="comment", reply_col="reply"),
+    parrot_threshold, date=date, rejected=selection["rejected"])
 write_json(quality_summary, drive.path(quality.quality_path(date)))
 print(quality.summary_line(quality_summary))
 quality.quality_table(quality_summary)''',
