@@ -11,16 +11,12 @@ import pandas as pd
 
 from . import drive as drv
 from .live import FETCH_SUMMARY
+from .report_html import latest
 
 
 def _counts(d: dict | None) -> str:
     items = sorted((d or {}).items(), key=lambda kv: (-kv[1], kv[0]))
     return ", ".join(f"{k} {v}" for k, v in items) if items else "none"
-
-
-def _newest(root: Path, pattern: str) -> Path | None:
-    found = sorted(root.glob(pattern), key=lambda p: (p.stat().st_mtime, p.name))
-    return found[-1] if found else None
 
 
 def _json(path: Path | None) -> dict | None:
@@ -80,7 +76,7 @@ def line_04(root: Path) -> str | None:
 
 
 def line_05(root: Path) -> str | None:
-    s = _json(_newest(root, FETCH_SUMMARY.format(date="*")))
+    s = _json(latest(root, FETCH_SUMMARY))
     if s is None:
         return None
     return (f"{s.get('posts_seen')} posts seen, {s.get('comments_kept')} comments kept, dropped "
@@ -88,7 +84,7 @@ def line_05(root: Path) -> str | None:
 
 
 def line_06(root: Path) -> str | None:
-    path = _newest(root, drv.WOULD_POST.format(date="*"))
+    path = latest(root, drv.WOULD_POST)
     if path is None:
         return None
     try:

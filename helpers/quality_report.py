@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,13 +16,6 @@ from .report_html import df_table, json_or_none, latest, not_run, read_table, se
 
 # all on 0..1; distinct-n at the matched size, since the raw one flatters a small set
 PLOTTED = ["distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "prob_real"]
-
-
-def newest(root: Path, dated: str) -> Path | None:
-    """The newest file of a dated metrics name whose {date} is a real YYYY-MM-DD (not another file's prefix)."""
-    pat = re.compile(re.escape(Path(dated).name).replace(re.escape("{date}"), r"\d{4}-\d{2}-\d{2}") + "$")
-    found = sorted(p for p in Path(root, dated).parent.glob("*.json") if pat.match(p.name))
-    return found[-1] if found else None
 
 
 def plot_png(summary: dict) -> bytes | None:
@@ -75,8 +67,8 @@ def one_file(root: Path, rel: str | None, sid: str, title: str) -> str:
 def report_section(root: str | Path) -> str:
     """Quality of candidates, selected and real replies (06, evaluate), of 02's fakes, and 06's rejections."""
     root = Path(root)
-    run = newest(root, drv.QUALITY_METRICS)
-    ev = newest(root, drv.EVALUATE_QUALITY)
+    run = latest(root, drv.QUALITY_METRICS)
+    ev = latest(root, drv.EVALUATE_QUALITY)
     body = one_file(root, run and str(run.relative_to(root)), "quality-06", "Stage 06")
     body += one_file(root, ev and str(ev.relative_to(root)), "quality-evaluate", "Offline evaluation")
     body += one_file(root, drv.FAKES_QUALITY, "quality-fakes", "02's fakes")
@@ -91,7 +83,7 @@ def report_section(root: str | Path) -> str:
 
 def summary_lines(root: str | Path) -> list[str]:
     """The run summary's quality line(s): the selection lift and the rejection counts."""
-    run = newest(Path(root), drv.QUALITY_METRICS)
+    run = latest(Path(root), drv.QUALITY_METRICS)
     m = json_or_none(run) if run else None
     if not m:
         return ["Quality: not measured (stage 06 has not run)"]
