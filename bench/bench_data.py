@@ -22,7 +22,7 @@ SUBS = [f"sub{i:02d}" for i in range(20)]
 
 _READER = """
 import json, re, sys, time
-from helpers.pushshift_source import read_dumps
+from helpers.data.pushshift_source import read_dumps
 def rss():  # this process's peak resident memory (VmHWM; ru_maxrss would include the parent's before exec)
     return round(int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024, 1)
 before = rss()
@@ -66,8 +66,8 @@ def _write_dumps(n_comments: int) -> tuple[Path, Path, int]:
 
 def run() -> dict:
     from helpers import drive as drv
-    from helpers.prepare import prepare
-    from helpers.sample import load_sample
+    from helpers.data.prepare import prepare
+    from helpers.offline.sample import load_sample
 
     rs, rc, raw_bytes = _write_dumps(N_COMMENTS)
     # read in a fresh process, so its peak memory is not the compressor's (which holds a 2 GiB window)

@@ -30,7 +30,7 @@ def _corpus(n: int, seed: int = 0) -> list[str]:
 
 
 def _ours(ckpt_dir: Path, comments: list[str], model_dir: Path | None = None) -> dict:
-    from helpers.generation import GenerationEngine
+    from helpers.generator.generation import GenerationEngine
 
     t0 = time.perf_counter()
     eng = GenerationEngine(ckpt_dir, "run1", seed=1, model_dir=model_dir)
@@ -67,7 +67,7 @@ def _time_124m(work: Path, comments: list[str]) -> dict:
     """The 124M shape with random weights (vocab padded to 50257), for GPU timings."""
     import tensorflow as tf
 
-    from helpers.gpt2_tiny import write_tiny_model
+    from helpers.offline.gpt2_tiny import write_tiny_model
 
     folder = write_tiny_model(work / "models" / "124M_shape", _corpus(200), seed=1, hparams=GPT2_124M,
                               pad_vocab_to=50257)
@@ -81,7 +81,7 @@ def run() -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
-    from helpers.gpt2_finetune import finetune
+    from helpers.generator.gpt2_finetune import finetune
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -20,7 +20,10 @@ def run() -> dict:
     import os
 
     from helpers import drive as drv
-    from helpers import fake_reddit, outcomes, posting, reddit_client
+    from helpers.live import posting
+    from helpers.offline import fake_reddit
+    from helpers.reddit import client as reddit_client
+    from helpers.tracking import outcomes
 
     os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")
     out: dict = {"replies": N_REPLIES}

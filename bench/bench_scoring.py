@@ -1,4 +1,5 @@
-"""Replies per second of helpers.scoring.Scorer vs the seed's way vs one keras predict, same tiny models, one run.
+"""Replies per second of helpers.discriminators.scoring.Scorer vs the seed's way vs one keras predict, same tiny
+models, one run.
 
 - ours: Scorer.load once, then one Scorer.score over all rows (both models; tracing included, loading not).
 - seed_style: the seed's getPrediction built a fresh estimator predictor for every chunk of 32 rows; here every
@@ -31,7 +32,7 @@ def _texts(n: int, rng) -> pd.DataFrame:
 
 
 def _models() -> tuple[Path, Path]:
-    from helpers import bert_models as bm
+    from helpers.discriminators import bert_models as bm
 
     corpus = _texts(2000, np.random.default_rng(1))
     base = bm.resolve_base("tiny", WORK / "bases", texts=corpus["comment"].tolist() + corpus["reply"].tolist(),
@@ -46,8 +47,8 @@ def run() -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
-    from helpers import bert_models as bm
-    from helpers.scoring import Scorer
+    from helpers.discriminators import bert_models as bm
+    from helpers.discriminators.scoring import Scorer
 
     realism_dir, upvote_dir = _models()
     df = _texts(ROWS, np.random.default_rng(2))

@@ -3,10 +3,12 @@
 Models shaped like GPT-2 124M and 355M (vocabulary padded to 50257) are built locally with random weights (nothing is
 downloaded). Each measurement runs in its own process and reports that process's peak RSS, and its RSS once TensorFlow
 is imported (the runtime's own share): peak minus that is what the model needs, which on a GPU sits in GPU memory.
-Fine-tuning goes through helpers.gpt2_finetune.finetune with notebook 01's settings (batch 1, 1024-token windows,
+Fine-tuning goes through helpers.generator.gpt2_finetune.finetune with notebook 01's settings (batch 1, 1024-token
+windows,
 Adam, no gradient accumulation, all layers trained; then the settings 01 falls back to: transformer layers only, SGD)
 for BENCH_T4_STEPS steps (default 1); the peak covers the whole call (loss evaluation, steps, saving); generation
-through helpers.generation.GenerationEngine at the notebooks' batch (64 rows: several comments' 10 candidates) for
+through helpers.generator.generation.GenerationEngine at the notebooks' batch (64 rows: several comments' 10
+candidates) for
 100 tokens. BENCH_T4_SHAPES picks shapes (default "124M,355M"). On a GPU, TensorFlow's own peak GPU memory is
 recorded too.
 """
@@ -64,7 +66,7 @@ def child(kind: str, work: str, shape: str) -> dict:
     base_rss = _rss_gb()
     t0 = time.perf_counter()
     if kind == "train":
-        from helpers.gpt2_finetune import finetune
+        from helpers.generator.gpt2_finetune import finetune
 
         steps = int(os.environ.get("BENCH_T4_STEPS", "1"))
         transformer_only = os.environ.get("BENCH_T4_TRANSFORMER_ONLY") == "1"
@@ -76,7 +78,7 @@ def child(kind: str, work: str, shape: str) -> dict:
                  eval_windows=1, only_train_transformer_layers=transformer_only, optimizer=optimizer)
         extra = {"steps": steps, "only_train_transformer_layers": transformer_only, "optimizer": optimizer}
     else:
-        from helpers.generation import GenerationEngine
+        from helpers.generator.generation import GenerationEngine
 
         eng = GenerationEngine(work_dir / "models", shape, seed=1, model_dir=work_dir / "models" / shape)
         comments = [c.split(" [SEP] ")[0] for c in _corpus(GEN_COMMENTS, PROMPT_WORDS, seed=5)]
@@ -103,7 +105,7 @@ def _in_child(kind: str, work: Path, shape: str, transformer_only: bool = False,
 
 def run() -> dict:
     from helpers.colab import gpus
-    from helpers.gpt2_tiny import write_tiny_model
+    from helpers.offline.gpt2_tiny import write_tiny_model
 
     found = gpus()
     shapes = [s.strip() for s in os.environ.get("BENCH_T4_SHAPES", "124M,355M").split(",") if s.strip()]

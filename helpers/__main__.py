@@ -1,5 +1,5 @@
 """Command line: ``python -m helpers run STAGE... --drive DIR [-p name=value ...]``, ``python -m helpers demo``,
-and ``python -m helpers evaluate`` (offline quality evaluation: helpers/evaluate.py)."""
+and ``python -m helpers evaluate`` (offline quality evaluation: helpers/pipeline/evaluate.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                      help="a notebook parameter; passed to every stage that declares it")
     run.add_argument("--preset", default="", metavar="NAME",
-                     help="a named set of parameter values (helpers/data/presets: demo, smoke, online_124M, "
+                     help="a named set of parameter values (helpers/pipeline/presets: demo, smoke, online_124M, "
                           "online_355M); -p values win over it")
     run.add_argument("--force", action="store_true", help="run stages even when their manifest says up to date")
     run.add_argument("--log-output", action="store_true", help="stream the notebooks' output")
@@ -43,13 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import procgroup, report, runner
-    from .presets import load_preset
-    from .run_summary import summary_text
+    from . import procgroup
+    from .pipeline import report, runner
+    from .pipeline.presets import load_preset
+    from .pipeline.run_summary import summary_text
 
     command_line = argv is None  # the command line itself, not a test calling main()
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["evaluate"]:  # its own options: helpers/evaluate.py
+    if argv[:1] == ["evaluate"]:  # its own options: helpers/pipeline/evaluate.py
         return _evaluate(argv[1:])
     args = build_parser().parse_args(argv)
     if command_line:  # SIGTERM ends the stage like Ctrl-C
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _evaluate(argv: list[str]) -> int:
-    from .evaluate import main as evaluate_main
+    from .pipeline.evaluate import main as evaluate_main
 
     try:
         return evaluate_main(argv)

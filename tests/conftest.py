@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers.presets import load_preset
+from helpers.pipeline.presets import load_preset
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")
 
-# Smallest settings that still exercise every code path (helpers/data/presets/smoke.toml). Passed to every stage that
+# Smallest settings that still exercise every code path (helpers/pipeline/presets/smoke.toml). Passed to every stage
+# that
 # declares the parameter.
 SMOKE_PARAMS: dict = load_preset("smoke")
 
@@ -46,7 +47,7 @@ class Pipeline:
         self.done: list[str] = []
 
     def upto(self, stage: str) -> Path:
-        from helpers import runner
+        from helpers.pipeline import runner
 
         stages = runner.list_stages()
         target = runner.resolve_stage(stage, stages)
@@ -67,7 +68,7 @@ def pipeline(tmp_path_factory) -> Pipeline:
 @pytest.fixture()
 def server(monkeypatch):
     """The loopback Reddit with the recorded threads (one shared fixture; a test file may override it)."""
-    from helpers import fake_reddit
+    from helpers.offline import fake_reddit
 
     monkeypatch.setattr("time.sleep", lambda s: None)  # prawcore's own back-off between retries
     with fake_reddit.serve() as srv:
@@ -77,6 +78,6 @@ def server(monkeypatch):
 @pytest.fixture()
 def reddit(server, tmp_path):
     """Real PRAW pointed at `server` through a praw.ini site."""
-    from helpers import reddit_client
+    from helpers.reddit import client as reddit_client
 
     return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]

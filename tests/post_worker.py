@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import posting, reddit_client
 from helpers.drive import open_drive
-from helpers.lease import LeaseHeld, posting_lock
+from helpers.live import posting
+from helpers.live.lease import LeaseHeld, posting_lock
+from helpers.reddit import client as reddit_client
 
 
 def main(drive_root: str, praw_ini: str, review_csv: str, go_file: str, out_json: str, run_id: str) -> None:

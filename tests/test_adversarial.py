@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import adversarial, report, runner
 from helpers import drive as drv
+from helpers.pipeline import report, runner
+from helpers.tracking import adversarial
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import bert_models as bm
-from helpers import bert_train as bt
+from helpers.discriminators import bert_models as bm
+from helpers.discriminators import bert_train as bt
 from helpers.errors import ConfigError, InputError
 
 pytestmark = pytest.mark.slow
@@ -108,7 +108,7 @@ def test_a_hugging_face_bert_folder_works_as_a_base(tmp_path, layer_norm):
 
 @pytest.mark.parametrize("num_classes", [2, 4])
 def test_tiny_classifier_learns_an_easy_split_and_round_trips_exactly(base, tmp_path, num_classes):
-    from helpers import metrics
+    from helpers.discriminators import metrics
 
     parts = bt.split(easy_split(320, num_classes, seed=num_classes), num_classes, seed=1)
     clf = bm.build_classifier(base, num_classes, sequence_length=16, learning_rate=5e-3, dropout=0.0, seed=1)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from helpers import drive as drv
-from helpers import metrics
+from helpers.discriminators import metrics
 
 pytestmark = pytest.mark.slow
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -40,7 +40,7 @@ def test_04_writes_the_upvote_model_metrics_and_figures(root):
 
 
 def test_the_saved_models_serve_the_scoring_api(root):
-    from helpers.scoring import Scorer
+    from helpers.discriminators.scoring import Scorer
 
     real = drv.read_csv(root / drv.BERT_GAN_REAL).head(20)
     scorer = Scorer.load(root / drv.BERT_REALISM, root / drv.BERT_UPVOTE)

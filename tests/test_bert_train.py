@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import bert_inputs
-from helpers import bert_train as bt
+from helpers.discriminators import bert_inputs
+from helpers.discriminators import bert_train as bt
 from helpers.errors import InputError
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.runner import logged_kernel_manager
+from helpers.pipeline.runner import logged_kernel_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -29,7 +29,8 @@ def test_kernel_stderr_goes_to_the_log(tmp_path):
     src = tmp_path / "nb.ipynb"
     nbformat.write(nb, src)
     log = tmp_path / "out" / "nb.kernel.log"
-    code = ("import sys, papermill as pm\nfrom pathlib import Path\nfrom helpers.runner import logged_kernel_manager\n"
+    code = ("import sys, papermill as pm\nfrom pathlib import Path\n"
+            "from helpers.pipeline.runner import logged_kernel_manager\n"
             f"pm.execute_notebook({str(src)!r}, {str(tmp_path / 'done.ipynb')!r}, kernel_name='python3', "
             f"progress_bar=False, kernel_manager_class=logged_kernel_manager(Path({str(log)!r})))\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
@@ -130,7 +131,7 @@ def test_setup_cells_install_from_one_repo_and_check_the_runtime():
 
 def test_gpt2_fit_picks_the_first_measured_setting_that_fits_the_free_memory():
     from helpers.colab import Gpu
-    from helpers.gpt2_fit import TRAIN_GB, choose
+    from helpers.generator.gpt2_fit import TRAIN_GB, choose
 
     t4 = Gpu("Tesla T4", 14.6, 15.0)
     assert choose("124M", t4).optimizer == "adam" and not choose("124M", t4).only_train_transformer_layers

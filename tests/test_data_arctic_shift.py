@@ -7,13 +7,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from helpers import arctic_shift_source as asrc
 from helpers import drive as drv
-from helpers import fake_arctic_shift as fas
-from helpers import pushshift_source, sources
+from helpers.data import arctic_shift_source as asrc
+from helpers.data import pushshift_source, sources
+from helpers.data.csv_source import load_sample
+from helpers.data.prepare import prepare
 from helpers.errors import ConfigError, StageError
-from helpers.prepare import prepare
-from helpers.sample import load_sample
+from helpers.offline import fake_arctic_shift as fas
 
 JAN = datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp()
 FEB = datetime(2024, 2, 1, tzinfo=timezone.utc).timestamp()

@@ -13,10 +13,10 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery
 from google.cloud.bigquery.table import Row
 
-from helpers import bigquery_source as bq
-from helpers.csv_source import read_raw_csvs
+from helpers.data import bigquery_source as bq
+from helpers.data.csv_source import read_raw_csvs
 from helpers.errors import ConfigError, StageError
-from helpers.prepare import RAW_COLUMNS
+from helpers.schema import RAW_COLUMNS
 from redditfixtures import COMMENT_COLUMNS, COMMENTS, EXPECTED, POST_COLUMNS, POSTS, SUBREDDITS
 
 
@@ -147,7 +147,7 @@ def test_failure_keeps_earlier_months_and_a_rerun_resumes(client, tmp_path):
 
 def test_load_raw_bigquery_through_the_front_door(client, tmp_path):
     from helpers import drive as drv
-    from helpers.sources import load_raw
+    from helpers.data.sources import load_raw
 
     make_month(client.query.con, "2018_01")
     drive = drv.open_drive(tmp_path, "local")

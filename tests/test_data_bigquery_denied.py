@@ -9,7 +9,7 @@ import pytest
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery
 
-from helpers import bigquery_source as bq
+from helpers.data import bigquery_source as bq
 from helpers.errors import StageError
 
 

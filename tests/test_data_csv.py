@@ -3,9 +3,10 @@
 import pandas as pd
 import pytest
 
-from helpers.csv_source import find_raw_csvs, read_raw_csvs, read_seed_csv
+from helpers.data.csv_source import find_raw_csvs, read_raw_csvs, read_seed_csv
+from helpers.data.prepare import clean_pairs
 from helpers.errors import ConfigError, InputError
-from helpers.prepare import ISSUE, RAW_COLUMNS, SEED_COLUMNS, clean_pairs
+from helpers.schema import ISSUE, RAW_COLUMNS, SEED_COLUMNS
 
 SEED_ROWS = [
     ["writing", "My post", "First line\nsecond line, with a comma", 'She said "hi", then left', 10, 5, 2,

@@ -3,7 +3,7 @@
 import json
 
 from helpers import drive as drv
-from helpers.prepare import FINETUNE_COLUMNS, GENERATE_COLUMNS, REAL_COLUMNS
+from helpers.schema import FINETUNE_COLUMNS, GENERATE_COLUMNS, REAL_COLUMNS
 
 
 def test_notebook_00_writes_the_contract_files(pipeline):

@@ -6,20 +6,9 @@ import pandas as pd
 import pytest
 
 from helpers import drive as drv
+from helpers.data.prepare import assign_splits, build_outputs, clean_pairs, is_bot, prepare, rating_bin, truncate
 from helpers.errors import ConfigError
-from helpers.prepare import (
-    FINETUNE_COLUMNS,
-    GENERATE_COLUMNS,
-    RAW_COLUMNS,
-    REAL_COLUMNS,
-    assign_splits,
-    build_outputs,
-    clean_pairs,
-    is_bot,
-    prepare,
-    rating_bin,
-    truncate,
-)
+from helpers.schema import FINETUNE_COLUMNS, GENERATE_COLUMNS, RAW_COLUMNS, REAL_COLUMNS
 
 
 def row(**kw):

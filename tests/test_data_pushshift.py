@@ -8,10 +8,10 @@ import duckdb
 import pytest
 import zstandard
 
-from helpers import bigquery_source as bq
+from helpers.data import bigquery_source as bq
+from helpers.data.pushshift_source import file_kind, iter_lines, read_dumps
 from helpers.errors import ConfigError, InputError
-from helpers.prepare import ISSUE, RAW_COLUMNS
-from helpers.pushshift_source import file_kind, iter_lines, read_dumps
+from helpers.schema import ISSUE, RAW_COLUMNS
 from redditfixtures import COMMENTS, EXPECTED, POSTS, SUBREDDITS
 from test_data_bigquery import make_month, run_bigquery_sql
 
@@ -97,7 +97,7 @@ def test_names_and_inputs_are_checked(tmp_path):
 
 def test_load_raw_pushshift_writes_the_raw_pairs(tmp_path):
     from helpers import drive as drv
-    from helpers.sources import load_raw
+    from helpers.data.sources import load_raw
 
     (tmp_path / "dumps").mkdir()
     write_zst(tmp_path / "dumps" / "RS_2018-01.zst", POSTS)

@@ -5,11 +5,13 @@ import pandas as pd
 import pytest
 
 from helpers import drive as drv
-from helpers import fake_reddit, reddit_client, sources
-from helpers import reddit_source as rs
-from helpers.fake_reddit_listings import threads_from_pairs
-from helpers.prepare import prepare
-from helpers.sample import load_sample
+from helpers.data import reddit_source as rs
+from helpers.data import sources
+from helpers.data.csv_source import load_sample
+from helpers.data.prepare import prepare
+from helpers.offline import fake_reddit
+from helpers.offline.fake_reddit_listings import threads_from_pairs
+from helpers.reddit import client as reddit_client
 
 RENAME = {"writing": "funny", "scifi": "IAmA"}
 

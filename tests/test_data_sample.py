@@ -2,8 +2,10 @@
 
 import pandas as pd
 
-from helpers.prepare import RAW_COLUMNS, clean_pairs
-from helpers.sample import build_sample, data_path, load_sample
+from helpers.data.csv_source import load_sample
+from helpers.data.prepare import clean_pairs
+from helpers.offline.sample import build_sample, data_path
+from helpers.schema import RAW_COLUMNS
 
 
 def test_committed_sample_is_what_the_generator_writes():

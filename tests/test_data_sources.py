@@ -4,9 +4,10 @@ import pandas as pd
 import pytest
 
 from helpers import drive as drv
+from helpers.data.prepare import prepare
+from helpers.data.sources import load_raw
 from helpers.errors import ConfigError
-from helpers.prepare import ISSUE, RAW_COLUMNS, SEED_COLUMNS, prepare
-from helpers.sources import load_raw
+from helpers.schema import ISSUE, RAW_COLUMNS, SEED_COLUMNS
 
 
 def test_sample_with_a_subreddit_filter(tmp_path):

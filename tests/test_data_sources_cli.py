@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from helpers import drive as drv
-from helpers import fake_arctic_shift as fas
-from helpers import fake_reddit
-from helpers.fake_reddit_listings import threads_from_pairs
-from helpers.sample import load_sample
-from helpers.sources import RAW_ARCTIC_SHIFT, RAW_REDDIT
+from helpers.data.csv_source import load_sample
+from helpers.data.sources import RAW_ARCTIC_SHIFT, RAW_REDDIT
+from helpers.offline import fake_arctic_shift as fas
+from helpers.offline import fake_reddit
+from helpers.offline.fake_reddit_listings import threads_from_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "== stage 00_pull_reddit_data: "

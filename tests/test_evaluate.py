@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from helpers import drive as drv
-from helpers import evaluate
 from helpers.__main__ import main
+from helpers.pipeline import evaluate
 
 
 def test_picks_test_split_comments_and_falls_back_to_validation():

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from helpers import filters as f
 from helpers.errors import ConfigError, InputError
+from helpers.live import filters as f
 
 COMMENT = ("I planted tomatoes this spring and the leaves are turning yellow at the bottom. "
            "Any idea what causes that?")
@@ -145,7 +145,7 @@ def test_toxicity_per_label_thresholds_and_unknown_labels():
 
 
 def test_06_selection_uses_the_filters_and_names_rejections_on_the_sheet():
-    from helpers import select
+    from helpers.live import select
 
     scored = pd.DataFrame({
         "subreddit": "a", "post_id": ["p1", "p1", "p1", "p2"], "title": "Yellow leaves",
@@ -174,7 +174,7 @@ def test_settings_name_a_bad_parameter():
 
 
 def test_one_run_does_not_choose_the_same_text_for_two_posts():
-    from helpers import select
+    from helpers.live import select
 
     scored = pd.DataFrame({
         "subreddit": "a", "post_id": ["p1", "p1", "p2", "p2", "p3"], "title": "",

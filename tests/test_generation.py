@@ -17,7 +17,7 @@ pytestmark = pytest.mark.tf1  # imports gpt-2-simple in-process, which turns eag
 @pytest.fixture(scope="module")
 def ckpt(tmp_path_factory):
     """A tiny checkpoint fine-tuned a few steps (checkpoint_dir, run_name)."""
-    from helpers.gpt2_finetune import finetune
+    from helpers.generator.gpt2_finetune import finetune
 
     root = tmp_path_factory.mktemp("gen")
     finetune({"train": corpus(120), "validation": []}, root / "checkpoint", root / "models", steps=6,
@@ -27,7 +27,7 @@ def ckpt(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def engine(ckpt):
-    from helpers.generation import GenerationEngine
+    from helpers.generator.generation import GenerationEngine
 
     with GenerationEngine(ckpt, "run1", seed=11) as eng:
         yield eng
@@ -48,7 +48,7 @@ def test_n_cleaned_candidates_per_comment_without_the_prompt(engine):
 
 
 def test_reproducible_with_a_seed(ckpt, engine):
-    from helpers.generation import GenerationEngine
+    from helpers.generator.generation import GenerationEngine
 
     a = engine.generate(["hello there", "you are right"], n=4, length=16)
     with GenerationEngine(ckpt, "run1", seed=11) as same, GenerationEngine(ckpt, "run1", seed=12) as other:
@@ -64,7 +64,7 @@ def test_forward_matches_gpt2_simple_and_padding_changes_nothing(ckpt, engine):
     import tensorflow as tf
     from gpt_2_simple.src import model
 
-    from helpers.generation import forward
+    from helpers.generator.generation import forward
 
     toks = engine.prompt_tokens("why is this not funny at all", 10)[0]
     short = engine.prompt_tokens("lol", 10)[0]
@@ -135,7 +135,7 @@ def generate_frame(n: int = 11) -> pd.DataFrame:
 
 
 def test_select_comments_is_clear_about_bad_input():
-    from helpers.fakes import select_comments
+    from helpers.generator.fakes import select_comments
 
     df = generate_frame()
     got = select_comments(df.assign(comment=df["comment"].where(df.index != 1, None)))
@@ -150,7 +150,7 @@ def test_select_comments_is_clear_about_bad_input():
 
 
 def test_select_comments_over_several_splits_takes_turns_under_a_cap():
-    from helpers.fakes import select_comments
+    from helpers.generator.fakes import select_comments
 
     df = generate_frame().assign(split=["train"] * 7 + ["validation"] * 2 + ["test"] * 2)
     assert len(select_comments(df, split=["train", "validation", "test"])) == 11
@@ -180,7 +180,7 @@ class Interrupting:
 
 
 def test_fakes_resume_after_an_interrupted_run(engine, tmp_path):
-    from helpers.fakes import FAKE_COLUMNS, generate_fakes, select_comments
+    from helpers.generator.fakes import FAKE_COLUMNS, generate_fakes, select_comments
 
     comments = select_comments(generate_frame())
     kw = dict(chunk_size=4, n=2, length=10, progress=False)
@@ -203,7 +203,7 @@ def test_fakes_resume_after_an_interrupted_run(engine, tmp_path):
 
 
 def test_fakes_start_over_when_the_checkpoint_or_sampling_changed(engine, tmp_path):
-    from helpers.fakes import generate_fakes, select_comments
+    from helpers.generator.fakes import generate_fakes, select_comments
 
     comments = select_comments(generate_frame())
     kw = dict(chunk_size=4, n=2, length=10, progress=False)
@@ -228,7 +228,7 @@ def test_fakes_start_over_when_the_checkpoint_or_sampling_changed(engine, tmp_pa
 
 def test_fakes_refuse_to_mix_runs_with_another_chunking(engine, tmp_path):
     from helpers.errors import ConfigError
-    from helpers.fakes import generate_fakes, select_comments
+    from helpers.generator.fakes import generate_fakes, select_comments
 
     comments = select_comments(generate_frame())
     generate_fakes(engine, comments, tmp_path, chunk_size=2, n=1, length=4, progress=False)
@@ -242,7 +242,7 @@ def test_fakes_on_gdrive_upload_each_chunk_as_written_and_delete_stale_ones_remo
     import fsspec
 
     from helpers import drive as drv
-    from helpers.fakes import generate_fakes, select_comments
+    from helpers.generator.fakes import generate_fakes, select_comments
 
     fs = fsspec.filesystem("memory")
     fs.store.clear()

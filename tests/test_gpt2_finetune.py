@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from helpers.gpt2_finetune import finetune
+    from helpers.generator.gpt2_finetune import finetune
 
     root = tmp_path_factory.mktemp("gpt2")
     docs = {"train": corpus(150), "validation": corpus(15, seed=1)}
@@ -37,7 +37,7 @@ def trained(tmp_path_factory):
 def test_learn_bpe_is_deterministic_and_round_trips():
     from gpt_2_simple.src.encoder import Encoder
 
-    from helpers.gpt2_tiny import learn_bpe
+    from helpers.offline.gpt2_tiny import learn_bpe
 
     texts = corpus(40)
     enc1, merges1 = learn_bpe(texts, 64)
@@ -74,7 +74,7 @@ def test_finetune_lowers_the_loss_and_saves_a_relocatable_checkpoint(trained):
 
 
 def test_save_metrics_writes_json_and_png(trained, tmp_path):
-    from helpers.gpt2_finetune import save_metrics
+    from helpers.generator.gpt2_finetune import save_metrics
 
     _, _, m = trained
     summary = save_metrics(m, tmp_path / "m.json", tmp_path / "loss.png")
@@ -84,7 +84,7 @@ def test_save_metrics_writes_json_and_png(trained, tmp_path):
 
 
 def test_rerun_with_the_same_total_trains_nothing(trained):
-    from helpers.gpt2_finetune import finetune
+    from helpers.generator.gpt2_finetune import finetune
 
     root, docs, _ = trained
     m = finetune(docs, root / "checkpoint", root / "models", steps=12, seed=7)
@@ -92,7 +92,7 @@ def test_rerun_with_the_same_total_trains_nothing(trained):
 
 
 def test_repair_checkpoint_uses_the_last_complete_save(tmp_path):
-    from helpers.gpt2_checkpoint import repair_checkpoint
+    from helpers.generator.gpt2_checkpoint import repair_checkpoint
 
     run = tmp_path / "run1"
     run.mkdir()
@@ -112,7 +112,7 @@ def test_resume_after_a_killed_finetune(trained, tmp_path):
     """SIGKILL a long run after its first save past step 12, then resume: it continues from that save."""
     import shutil
 
-    from helpers.gpt2_finetune import finetune
+    from helpers.generator.gpt2_finetune import finetune
 
     root, docs, _ = trained
     work = tmp_path / "drive"
@@ -122,7 +122,7 @@ def test_resume_after_a_killed_finetune(trained, tmp_path):
     script = textwrap.dedent(f"""
         import json
         from pathlib import Path
-        from helpers.gpt2_finetune import finetune
+        from helpers.generator.gpt2_finetune import finetune
         docs = json.loads(Path({str(tmp_path / 'docs.json')!r}).read_text())
         w = Path({str(work)!r})
         finetune(docs, w / "checkpoint", w / "models", steps=10000, learning_rate=1e-3, save_every=4, seed=7)
@@ -141,7 +141,7 @@ def test_resume_after_a_killed_finetune(trained, tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    from helpers.gpt2_checkpoint import repair_checkpoint
+    from helpers.generator.gpt2_checkpoint import repair_checkpoint
 
     saved = repair_checkpoint(work / "checkpoint" / "run1")
     assert saved is not None and saved >= 16 and saved % 4 == 0
@@ -152,7 +152,7 @@ def test_resume_after_a_killed_finetune(trained, tmp_path):
 
 
 def test_prepare_documents_drops_empty_rows_and_needs_train():
-    from helpers.gpt2_finetune import prepare_documents
+    from helpers.generator.gpt2_finetune import prepare_documents
 
     df = pd.DataFrame({"text": ["a [SEP] b", None, "  ", f"c [SEP] d{END_TOKEN}", "v [SEP] w"],
                        "split": ["train", "train", "train", "train", "validation"]})
@@ -168,7 +168,7 @@ def test_online_base_models_go_through_gpt2_simple_download(tmp_path, monkeypatc
     from gpt_2_simple import gpt_2
 
     from helpers.errors import ConfigError
-    from helpers.gpt2_finetune import ensure_base_model
+    from helpers.generator.gpt2_finetune import ensure_base_model
 
     calls = []
     monkeypatch.setattr(gpt_2, "download_gpt2", lambda **kw: calls.append(kw))
@@ -181,8 +181,8 @@ def test_online_base_models_go_through_gpt2_simple_download(tmp_path, monkeypatc
 def test_a_corpus_under_one_window_is_repeated_so_gpt2_simple_can_sample(tmp_path):
     from gpt_2_simple.src.encoder import Encoder
 
-    from helpers.gpt2_finetune import encode_docs, write_dataset
-    from helpers.gpt2_tiny import learn_bpe
+    from helpers.generator.gpt2_finetune import encode_docs, write_dataset
+    from helpers.offline.gpt2_tiny import learn_bpe
 
     docs = corpus(3)
     enc = Encoder(*learn_bpe(docs, 16))

@@ -10,7 +10,12 @@ import ast
 from pathlib import Path
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
-INFERENCE_NOT_TRAINING = {"scoring": {"bert_train"}, "generation": {"gpt2_finetune"}}
+INFERENCE_NOT_TRAINING = {"discriminators.scoring": {"discriminators.bert_train"},
+                          "generator.generation": {"generator.gpt2_finetune"}}
+# The floors, lowest first: a module may import from its own floor or a lower one, never from a higher one. The ground
+# (modules directly in helpers/) holds what every stage needs; each subpackage is one part of the pipeline.
+FLOORS = ["", "offline", "reddit", "data", "generator", "discriminators", "live", "tracking", "pipeline"]
+ENTRY_POINTS = {"__main__"}  # `python -m helpers` sits above everything
 
 
 def _module_name(path: Path) -> str:
@@ -83,6 +88,21 @@ def test_inference_does_not_import_training_code():
 
 
 
+def _floor(module: str) -> int:
+    return len(FLOORS) if module in ENTRY_POINTS else FLOORS.index(module.split(".")[0] if "." in module else "")
+
+
+def test_every_subpackage_is_a_floor():
+    packages = {p.parent.name for p in HELPERS.glob("*/__init__.py")}
+    assert packages == set(FLOORS[1:]), f"subpackages not in FLOORS (or gone): {packages ^ set(FLOORS[1:])}"
+
+
+def test_nothing_imports_upward():
+    bad = [f"{mod} (floor {FLOORS[_floor(mod)] or 'ground'}) imports {target} (floor {FLOORS[_floor(target)]})"
+           for mod, targets in _graph().items() for target in targets if _floor(target) > _floor(mod)]
+    assert not bad, bad
+
+
 def test_report_imports_its_sections_directly():
     """importlib by string hides the dependency from every tool (and from this test)."""
-    assert "importlib" not in (HELPERS / "report.py").read_text(encoding="utf-8")
+    assert "importlib" not in (HELPERS / "pipeline" / "report.py").read_text(encoding="utf-8")

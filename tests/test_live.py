@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from helpers import live
 from helpers.errors import ConfigError
+from helpers.live import proposals as live
 
 SUBS = ["sciencefiction", "gardening", "boardgames"]
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import live, posting, select
+from helpers.live import posting, select
+from helpers.live import proposals as live
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import manifest, runner
 from helpers.errors import StageError
+from helpers.pipeline import manifest, runner
 
 
 def make_notebook(path: Path, params: str, body: str, reads: list[str], writes: list[str], always=False):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import metrics as mt
+from helpers.discriminators import metrics as mt
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -5,8 +5,8 @@ import json
 import pandas as pd
 
 from helpers import drive as drv
-from helpers.live import fetch_summary_path
-from helpers.outcome_lines import outcome_line
+from helpers.live.proposals import fetch_summary_path
+from helpers.pipeline.outcome_lines import outcome_line
 
 
 def write(root, rel, obj):
@@ -50,8 +50,9 @@ def test_06_statuses_and_07_outcomes(tmp_path):
 def test_no_usable_rows_names_the_files_read_and_the_drops(tmp_path):
     import pytest
 
+    from helpers.data.prepare import prepare
     from helpers.errors import ConfigError
-    from helpers.prepare import RAW_COLUMNS, prepare
+    from helpers.schema import RAW_COLUMNS
 
     row = dict.fromkeys(RAW_COLUMNS, "x") | {"comment": "[deleted]", "reply": "hi", "comment_score": 1,
                                               "reply_score": 1, "submission_score": 1}

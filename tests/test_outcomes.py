@@ -9,8 +9,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import drive as drv
-from helpers import fake_reddit, outcome_metrics, outcomes, posting, report
 from helpers.errors import ConfigError, StageError
+from helpers.live import posting
+from helpers.offline import fake_reddit
+from helpers.pipeline import report
+from helpers.tracking import outcome_metrics, outcomes
 
 # comment -> (post, subreddit, predicted bin probabilities p0..p3)
 ROWS = {"c005": ("p101", "sciencefiction", [0.1, 0.2, 0.6, 0.1]),

@@ -13,7 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import drive as drv
-from helpers import outcomes, posting, reddit_client, runner, select
+from helpers.live import posting, select
+from helpers.pipeline import runner
+from helpers.reddit import client as reddit_client
+from helpers.tracking import outcomes
 
 pytestmark = pytest.mark.slow
 

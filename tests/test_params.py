@@ -15,7 +15,7 @@ import pytest
 from helpers.__main__ import main
 from helpers.errors import ConfigError
 from helpers.params import RULES, check, coerce, parameter_defaults
-from helpers.runner import check_all, list_stages, notebook_defaults
+from helpers.pipeline.runner import check_all, list_stages, notebook_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 NB06 = ROOT / "notebooks" / "06_score_and_post.ipynb"

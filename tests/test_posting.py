@@ -4,7 +4,8 @@ every step of the loop with no second POST (the server counts them)."""
 import pandas as pd
 import pytest
 
-from helpers import fake_reddit, posting
+from helpers.live import posting
+from helpers.offline import fake_reddit
 
 ROWS = {"c005": ("p101", "sciencefiction"), "c031": ("p201", "gardening"), "c041": ("p202", "gardening"),
         "c057": ("p302", "boardgames")}

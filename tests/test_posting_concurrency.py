@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import fake_reddit, posting
 from helpers.drive import open_drive
-from helpers.lease import LEASE_FILE, LeaseHeld, posting_lock
+from helpers.live import posting
+from helpers.live.lease import LEASE_FILE, LeaseHeld, posting_lock
+from helpers.offline import fake_reddit
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = [("c005", "p101", "sciencefiction"), ("c031", "p201", "gardening"), ("c041", "p202", "gardening"),

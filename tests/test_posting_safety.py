@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 import requests
 
-from helpers import fake_reddit, posting, reddit_client, select
+from helpers.live import posting, select
+from helpers.offline import fake_reddit
+from helpers.reddit import client as reddit_client
 
 ROWS = {"c005": ("p101", "sciencefiction"), "c031": ("p201", "gardening"), "c041": ("p202", "gardening"),
         "c057": ("p302", "boardgames")}

@@ -1,13 +1,14 @@
-"""Named presets (helpers/data/presets/*.toml): every value is a real parameter of some notebook, of the right type and
+"""Named presets (helpers/pipeline/presets/*.toml): every value is a real parameter of some notebook, of the right
+type and
 in range, `-p` wins over a preset, and a typo in a name is an error, not a silent default."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers import presets, runner
 from helpers.__main__ import main
 from helpers.errors import ConfigError
+from helpers.pipeline import presets, runner
 
 
 def test_the_named_presets_exist():

@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import quality as q
-from helpers import run_summary
+from helpers.live import quality as q
+from helpers.pipeline import run_summary
 
 
 def test_distinct_and_repetition_known_values():
@@ -64,7 +64,7 @@ def test_report_has_a_quality_section_and_the_summary_a_quality_line(tmp_path):
     from bs4 import BeautifulSoup
 
     from helpers import drive as drv
-    from helpers import report
+    from helpers.pipeline import report
 
     cand = q.quality_metrics(pd.DataFrame({"reply": ["ok ok ok", "nice one"], "comment": "c", "prob_real": [0.2, 0.6]}))
     sel = q.quality_metrics(pd.DataFrame({"reply": ["nice one"], "comment": "c", "prob_real": [0.6]}))

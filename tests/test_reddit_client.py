@@ -1,5 +1,5 @@
 """Credentials from praw.ini sites, praw_* env vars or Colab secrets; a user agent Reddit accepts; no secret shown.
-PRAW runs for real against the loopback server in helpers.fake_reddit."""
+PRAW runs for real against the loopback server in helpers.offline.fake_reddit."""
 
 import sys
 import types
@@ -7,8 +7,9 @@ import types
 import prawcore
 import pytest
 
-from helpers import fake_reddit, reddit_client
 from helpers.errors import ConfigError
+from helpers.offline import fake_reddit
+from helpers.reddit import client as reddit_client
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,9 @@ import types
 import pandas as pd
 import pytest
 
-from helpers import outcomes, posting
-from helpers import reddit_fields as rf
+from helpers.live import posting
+from helpers.reddit import fields as rf
+from helpers.tracking import outcomes
 
 OPTIONAL = list(rf.OPTIONAL_FIELDS)
 

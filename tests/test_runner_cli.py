@@ -10,7 +10,7 @@ import pytest
 from helpers import drive as drv
 from helpers.__main__ import main
 from helpers.errors import ConfigError
-from helpers.runner import list_stages, parse_param, resolve_stage
+from helpers.pipeline.runner import list_stages, parse_param, resolve_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import bert_models as bm
+from helpers.discriminators import bert_models as bm
+from helpers.discriminators.scoring import SCORE_COLUMNS, Scorer
 from helpers.errors import InputError
-from helpers.scoring import SCORE_COLUMNS, Scorer
 
 pytestmark = pytest.mark.slow
 TINY = dict(vocab_size=200, hidden_dim=32, intermediate_dim=64, num_layers=1, num_heads=2, max_sequence_length=64)
@@ -74,7 +74,7 @@ def test_empty_frames_missing_columns_and_wrong_models(scorer, models):
 
 
 def test_06_uses_the_refreshed_realism_model_once_08_has_made_one(tmp_path):
-    from helpers.scoring import realism_model_dir
+    from helpers.discriminators.scoring import realism_model_dir
 
     assert realism_model_dir(tmp_path) == tmp_path / "models" / "bert_realism"
     (tmp_path / "models" / "bert_realism_refreshed").mkdir(parents=True)

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import select
 from helpers.errors import InputError
+from helpers.live import select
 
 
 def scored():

@@ -4,8 +4,9 @@ save it (one meaning of "approved", any header case, ; or tab delimiters, a BOM)
 import pandas as pd
 import pytest
 
-from helpers import report, select, sheets
 from helpers.errors import InputError
+from helpers.live import select, sheets
+from helpers.pipeline import report
 
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "'=already quoted",
            "''-two quotes", "plain", "it's fine", "'just a quote"]

@@ -5,8 +5,8 @@ import importlib.util
 import pandas as pd
 import pytest
 
-from helpers import filters, toxicity
 from helpers.errors import ConfigError
+from helpers.live import filters, toxicity
 
 TOXIC = ["you are an idiot", "shut up idiot", "what a stupid moron", "idiot, nobody asked you", "go away you moron",
          "you stupid fool", "moron take", "only an idiot would say that"]

@@ -97,7 +97,8 @@ def build(path: Path) -> nbformat.NotebookNode:
         "language_info": {"name": "python"},
         "colab": {"provenance": []},
         "accelerator": "GPU" if spec.RUNTIME == "GPU" else "None",
-        # Read by helpers.manifest: which Drive files this stage reads and writes (<placeholders> match anything), and
+        # Read by helpers.pipeline.manifest: which Drive files this stage reads and writes (<placeholders> match
+        # anything), and
         # whether it talks to Reddit (such a stage always runs: its input is the live site, not files).
         "reddit_bot": {"reads": list(spec.READS), "writes": list(spec.WRITES),
                        "always_run": bool(getattr(spec, "ALWAYS_RUN", False))},

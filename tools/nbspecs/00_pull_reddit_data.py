@@ -63,8 +63,8 @@ seed = 1234  # reproducibility: the thread split
 CELLS = [
     '''from helpers import drive as drv
 from helpers.drive import open_drive, read_csv
-from helpers.prepare import DEFAULT_BOTS, prepare
-from helpers.sources import load_raw
+from helpers.data.prepare import DEFAULT_BOTS, prepare
+from helpers.data.sources import load_raw
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
 bots = sorted(set(DEFAULT_BOTS) | set(bot_authors))''',

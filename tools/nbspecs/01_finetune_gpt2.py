@@ -29,8 +29,8 @@ seed = 1234  # reproducibility: tiny model weights, window sampling, TF seed
 CELLS = [
     '''from helpers import drive as drv
 from helpers.drive import open_drive, read_csv
-from helpers.gpt2_finetune import finetune, prepare_documents, save_metrics
-from helpers.gpt2_fit import for_this_machine
+from helpers.generator.gpt2_finetune import finetune, prepare_documents, save_metrics
+from helpers.generator.gpt2_fit import for_this_machine
 from IPython.display import Image, display
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)

@@ -29,8 +29,8 @@ seed = 1234  # reproducibility: the same seed gives the same fakes
 CELLS = [
     '''from helpers import drive as drv
 from helpers.drive import open_drive, read_csv, read_csvs
-from helpers.fakes import generate_fakes, select_comments
-from helpers.generation import GenerationEngine
+from helpers.generator.fakes import generate_fakes, select_comments
+from helpers.generator.generation import GenerationEngine
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
 pulled = drive.pull(drv.GPT2_GENERATE, f"{drv.CHECKPOINT_DIR}/{run_name}", drv.BERT_GAN_FAKE_GLOB,
@@ -46,7 +46,7 @@ stats''',
     '''fakes = read_csvs(drive.glob(drv.BERT_GAN_FAKE_GLOB), required=["comment", "reply", "real"])
 print(len(fakes), "fakes in", len(drive.glob(drv.BERT_GAN_FAKE_GLOB)), "chunk(s)")
 fakes.head(10)''',
-    '''from helpers import quality
+    '''from helpers.live import quality
 from helpers.drive import write_json
 
 real_path = drive.path(drv.BERT_GAN_REAL)

@@ -9,7 +9,7 @@ class weights. Training stops early when the validation loss stops improving and
 
 On the test split it reports the seed's metrics — auc, accuracy, f1, precision, recall, tp, tn, fp, fn (positive
 class = real) — and draws the ROC curve. The model is saved as a keras-hub preset in `models/bert_realism/`, which
-06 loads through `helpers.scoring.Scorer`. Offline (the default) the base is `tiny`: a small BERT whose WordPiece
+06 loads through `helpers.discriminators.scoring.Scorer`. Offline (the default) the base is `tiny`: a small BERT whose WordPiece
 vocabulary is learned from the corpus, built once in `models/bert_base/tiny/` and shared with 04. Online, set
 `bert_base = "bert_base_en_uncased"` (the seed's uncased L-12 H-768 BERT), `bert_sequence_length = 128`,
 `bert_epochs = 3` and `bert_learning_rate = 2e-5`.
@@ -25,7 +25,9 @@ CELLS = [
     '''import logging
 import pandas as pd
 from IPython.display import Image, display
-from helpers import bert_models, bert_train, metrics
+from helpers.discriminators import bert_models
+from helpers.discriminators import bert_train
+from helpers.discriminators import metrics
 from helpers import drive as drv
 from helpers.drive import open_drive, read_csv, read_csvs, write_json
 

@@ -25,7 +25,9 @@ CELLS = [
 import numpy as np
 import pandas as pd
 from IPython.display import Image, display
-from helpers import bert_models, bert_train, metrics
+from helpers.discriminators import bert_models
+from helpers.discriminators import bert_train
+from helpers.discriminators import metrics
 from helpers import drive as drv
 from helpers.drive import open_drive, read_csv, write_json
 

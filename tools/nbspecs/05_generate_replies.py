@@ -36,9 +36,9 @@ seed = 1234  # reproducibility of the sampling
 '''
 CELLS = [
     '''from helpers import drive as drv
-from helpers import live
+from helpers.live import proposals as live
 from helpers.drive import open_drive, write_csv
-from helpers.reddit_client import connect, describe
+from helpers.reddit.client import connect, describe
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
 date = live.today(run_date)
@@ -51,7 +51,7 @@ describe(client)  # user agent and account; never a secret''',
                                              min_comment_score=min_comment_score)
 print(fetch_summary)
 comments.head(10)''',
-    '''from helpers.generation import GenerationEngine
+    '''from helpers.generator.generation import GenerationEngine
 
 with GenerationEngine(drive.path(drv.CHECKPOINT_DIR), run_name, seed=seed) as engine:
     proposed = live.propose_replies(comments, engine, n=n_candidates, temperature=temperature, top_k=top_k,

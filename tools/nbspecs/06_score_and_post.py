@@ -83,10 +83,13 @@ seed = 1234  # reproducibility of the random delays
 '''
 CELLS = [
     '''from helpers import drive as drv
-from helpers import live, posting, select, sheets
+from helpers.live import proposals as live
+from helpers.live import posting
+from helpers.live import select
+from helpers.live import sheets
 from helpers.drive import open_drive, read_csv
-from helpers.lease import posting_lock
-from helpers.reddit_client import connect, describe
+from helpers.live.lease import posting_lock
+from helpers.reddit.client import connect, describe
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
 _ = drive.pull(live.proposed_path(run_date or "*"))
@@ -97,7 +100,7 @@ paths["review_bak"] = paths["review"].removesuffix(".csv") + ".bak.csv"
 really_dry = bool(dry_run) or reddit == "recorded"  # the offline demo never posts
 _ = drive.pull(paths["proposed"], paths["review"], paths["ledger"], drv.BERT_REALISM, drv.ADVERSARIAL_MODEL,
                drv.BERT_UPVOTE, drv.BERT_GAN_REAL)''',
-    '''from helpers.scoring import Scorer, realism_model_dir
+    '''from helpers.discriminators.scoring import Scorer, realism_model_dir
 
 proposed = read_csv(drive.path(paths["proposed"]), required=["post_id", "comment_id", "comment", "proposed_reply"],
                     hint="run 05_generate_replies for this run_date")
@@ -106,8 +109,8 @@ print("realism classifier:", drive.rel(realism_dir))
 scorer = Scorer.load(realism_dir, drive.path(drv.BERT_UPVOTE))
 scored = scorer.score(proposed, comment_col="comment", reply_col="proposed_reply")
 scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)''',
-    '''from helpers import filters
-from helpers.toxicity import load_toxicity_scorer
+    '''from helpers.live import filters
+from helpers.live.toxicity import load_toxicity_scorer
 
 settings = filters.FilterSettings(
     parrot_threshold=parrot_threshold, max_repeated_trigrams=max_repeated_trigrams, max_word_run=max_word_run,
@@ -127,7 +130,7 @@ sheets.write_sheet(review, drive.path(paths["review"]))
 print(selection)
 print(f"review sheet: {paths['review']} ({int(review['approved'].sum()) if len(review) else 0} approved)")
 review.head(10)''',
-    '''from helpers import quality
+    '''from helpers.live import quality
 from helpers.drive import write_json
 
 real = None

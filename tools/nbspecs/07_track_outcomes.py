@@ -33,8 +33,9 @@ CELLS = [
     '''from IPython.display import Image, display
 
 from helpers import drive as drv
-from helpers import outcomes, report
-from helpers.reddit_client import connect, describe
+from helpers.tracking import outcomes
+from helpers.pipeline import report
+from helpers.reddit.client import connect, describe
 
 from helpers.drive import open_drive
 
@@ -44,7 +45,7 @@ _ = drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY, "live/reply_score_predic
     '''client, source, server = connect(reddit, praw_site, praw_ini or None)
 print("Reddit:", source)
 describe(client)  # user agent and account; never a secret''',
-    '''from helpers.lease import posting_lock
+    '''from helpers.live.lease import posting_lock
 
 with posting_lock(drive, "07 track_outcomes", break_lease=break_lease):  # the history has one writer at a time
     _ = drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY)  # as they are now, read under the lock

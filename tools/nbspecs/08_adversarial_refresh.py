@@ -43,7 +43,7 @@ seed = 1234  # reproducibility: the comments picked per round, the sampling, the
 CELLS = [
     '''from IPython.display import Image, display
 
-from helpers import adversarial
+from helpers.tracking import adversarial
 from helpers import drive as drv
 from helpers.drive import open_drive
 

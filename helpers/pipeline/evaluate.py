@@ -1,0 +1,121 @@
+"""Offline evaluation, no Reddit: ``python -m helpers evaluate --drive DIR --n 50``.
+
+For N comments of the test split: generate candidates with the fine-tuned GPT-2 (in its own process: gpt-2-simple's TF1
+graph and the BERT models cannot share one), score them, select with 06's rule and filters (06's defaults; one reply
+per comment, since every comment here is its own prompt), and measure candidates, selected and the comments' real
+replies with helpers.live.quality. Written to ``metrics/evaluate_quality_<date>.json``; shown in the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import drive as drv
+from ..errors import ConfigError, InputError, StageError
+from ..live import quality
+from ..live.filters import FilterSettings
+from ..live.proposals import today
+from ..live.select import select_candidates
+
+
+def pick_test_comments(generate: pd.DataFrame, n: int, seed: int = 1234) -> pd.DataFrame:
+    """N comments of the test split (validation when test is empty), a seeded sample kept in file order."""
+    held = generate[generate["split"].astype(str) == "test"]
+    if held.empty:
+        held = generate[generate["split"].astype(str) == "validation"]
+    if held.empty:
+        raise InputError("no comment in the test or validation split", file=drv.GPT2_GENERATE)
+    rng = np.random.default_rng(int(seed))
+    take = np.sort(rng.choice(len(held), min(int(n), len(held)), replace=False))
+    cols = ["comment", "comment_id", "thread_id", "subreddit", "split"]
+    return held.iloc[take][cols].reset_index(drop=True)
+
+
+def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: int, seed: int,
+                        timeout_s: float = 3600, **gen: float) -> pd.DataFrame:
+    """02's columns (comment, reply, comment_id, ...) from a separate process that loads the checkpoint once."""
+    with tempfile.TemporaryDirectory(prefix="evaluate_") as tmp:
+        src, out = Path(tmp, "comments.csv"), Path(tmp, "candidates.csv")
+        comments.to_csv(src, index=False)
+        cmd = [sys.executable, "-m", "helpers.tracking.adversarial_fakes", "generate", "--checkpoint-dir",
+               str(root / drv.CHECKPOINT_DIR), "--run-name", run_name, "--comments", str(src), "--out", str(out),
+               "--n", str(n), "--seed", str(seed)] + [a for k, v in gen.items() for a in (f"--{k.replace('_', '-')}",
+                                                                                          str(v))]
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
+                   PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[2]),
+                                               os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            raise StageError(f"evaluate: generating candidates took over {timeout_s:.0f} s") from None
+        if proc.returncode != 0 or not out.exists():
+            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+            raise StageError(f"evaluate: generating candidates failed (exit {proc.returncode}):\n{tail}")
+        return drv.read_csv(out, required=["comment", "reply", "comment_id"])
+
+
+def evaluate(root: str | Path, n: int = 50, n_candidates: int = 10, run_name: str = "run1",
+             realism_model: str = "auto", min_prob_real: float = 0.9, max_reply_chars: int = 1000,
+             seed: int = 1234, run_date: str = "", **gen: float) -> tuple[dict, Path]:
+    """Generate, score, select and measure; returns the summary and the metrics file written."""
+    from ..discriminators.scoring import Scorer, realism_model_dir
+
+    root = Path(root)
+    if n < 1 or n_candidates < 1:
+        raise ConfigError(f"evaluate: --n and --n-candidates must be >= 1 (got {n}, {n_candidates})")
+    comments = pick_test_comments(drv.read_csv(root / drv.GPT2_GENERATE, required=["comment", "comment_id",
+                                  "thread_id", "subreddit", "split"], hint="run stage 00 first"), n, seed)
+    cands = generate_candidates(root, comments, run_name, n_candidates, seed, **gen)
+    scorer = Scorer.load(realism_model_dir(root, realism_model), root / drv.BERT_UPVOTE)
+    scored = scorer.score(cands.rename(columns={"reply": "proposed_reply"}).assign(
+        post_id=lambda d: d["comment_id"].astype(str), title=""), comment_col="comment", reply_col="proposed_reply")
+    filtered, review, summary = select_candidates(scored, min_prob_real, max_reply_chars, quality=FilterSettings())
+    real = drv.read_csv(root / drv.BERT_GAN_REAL, required=["comment", "reply", "comment_id"])
+    real = real[real["comment_id"].astype(str).isin(set(comments["comment_id"].astype(str)))]
+    k = len(review)  # distinct-n of every group also at the selected set's size
+    groups = {"candidates": quality.quality_metrics(filtered, "proposed_reply", matched_size=k),
+              "selected": quality.quality_metrics(review, "reply", matched_size=k)}
+    if len(real):
+        groups["real"] = quality.quality_metrics(scorer.score(real, comment_col="comment", reply_col="reply"),
+                                                 "reply", matched_size=k)
+    date = today(run_date)
+    out = quality.quality_summary(groups, date=date, comments=len(comments), n_candidates=n_candidates,
+                                  min_prob_real=min_prob_real, matched_size=k, rejected=summary["rejected"],
+                                  comments_with_a_selected_reply=len(review))
+    path = drv.write_json(out, root / quality.evaluate_path(date))
+    return out, path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers evaluate", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--drive", default="drive", help="the Drive root (00-04 must have run)")
+    ap.add_argument("--n", type=int, default=50, help="test-split comments to evaluate on")
+    ap.add_argument("--n-candidates", type=int, default=10, help="candidates generated per comment")
+    ap.add_argument("--run-name", default="run1")
+    ap.add_argument("--realism-model", default="auto")
+    ap.add_argument("--min-prob-real", type=float, default=0.9)
+    ap.add_argument("--max-reply-chars", type=int, default=1000)
+    ap.add_argument("--temperature", type=float, default=0.7)
+    ap.add_argument("--top-k", type=int, default=40)
+    ap.add_argument("--length", type=int, default=100, help="max reply tokens")
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--run-date", default="", help="names the output file, YYYY-MM-DD (default today, UTC)")
+    a = ap.parse_args(argv)
+    summary, path = evaluate(a.drive, a.n, a.n_candidates, a.run_name, a.realism_model, a.min_prob_real,
+                             a.max_reply_chars, a.seed, a.run_date, temperature=a.temperature, top_k=a.top_k,
+                             length=a.length)
+    with pd.option_context("display.width", 140, "display.float_format", "{:.3f}".format):
+        print(quality.quality_table(summary).to_string())
+    print(quality.summary_line(summary))
+    print("rejected:", summary["rejected"] or "none")
+    print(f"wrote {path}")
+    return 0

@@ -1,0 +1,123 @@
+"""One console line per stage, read from the summary file the stage wrote, so a command-line or papermill user sees
+"1 of 3 rows dropped" without opening a file. A stage whose summary is absent or unreadable gets no line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from .. import drive as drv
+from ..live.proposals import FETCH_SUMMARY
+from ..report_html import latest
+
+
+def _counts(d: dict | None) -> str:
+    items = sorted((d or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{k} {v}" for k, v in items) if items else "none"
+
+
+def _json(path: Path | None) -> dict | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _fmt(x: Any, digits: int = 3) -> str:
+    return f"{x:.{digits}f}" if isinstance(x, float) else str(x)
+
+
+def line_00(root: Path) -> str | None:
+    s = _json(root / drv.DATA_SUMMARY)
+    if s is None:
+        return None
+    extra = s.get("source_stats", {})
+    requests = f", {extra['requests']} requests" if "requests" in extra else ""
+    return (f"source {s.get('source')}: {s.get('rows_in')} rows in, {s.get('rows_out')} kept, "
+            f"{s.get('dropped_total')} dropped ({_counts(s.get('dropped'))}), {s.get('truncated', 0)} truncated"
+            f"{requests}")
+
+
+def line_01(root: Path) -> str | None:
+    m = _json(root / drv.GPT2_METRICS)
+    if m is None:
+        return None
+    return (f"GPT-2 steps {m.get('steps_before')} -> {m.get('steps_after')}, validation loss "
+            f"{_fmt(m.get('validation_loss_before'))} -> {_fmt(m.get('validation_loss_after'))}")
+
+
+def line_02(root: Path) -> str | None:
+    chunks = sorted(root.glob(drv.BERT_GAN_FAKE_GLOB))
+    if not chunks:
+        return None
+    sig = _json(root / drv.BERT_GAN_FAKE_SIGNATURE) or {}
+    return f"{len(chunks)} fake chunk file(s) from checkpoint {sig.get('checkpoint', '?')}"
+
+
+def line_03(root: Path) -> str | None:
+    m = _json(root / drv.REALISM_METRICS)
+    if m is None:
+        return None
+    return f"realism classifier on {m.get('n')} test rows: AUC {_fmt(m.get('auc'))}, accuracy {_fmt(m.get('accuracy'))}"
+
+
+def line_04(root: Path) -> str | None:
+    m = _json(root / drv.UPVOTE_METRICS)
+    if m is None:
+        return None
+    return (f"upvote classifier on {m.get('n')} test rows: macro AUC {_fmt(m.get('macro_auc'))}, "
+            f"accuracy {_fmt(m.get('accuracy'))}")
+
+
+def line_05(root: Path) -> str | None:
+    s = _json(latest(root, FETCH_SUMMARY))
+    if s is None:
+        return None
+    return (f"{s.get('posts_seen')} posts seen, {s.get('comments_kept')} comments kept, dropped "
+            f"{_counts(s.get('dropped'))}; {s.get('candidates', '?')} candidate replies")
+
+
+def line_06(root: Path) -> str | None:
+    path = latest(root, drv.WOULD_POST)
+    if path is None:
+        return None
+    try:
+        status = pd.read_csv(path, usecols=["status"], keep_default_na=False)["status"]
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+    return f"{len(status)} review row(s) in {path.name}: {_counts(status.value_counts().to_dict())}"
+
+
+def line_07(root: Path) -> str | None:
+    m = _json(root / drv.OUTCOME_METRICS)
+    if m is None:
+        return None
+    return (f"{m.get('replies')} posted replies checked: {m.get('upvoted')} upvoted, "
+            f"{m.get('removed_or_deleted')} removed or deleted, states {_counts(m.get('states'))}")
+
+
+def line_08(root: Path) -> str | None:
+    m = _json(root / drv.ADVERSARIAL_JSON)
+    rounds = (m or {}).get("rounds")
+    if not rounds:
+        return None
+    last = rounds[-1]
+    return f"{len(rounds)} adversarial round(s); last: " + ", ".join(
+        f"{k} {_fmt(v)}" for k, v in last.items() if isinstance(v, (int, float)))
+
+
+LINES: dict[str, Callable[[Path], str | None]] = {
+    "00": line_00, "01": line_01, "02": line_02, "03": line_03, "04": line_04, "05": line_05, "06": line_06,
+    "07": line_07, "08": line_08}
+
+
+def outcome_line(stage: str, drive_root: str | Path) -> str | None:
+    """The stage's one-line outcome, or None when it wrote no summary this line can read."""
+    fn = LINES.get(stage)
+    return fn(Path(drive_root)) if fn else None
