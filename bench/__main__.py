@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
         out.setdefault("bench_wall_s", round(time.time() - t0, 2))
         results[name] = out
         print(json.dumps({name: out}, indent=2), flush=True)
-        from helpers.drive import write_json
+        from helpers.files import write_json
 
         write_json(results, RESULTS)  # after each benchmark, so a failure later keeps the earlier numbers
     return 0

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import files
+
 N_REPLIES = 500
 
 
@@ -38,7 +40,7 @@ def run() -> dict:
                          "post_id": reply["link_id"][3:], "subreddit": "bench", "status": "posted",
                          "reply_id": reply["id"], "error": "", "body": f"reply {i}"})
         root = Path(tmp)
-        drv.write_csv(pd.DataFrame(rows, columns=posting.LEDGER_COLUMNS), root / drv.POSTING_LEDGER)
+        files.write_csv(pd.DataFrame(rows, columns=posting.LEDGER_COLUMNS), root / drv.POSTING_LEDGER)
         reddit = reddit_client.make_reddit("recorded", srv.praw_ini(root / "praw.ini"))[0]
         for label, count in (("scores_only", False), ("with_reply_counts", True)):
             n0 = len(st.requests)

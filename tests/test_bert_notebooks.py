@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from helpers import drive as drv
+from helpers import files
 from helpers.discriminators import metrics
 
 pytestmark = pytest.mark.slow
@@ -16,7 +17,7 @@ def root(pipeline):
 
 
 def test_03_writes_the_realism_model_metrics_and_roc(root):
-    m = drv.read_json(root / drv.REALISM_METRICS)
+    m = files.read_json(root / drv.REALISM_METRICS)
     assert set(metrics.BINARY_KEYS) <= set(m)
     assert m["tp"] + m["tn"] + m["fp"] + m["fn"] == m["n"] > 0
     assert m["tn"] + m["fp"] > 0, "the test split must hold fakes (held out by comment when 02 wrote train only)"
@@ -28,7 +29,7 @@ def test_03_writes_the_realism_model_metrics_and_roc(root):
 
 
 def test_04_writes_the_upvote_model_metrics_and_figures(root):
-    m = drv.read_json(root / drv.UPVOTE_METRICS)
+    m = files.read_json(root / drv.UPVOTE_METRICS)
     assert set(m["per_class_auc"]) == {"0", "1", "2", "3"} and m["macro_auc"] is not None
     cm = np.array(m["confusion"])
     assert cm.shape == (4, 4) and cm.sum() == m["n"] > 0
@@ -42,7 +43,7 @@ def test_04_writes_the_upvote_model_metrics_and_figures(root):
 def test_the_saved_models_serve_the_scoring_api(root):
     from helpers.discriminators.scoring import Scorer
 
-    real = drv.read_csv(root / drv.BERT_GAN_REAL).head(20)
+    real = files.read_csv(root / drv.BERT_GAN_REAL).head(20)
     scorer = Scorer.load(root / drv.BERT_REALISM, root / drv.BERT_UPVOTE)
     out = scorer.score(real)
     assert scorer.shared_tokens  # 03 and 04 share the tiny base, so the text is tokenised once

@@ -3,14 +3,15 @@
 import json
 
 from helpers import drive as drv
+from helpers import files
 from helpers.schema import FINETUNE_COLUMNS, GENERATE_COLUMNS, REAL_COLUMNS
 
 
 def test_notebook_00_writes_the_contract_files(pipeline):
     root = pipeline.upto("00")
-    ft = drv.read_csv(root / drv.GPT2_FINETUNE, required=FINETUNE_COLUMNS)
-    gen = drv.read_csv(root / drv.GPT2_GENERATE, required=GENERATE_COLUMNS)
-    real = drv.read_csv(root / drv.BERT_GAN_REAL, required=REAL_COLUMNS)
+    ft = files.read_csv(root / drv.GPT2_FINETUNE, required=FINETUNE_COLUMNS)
+    gen = files.read_csv(root / drv.GPT2_GENERATE, required=GENERATE_COLUMNS)
+    real = files.read_csv(root / drv.BERT_GAN_REAL, required=REAL_COLUMNS)
     assert list(ft.columns) == FINETUNE_COLUMNS and list(gen.columns) == GENERATE_COLUMNS
     assert list(real.columns) == REAL_COLUMNS
     assert len(ft) == len(real) >= 500 and ft["text"].str.contains(" [SEP] ", regex=False).all()

@@ -11,14 +11,15 @@ import pandas as pd
 import pytest
 
 from helpers import drive as drv
+from helpers import files
 from helpers.errors import ConfigError, InputError
 
 
 def test_atomic_write_replaces_only_on_success(tmp_path):
     target = tmp_path / "out.csv"
-    drv.write_text("old\n", target)
+    files.write_text("old\n", target)
     with pytest.raises(RuntimeError):
-        with drv.atomic_write(target) as f:
+        with files.atomic_write(target) as f:
             f.write("half of the new")
             raise RuntimeError("killed")
     assert target.read_text() == "old\n"
@@ -27,7 +28,7 @@ def test_atomic_write_replaces_only_on_success(tmp_path):
 
 def test_a_process_killed_mid_write_leaves_the_old_file(tmp_path):
     target = tmp_path / "bert_gan_real.csv"
-    drv.write_csv(pd.DataFrame({"a": [1]}), target)
+    files.write_csv(pd.DataFrame({"a": [1]}), target)
     script = textwrap.dedent(f"""
         import os, signal
         from helpers.drive import atomic_write
@@ -44,36 +45,36 @@ def test_a_process_killed_mid_write_leaves_the_old_file(tmp_path):
 
 def test_atomic_dir_publishes_a_folder_whole(tmp_path):
     target = tmp_path / "models" / "m"
-    with drv.atomic_dir(target) as d:
+    with files.atomic_dir(target) as d:
         (d / "weights").write_text("v1")
     with pytest.raises(ValueError):
-        with drv.atomic_dir(target) as d:
+        with files.atomic_dir(target) as d:
             (d / "weights").write_text("v2-partial")
             raise ValueError
     assert (target / "weights").read_text() == "v1"
-    with drv.atomic_dir(target) as d:
+    with files.atomic_dir(target) as d:
         (d / "weights").write_text("v2")
     assert (target / "weights").read_text() == "v2"
     assert sorted(p.name for p in target.parent.iterdir()) == ["m"]
 
 
 def test_checked_reads_name_the_file(tmp_path):
-    ok = drv.write_csv(pd.DataFrame({"comment": ["x"], "reply": ["y"]}), tmp_path / "ok.csv")
-    assert drv.read_csv(ok, required=["comment"]).shape == (1, 2)
+    ok = files.write_csv(pd.DataFrame({"comment": ["x"], "reply": ["y"]}), tmp_path / "ok.csv")
+    assert files.read_csv(ok, required=["comment"]).shape == (1, 2)
     with pytest.raises(InputError, match=r"ok\.csv.*missing column\(s\) \['split'\]"):
-        drv.read_csv(ok, required=["split"])
+        files.read_csv(ok, required=["split"])
     with pytest.raises(InputError, match=r"nope\.csv: file not found"):
-        drv.read_csv(tmp_path / "nope.csv")
+        files.read_csv(tmp_path / "nope.csv")
     (tmp_path / "empty.csv").write_text("")
     with pytest.raises(InputError, match=r"empty\.csv: file is empty"):
-        drv.read_csv(tmp_path / "empty.csv")
+        files.read_csv(tmp_path / "empty.csv")
     (tmp_path / "latin.csv").write_bytes("comment\ncaf\xe9\n".encode("latin-1"))
     with pytest.raises(InputError, match=r"latin\.csv: not UTF-8"):
-        drv.read_csv(tmp_path / "latin.csv")
+        files.read_csv(tmp_path / "latin.csv")
     (tmp_path / "bad.json").write_text("{")
     with pytest.raises(InputError, match=r"bad\.json: not valid JSON"):
-        drv.read_json(tmp_path / "bad.json")
-    assert drv.read_json(drv.write_json({"n": 1}, tmp_path / "good.json")) == {"n": 1}
+        files.read_json(tmp_path / "bad.json")
+    assert files.read_json(files.write_json({"n": 1}, tmp_path / "good.json")) == {"n": 1}
 
 
 def test_local_backend_and_bad_settings(tmp_path):
@@ -103,14 +104,14 @@ def test_gdrive_backend_syncs_inputs_down_and_outputs_up(tmp_path):
     fs.store.clear()
     remote = "/bot"
     producer = drv.open_drive(tmp_path / "cache1", "gdrive", remote, fs=fs)
-    drv.write_csv(pd.DataFrame({"text": ["a [SEP] b"]}), producer.path(drv.GPT2_FINETUNE))
-    drv.write_text("ckpt", producer.path("checkpoint", "run1", "model.index"))
+    files.write_csv(pd.DataFrame({"text": ["a [SEP] b"]}), producer.path(drv.GPT2_FINETUNE))
+    files.write_text("ckpt", producer.path("checkpoint", "run1", "model.index"))
     assert sorted(producer.push(drv.GPT2_FINETUNE, "checkpoint/run1")) == ["checkpoint/run1/model.index",
                                                                            drv.GPT2_FINETUNE]
     consumer = drv.open_drive(tmp_path / "cache2", "gdrive", remote, fs=fs)
     got = consumer.pull(drv.GPT2_FINETUNE, "checkpoint/run1", "missing.csv")
     assert sorted(got) == ["checkpoint/run1/model.index", drv.GPT2_FINETUNE]
-    assert drv.read_csv(consumer.path(drv.GPT2_FINETUNE))["text"].tolist() == ["a [SEP] b"]
+    assert files.read_csv(consumer.path(drv.GPT2_FINETUNE))["text"].tolist() == ["a [SEP] b"]
     assert consumer.path("checkpoint", "run1", "model.index").read_text() == "ckpt"
 
 
@@ -125,7 +126,7 @@ def test_atomic_files_and_folders_get_the_usual_permissions(tmp_path):
     import os
     import stat
 
-    from helpers.drive import atomic_dir, write_text
+    from helpers.files import atomic_dir, write_text
 
     old = os.umask(0o022)
     try:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers import drive as drv
+from helpers import files
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,7 @@ def test_02_writes_chunked_fakes_in_the_seed_shape(pipeline):
     root = pipeline.upto("02")
     chunks = sorted(root.glob(drv.BERT_GAN_FAKE_GLOB))
     assert chunks and chunks[0].name == "bert_gan_fake_0000.csv"
-    fakes = drv.read_csvs(chunks, required=["comment", "reply", "real"])
+    fakes = files.read_csvs(chunks, required=["comment", "reply", "real"])
     assert list(fakes.columns) == ["comment", "reply", "real", "comment_id", "thread_id", "subreddit", "split"]
     assert (fakes["real"] == 0).all()
     assert set(fakes["split"]) == {"train", "validation", "test"}  # fake_splits default: held-out threads get fakes too

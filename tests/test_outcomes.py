@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import drive as drv
+from helpers import files
 from helpers.errors import ConfigError, StageError
 from helpers.live import posting
 from helpers.offline import fake_reddit
@@ -48,8 +49,8 @@ def posted_root(reddit, server, tmp_path):
                                delay_min_s=0, delay_max_s=0, sleep=lambda s: None, footer=FOOTER,
                                max_posts_per_subreddit_per_day=5)
     assert (res["status"] == "posted").all()
-    drv.write_csv(predictions(), root / "live" / "reply_score_predictions_2030-01-01.csv")
-    drv.write_csv(review(), root / "live" / "review_2030-01-01.csv")
+    files.write_csv(predictions(), root / "live" / "reply_score_predictions_2030-01-01.csv")
+    files.write_csv(review(), root / "live" / "review_2030-01-01.csv")
     return root
 
 
@@ -142,8 +143,8 @@ def test_only_the_last_posted_event_per_comment_is_tracked():
 
 def test_an_edited_reply_takes_the_review_sheets_scores(tmp_path):
     live = tmp_path / "live"
-    drv.write_csv(predictions(), live / "reply_score_predictions_2030-01-01.csv")
-    drv.write_csv(review().assign(expected_score=2.6), live / "review_2030-01-01.csv")
+    files.write_csv(predictions(), live / "reply_score_predictions_2030-01-01.csv")
+    files.write_csv(review().assign(expected_score=2.6), live / "review_2030-01-01.csv")
     posted = pd.DataFrame([{"reply_id": "r1", "comment_id": "c005", "body": "a person's own words"},
                            {"reply_id": "r2", "comment_id": "c031", "body": f"a reply to c031\n\n{FOOTER}"},
                            {"reply_id": "r3", "comment_id": "zzz", "body": "unknown"}])

@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 
+from helpers import files
 from helpers.live import quality as q
 from helpers.pipeline import run_summary
 
@@ -63,15 +64,14 @@ def test_real_replies_take_one_split_sampled():
 def test_report_has_a_quality_section_and_the_summary_a_quality_line(tmp_path):
     from bs4 import BeautifulSoup
 
-    from helpers import drive as drv
     from helpers.pipeline import report
 
     cand = q.quality_metrics(pd.DataFrame({"reply": ["ok ok ok", "nice one"], "comment": "c", "prob_real": [0.2, 0.6]}))
     sel = q.quality_metrics(pd.DataFrame({"reply": ["nice one"], "comment": "c", "prob_real": [0.6]}))
     s = q.quality_summary({"candidates": cand, "selected": sel}, rejected={"parrot": 1})
-    drv.write_json(s, tmp_path / q.quality_path("2026-11-22"))
-    drv.write_json(q.quality_summary({"candidates": cand}), tmp_path / q.fakes_path())
-    drv.write_csv(pd.DataFrame({"comment_id": ["c1", "c1"], "proposed_reply": ["ok ok ok", "nice one"],
+    files.write_json(s, tmp_path / q.quality_path("2026-11-22"))
+    files.write_json(q.quality_summary({"candidates": cand}), tmp_path / q.fakes_path())
+    files.write_csv(pd.DataFrame({"comment_id": ["c1", "c1"], "proposed_reply": ["ok ok ok", "nice one"],
                                 "rejected": ["parrot", ""]}), tmp_path / "live/reply_score_predictions_2026-11-22.csv")
     soup = BeautifulSoup(report.build_report(tmp_path).read_text(), "html.parser")
     sec = soup.find("section", id="quality")

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import drive as drv
+from helpers import files
 from helpers.pipeline import report
 from helpers.pipeline.run_summary import summary_text
 
@@ -21,15 +22,16 @@ PNG = base64.b64decode(  # a 1x1 transparent PNG
 @pytest.fixture
 def filled_drive(tmp_path):
     root = tmp_path / "drive"
-    drv.write_json({"rows_in": 640, "rows_out": {"train": 400, "validation": 60, "test": 70},
+    files.write_json({"rows_in": 640, "rows_out": {"train": 400, "validation": 60, "test": 70},
                     "rows_per_subreddit": {"scifi": {"train": 300, "test": 40}, "writing": {"train": 100, "test": 30,
                                                                                               "validation": 60}}},
                    root / drv.DATA_SUMMARY)
-    drv.write_json({"validation_loss_before": 7.5, "validation_loss_after": 3.25}, root / "metrics/gpt2_finetune.json")
-    drv.write_json({"auc": 0.9876, "accuracy": 0.91, "tp": 40, "tn": 51}, root / "metrics/realism_metrics.json")
-    drv.write_json({"macro_auc": 0.6543, "pairwise_accuracy": 0.61}, root / "metrics/upvote_metrics.json")
+    files.write_json({"validation_loss_before": 7.5, "validation_loss_after": 3.25}, root /
+    "metrics/gpt2_finetune.json")
+    files.write_json({"auc": 0.9876, "accuracy": 0.91, "tp": 40, "tn": 51}, root / "metrics/realism_metrics.json")
+    files.write_json({"macro_auc": 0.6543, "pairwise_accuracy": 0.61}, root / "metrics/upvote_metrics.json")
     for name in ("gpt2_loss.png", "realism_roc.png", "upvote_roc.png", "upvote_confusion.png"):
-        drv.write_bytes(PNG, root / "metrics" / name)
+        files.write_bytes(PNG, root / "metrics" / name)
     preds = pd.DataFrame({
         "subreddit": ["scifi"] * 3 + ["writing"] * 2 + ["scifi"],
         "post_id": ["p1"] * 3 + ["p2"] * 2 + ["p1"],
@@ -40,8 +42,8 @@ def filled_drive(tmp_path):
         "prob_real": [0.95, 0.2, 0.97, 0.5, 0.4, 0.99],
         "expected_score": [1.5, 2.5, 2.25, 1.0, 0.5, 1.2],
     })
-    drv.write_csv(preds, root / "live/reply_score_predictions_2026-11-22.csv")
-    drv.write_csv(preds.iloc[[2]].assign(approved=False), root / "live/review_2026-11-22.csv")
+    files.write_csv(preds, root / "live/reply_score_predictions_2026-11-22.csv")
+    files.write_csv(preds.iloc[[2]].assign(approved=False), root / "live/review_2026-11-22.csv")
     return root
 
 

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from .. import drive as drv
+from .. import files
 from ..errors import ConfigError, StageError
 from ..schema import RAW_COLUMNS
 
@@ -169,7 +170,7 @@ def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Pat
     except gexc.GoogleAPIError as e:
         raise StageError(f"{month}: BigQuery failed: {getattr(e, 'message', e)}. Months already saved in {out_dir} "
                          "are kept; re-run to resume") from None
-    drv.write_csv(df, path)
+    files.write_csv(df, path)
     log(f"{month}: {len(df)} rows saved to {path.name}")
     if on_saved is not None:
         on_saved(path)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..errors import ConfigError
+from ..files import write_csv, write_json
 from ..schema import (
     GENERATE_COLUMNS,
     ISSUE,
@@ -214,9 +215,9 @@ def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = "sample", max_cha
                           f"dropped {dict(drops)}" + (f"; the source reported {told}" if told else ""))
     kept["split"] = assign_splits(kept, validation_fraction, test_fraction, seed)
     for name, frame in build_outputs(kept).items():
-        drv.write_csv(frame, drive.path(name))
+        write_csv(frame, drive.path(name))
     summary = summarize(len(raw), drops, notes, kept, source, source_stats)
-    drv.write_json(summary, drive.path(drv.DATA_SUMMARY))
+    write_json(summary, drive.path(drv.DATA_SUMMARY))
     if verbose:
         print(format_summary(summary))
     return summary

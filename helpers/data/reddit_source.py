@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from .. import drive as drv
+from .. import files
 from ..errors import ConfigError, StageError
 from ..reddit import fields as rf
 from ..schema import RAW_COLUMNS
@@ -147,7 +147,7 @@ def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = 
                     stats["posts_resumed"] += 1
                 else:
                     rows = expanded_pairs(reddit, submission, replace_more_limit, drops, stats, sleep)
-                    drv.write_csv(pd.DataFrame(rows, columns=REDDIT_COLUMNS), path)
+                    files.write_csv(pd.DataFrame(rows, columns=REDDIT_COLUMNS), path)
                     stats["posts_pulled"] += 1
                     stats["pairs_pulled"] += len(rows)
                     if on_saved is not None:
@@ -168,7 +168,7 @@ def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = 
 
 def read_posts(paths: Iterable[Path]) -> pd.DataFrame:
     """The saved posts' rows in RAW_COLUMNS (+ created_utc, permalink)."""
-    frames = [drv.read_csv(p, required=RAW_COLUMNS, hint="a post saved by source reddit") for p in paths]
+    frames = [files.read_csv(p, required=RAW_COLUMNS, hint="a post saved by source reddit") for p in paths]
     frames = [f for f in frames if len(f)]
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REDDIT_COLUMNS)
     return df.astype({c: str for c in ("thread_id", "comment_id", "reply_id")})

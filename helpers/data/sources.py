@@ -8,6 +8,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .. import drive as drv
+from .. import files
 from ..errors import ConfigError
 from ..schema import ISSUE, RAW_COLUMNS
 
@@ -87,7 +88,7 @@ def load_raw(source: str, drive: drv.Drive, subreddits: str | Iterable[str] | No
         paths = find_raw_csvs(dump_glob, base=drive.root, name="dump_glob")
         df, read_stats = read_dumps(paths, subs)
         stats.update(read_stats)
-        drv.write_csv(df[RAW_COLUMNS], drive.path(RAW_PUSHSHIFT))
+        files.write_csv(df[RAW_COLUMNS], drive.path(RAW_PUSHSHIFT))
     else:
         raise ConfigError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
     if ISSUE not in df.columns:

@@ -17,8 +17,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ..drive import atomic_dir
 from ..errors import ConfigError, InputError
+from ..files import atomic_dir
 
 TINY = "tiny"
 ONLINE_DEFAULT = "bert_base_en_uncased"

@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..drive import write_bytes
+from ..files import write_bytes
 
 BINARY_KEYS = ("auc", "accuracy", "f1", "precision", "recall", "tp", "tn", "fp", "fn")
 

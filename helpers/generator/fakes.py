@@ -15,8 +15,9 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..drive import BERT_GAN_FAKE, BERT_GAN_FAKE_SIGNATURE, read_json, write_csv, write_json
+from ..drive import BERT_GAN_FAKE, BERT_GAN_FAKE_SIGNATURE
 from ..errors import ConfigError, InputError
+from ..files import read_json, write_csv, write_json
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path, chunk_size: in
 
 def _check_chunk(path: Path, expected: pd.DataFrame) -> None:
     """A chunk on disk must hold the same comments this run would put there; otherwise resuming would mix runs."""
-    from ..drive import read_csv
+    from ..files import read_csv
 
     got = read_csv(path, required=["comment", "reply", "real"])
     if "comment_id" in got.columns and "comment_id" in expected.columns:

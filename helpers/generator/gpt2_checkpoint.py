@@ -11,8 +11,8 @@ import contextlib
 import re
 from pathlib import Path
 
-from ..drive import write_text
 from ..errors import InputError
+from ..files import write_text
 
 _CKPT_NAME = re.compile(r"^model-(\d+)\.index$")
 

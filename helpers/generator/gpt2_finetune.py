@@ -22,8 +22,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..drive import write_bytes, write_csv, write_json
 from ..errors import ConfigError, InputError, StageError
+from ..files import write_bytes, write_csv, write_json
 from ..text import END_TOKEN, START_TOKEN
 from .gpt2_checkpoint import checkpoint_prefix, repair_checkpoint
 

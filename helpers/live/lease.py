@@ -20,8 +20,9 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
-from ..drive import Drive, write_text
+from ..drive import Drive
 from ..errors import BotError
+from ..files import write_text
 
 LOCK_FILE = "live/posting.lock"
 LEASE_FILE = "live/posting_lease.json"

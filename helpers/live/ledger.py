@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..drive import POSTING_LEDGER, read_csv, write_csv
+from ..drive import POSTING_LEDGER
+from ..files import read_csv, write_csv
 
 LEDGER = POSTING_LEDGER
 LEDGER_COLUMNS = ["event_at", "run_id", "comment_id", "post_id", "subreddit", "status", "reply_id", "error", "body"]

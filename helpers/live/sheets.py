@@ -17,8 +17,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..drive import atomic_write
 from ..errors import InputError
+from ..files import atomic_write
 
 _NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"^'+[=+\-@\t\r]")

@@ -50,7 +50,7 @@ def save_local_scorer(classifiers: dict[str, Any], path: str | Path) -> Path:
     pipeline) for ``toxicity_model = "<path>"``."""
     import joblib
 
-    from ..drive import atomic_write
+    from ..files import atomic_write
 
     if not classifiers or not all(hasattr(c, "predict_proba") for c in classifiers.values()):
         raise ConfigError("a local toxicity scorer needs {label: classifier with predict_proba}")

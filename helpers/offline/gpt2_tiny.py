@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-from ..drive import atomic_dir
+from ..files import atomic_dir
 from ..text import END_TOKEN, START_TOKEN
 
 TINY_HPARAMS = {"n_ctx": 1024, "n_embd": 128, "n_head": 4, "n_layer": 2}

@@ -116,6 +116,6 @@ def _dirty_rows(clean: pd.DataFrame, rng: random.Random, ids: _Ids) -> pd.DataFr
 
 def write_sample(path: str | Path | None = None) -> Path:
     """Regenerate the committed sample CSV (run after editing the banks)."""
-    from ..drive import write_csv
+    from ..files import write_csv
 
     return write_csv(build_sample(), path or data_path("sample_pairs.csv"))

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from .. import files
 from ..errors import ConfigError, InputError, StageError
 from ..live import quality
 from ..live.filters import FilterSettings
@@ -59,7 +60,7 @@ def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: in
         if proc.returncode != 0 or not out.exists():
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
             raise StageError(f"evaluate: generating candidates failed (exit {proc.returncode}):\n{tail}")
-        return drv.read_csv(out, required=["comment", "reply", "comment_id"])
+        return files.read_csv(out, required=["comment", "reply", "comment_id"])
 
 
 def evaluate(root: str | Path, n: int = 50, n_candidates: int = 10, run_name: str = "run1",
@@ -71,14 +72,14 @@ def evaluate(root: str | Path, n: int = 50, n_candidates: int = 10, run_name: st
     root = Path(root)
     if n < 1 or n_candidates < 1:
         raise ConfigError(f"evaluate: --n and --n-candidates must be >= 1 (got {n}, {n_candidates})")
-    comments = pick_test_comments(drv.read_csv(root / drv.GPT2_GENERATE, required=["comment", "comment_id",
+    comments = pick_test_comments(files.read_csv(root / drv.GPT2_GENERATE, required=["comment", "comment_id",
                                   "thread_id", "subreddit", "split"], hint="run stage 00 first"), n, seed)
     cands = generate_candidates(root, comments, run_name, n_candidates, seed, **gen)
     scorer = Scorer.load(realism_model_dir(root, realism_model), root / drv.BERT_UPVOTE)
     scored = scorer.score(cands.rename(columns={"reply": "proposed_reply"}).assign(
         post_id=lambda d: d["comment_id"].astype(str), title=""), comment_col="comment", reply_col="proposed_reply")
     filtered, review, summary = select_candidates(scored, min_prob_real, max_reply_chars, quality=FilterSettings())
-    real = drv.read_csv(root / drv.BERT_GAN_REAL, required=["comment", "reply", "comment_id"])
+    real = files.read_csv(root / drv.BERT_GAN_REAL, required=["comment", "reply", "comment_id"])
     real = real[real["comment_id"].astype(str).isin(set(comments["comment_id"].astype(str)))]
     k = len(review)  # distinct-n of every group also at the selected set's size
     groups = {"candidates": quality.quality_metrics(filtered, "proposed_reply", matched_size=k),
@@ -90,7 +91,7 @@ def evaluate(root: str | Path, n: int = 50, n_candidates: int = 10, run_name: st
     out = quality.quality_summary(groups, date=date, comments=len(comments), n_candidates=n_candidates,
                                   min_prob_real=min_prob_real, matched_size=k, rejected=summary["rejected"],
                                   comments_with_a_selected_reply=len(review))
-    path = drv.write_json(out, root / quality.evaluate_path(date))
+    path = files.write_json(out, root / quality.evaluate_path(date))
     return out, path
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import drive as drv
+from .. import files
 
 # Above this, size + mtime stand in for the content hash (checkpoints of the 355M model are 1.4 GB).
 BIG_FILE = 64 * 2**20
@@ -133,4 +134,4 @@ def why_stale(notebook: Path, root: Path, stage: str, params: dict[str, Any]) ->
 def record(notebook: Path, root: Path, stage: str, params: dict[str, Any], wall_s: float) -> Path:
     m = build(notebook, root, params)
     m["wall_s"] = round(wall_s, 2)
-    return drv.write_json(m, manifest_path(root, stage))
+    return files.write_json(m, manifest_path(root, stage))

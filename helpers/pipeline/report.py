@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from .. import drive as drv
+from .. import files
 from ..errors import BotError, InputError
 from ..live.select import is_true
 from ..live.sheets import unescape_frame
@@ -201,4 +202,4 @@ def build_report(root: str | Path) -> Path:
             f"<style>{CSS}</style></head><body><h1>Reddit bot run report</h1>"
             f"<p class=\"muted\">Drive root: <code>{esc(root.resolve())}</code></p>{warnings_section(warnings)}"
             f"{body}</body></html>")
-    return drv.write_text(page, root / drv.REPORT_HTML)
+    return files.write_text(page, root / drv.REPORT_HTML)

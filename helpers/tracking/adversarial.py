@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
-from ..drive import read_csv, read_csvs, write_csv
+from .. import files
 from ..errors import ConfigError, InputError
+from ..files import read_csv, read_csvs, write_csv
 from .adversarial_fakes import fakes_path, generate_round, pick_comments
 
 log = logging.getLogger(__name__)
@@ -204,7 +205,7 @@ def publish_model(clf, root: Path, row: dict) -> Path:
     from ..discriminators.metrics import json_safe
 
     out = Path(root, drv.ADVERSARIAL_MODEL)
-    with drv.atomic_dir(out) as tmp:
+    with files.atomic_dir(out) as tmp:
         clf.save_to_preset(str(tmp))
         (tmp / ROUND_FILE).write_text(json.dumps({"round": row["round"], "row": json_safe(row)}, default=str))
     return out
@@ -216,7 +217,7 @@ def write_table(root: Path, rows: list[dict]) -> pd.DataFrame:
 
     table = pd.DataFrame(rows).reindex(columns=ROUND_COLUMNS)
     write_csv(table, Path(root, drv.ADVERSARIAL_ROUNDS))
-    drv.write_json({"rounds": json_safe(table.astype(object).where(table.notna(), None).to_dict("records"))},
+    files.write_json({"rounds": json_safe(table.astype(object).where(table.notna(), None).to_dict("records"))},
                    Path(root, drv.ADVERSARIAL_JSON))
     auc_png(table, Path(root, drv.ADVERSARIAL_PNG))
     return table

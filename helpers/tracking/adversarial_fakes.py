@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
-from ..drive import read_csv, write_csv
 from ..errors import InputError, StageError
+from ..files import read_csv, write_csv
 from ..procgroup import run_child
 
 

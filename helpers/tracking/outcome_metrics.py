@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
-from ..drive import write_csv
+from .. import files
+from ..files import write_csv
 from ..schema import NUM_RATING_BINS
 
 UPVOTE_DEFINITION = "score >= 2 (Reddit starts a comment at 1: its author's own vote)"
@@ -128,7 +129,7 @@ def write_outputs(root: str | Path, history: pd.DataFrame, outcomes: pd.DataFram
     root = Path(root)
     write_csv(outcomes.drop(columns=["body"], errors="ignore"), root / drv.OUTCOMES)
     summary = json_safe(summarize(outcomes, history))
-    drv.write_json(summary, root / drv.OUTCOME_METRICS)
+    files.write_json(summary, root / drv.OUTCOME_METRICS)
     confusion_png(summary["confusion_actual_by_predicted"], root / drv.OUTCOME_CONFUSION,
                   labels=["<1", "1", "2-4", ">=5"], title="Posted replies: actual bin (rows) vs predicted (columns)")
     calibration_png(outcomes, root / drv.OUTCOME_CALIBRATION)

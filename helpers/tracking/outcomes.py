@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..data.prepare import rating_bin
-from ..drive import read_csv, write_csv
+from ..files import read_csv, write_csv
 from ..live.ledger import LEDGER_COLUMNS
 from ..live.sheets import read_sheet
 from ..reddit import fields as rf

@@ -62,7 +62,8 @@ seed = 1234  # reproducibility: the thread split
 '''
 CELLS = [
     '''from helpers import drive as drv
-from helpers.drive import open_drive, read_csv
+from helpers.drive import open_drive
+from helpers.files import read_csv
 from helpers.data.prepare import DEFAULT_BOTS, prepare
 from helpers.data.sources import load_raw
 

@@ -28,7 +28,8 @@ seed = 1234  # reproducibility: tiny model weights, window sampling, TF seed
 '''
 CELLS = [
     '''from helpers import drive as drv
-from helpers.drive import open_drive, read_csv
+from helpers.drive import open_drive
+from helpers.files import read_csv
 from helpers.generator.gpt2_finetune import finetune, prepare_documents, save_metrics
 from helpers.generator.gpt2_fit import for_this_machine
 from IPython.display import Image, display

@@ -28,7 +28,8 @@ seed = 1234  # reproducibility: the same seed gives the same fakes
 '''
 CELLS = [
     '''from helpers import drive as drv
-from helpers.drive import open_drive, read_csv, read_csvs
+from helpers.drive import open_drive
+from helpers.files import read_csv, read_csvs
 from helpers.generator.fakes import generate_fakes, select_comments
 from helpers.generator.generation import GenerationEngine
 
@@ -47,7 +48,7 @@ stats''',
 print(len(fakes), "fakes in", len(drive.glob(drv.BERT_GAN_FAKE_GLOB)), "chunk(s)")
 fakes.head(10)''',
     '''from helpers.live import quality
-from helpers.drive import write_json
+from helpers.files import write_json
 
 real_path = drive.path(drv.BERT_GAN_REAL)
 real = read_csv(real_path, required=["reply", "split"]) if real_path.exists() else None

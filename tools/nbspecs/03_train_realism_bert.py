@@ -29,7 +29,8 @@ from helpers.discriminators import bert_models
 from helpers.discriminators import bert_train
 from helpers.discriminators import metrics
 from helpers import drive as drv
-from helpers.drive import open_drive, read_csv, read_csvs, write_json
+from helpers.drive import open_drive
+from helpers.files import read_csv, read_csvs, write_json
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", force=True)
 drive = open_drive(drive_root, drive_backend, gdrive_folder)

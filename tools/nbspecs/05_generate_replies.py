@@ -36,8 +36,10 @@ seed = 1234  # reproducibility of the sampling
 '''
 CELLS = [
     '''from helpers import drive as drv
+from helpers import files
 from helpers.live import proposals as live
-from helpers.drive import open_drive, write_csv
+from helpers.drive import open_drive
+from helpers.files import write_csv
 from helpers.reddit.client import connect, describe
 
 drive = open_drive(drive_root, drive_backend, gdrive_folder)
@@ -59,7 +61,7 @@ with GenerationEngine(drive.path(drv.CHECKPOINT_DIR), run_name, seed=seed) as en
     print(engine.last_stats)
 write_csv(proposed, drive.path(out_rel))
 summary_rel = live.fetch_summary_path(date)
-drv.write_json({**fetch_summary, "candidates": len(proposed)}, drive.path(summary_rel))
+files.write_json({**fetch_summary, "candidates": len(proposed)}, drive.path(summary_rel))
 print(f"{len(proposed)} candidate replies for {proposed['comment_id'].nunique()} comments -> {out_rel}")
 proposed[["subreddit", "comment", "proposed_reply"]].head(10)''',
     '''drive.push(out_rel, summary_rel)

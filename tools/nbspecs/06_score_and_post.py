@@ -87,7 +87,8 @@ from helpers.live import proposals as live
 from helpers.live import posting
 from helpers.live import select
 from helpers.live import sheets
-from helpers.drive import open_drive, read_csv
+from helpers.drive import open_drive
+from helpers.files import read_csv
 from helpers.live.lease import posting_lock
 from helpers.reddit.client import connect, describe
 
@@ -131,7 +132,7 @@ print(selection)
 print(f"review sheet: {paths['review']} ({int(review['approved'].sum()) if len(review) else 0} approved)")
 review.head(10)''',
     '''from helpers.live import quality
-from helpers.drive import write_json
+from helpers.files import write_json
 
 real = None
 if quality_real_max and drive.path(drv.BERT_GAN_REAL).exists():
