@@ -24,6 +24,8 @@ from .files import atomic_write
 # ---- File names on the Drive root (the contract documented in drive_layout.md) ----------------------------------
 RAW_DIR = "raw"  # raw/<source>/...: one file per pulled month or input file
 RAW_BIGQUERY = "raw/bigquery"  # 00: one <YYYY_MM>.csv per month, saved as it arrives (a re-run skips saved months)
+RAW_REDDIT = "raw/reddit"  # 00: <sub>/<post_id>.csv, one per post, saved as it is pulled
+RAW_ARCTIC_SHIFT = "raw/arctic_shift"  # 00: <sub>/<month>_submissions|_comments.ndjson, saved per month
 RAW_PUSHSHIFT = "raw/pushshift/pairs.csv"  # 00: the pairs joined from the Pushshift dump files
 GPT2_FINETUNE = "gpt2_finetune.csv"
 GPT2_GENERATE = "gpt2_generate.csv"
@@ -49,10 +51,13 @@ UPVOTE_ROC = "metrics/upvote_roc.png"  # 04: one ROC curve per rating bin
 UPVOTE_CONFUSION = "metrics/upvote_confusion.png"  # 04
 LIVE_DIR = "live"  # proposed replies, score predictions, review sheets, the posting ledger
 PROPOSED_REPLIES = "live/proposed_replies_{date}.csv"  # 05 -> 06; {date} is the run date YYYY-MM-DD (UTC)
+FETCH_SUMMARY = "live/fetch_summary_{date}.json"  # 05: posts seen, comments kept, drops by reason, candidates
 REPLY_SCORES = "live/reply_score_predictions_{date}.csv"  # 06
 REVIEW_SHEET = "live/review_{date}.csv"  # 06: chosen reply per post, runner-ups, scores, `approved`
+REVIEW_BACKUP = "live/review_{date}.bak.csv"  # 06: the sheet as the person left it, kept before 06 rewrites it
 WOULD_POST = "live/would_post_{date}.csv"  # 06: a run's posting results (what a dry run would post)
 POSTING_LEDGER = "live/posting_ledger.csv"  # 06: append-only posting events; never post twice
+POSTING_LEASE = "live/posting_lease.json"  # 06/07: who holds the posting lock, until when (while posting)
 QUALITY_METRICS = "metrics/quality_{date}.json"  # 06: reply quality of candidates/selected/real, lift
 EVALUATE_QUALITY = "metrics/evaluate_quality_{date}.json"  # python -m helpers evaluate: the same, offline
 FAKES_QUALITY = "metrics/fakes_quality.json"  # 02: the quality of the fakes vs real replies

@@ -26,7 +26,7 @@ FALSE_WORDS = ("false", "no", "off", "0")
 
 @dataclass(frozen=True)
 class Rule:
-    """The allowed range of one parameter; `stages` limits it to some notebooks (empty: every notebook)."""
+    """The allowed range of one parameter (declared beside it in helpers.contract)."""
 
     low: float | None = None
     high: float | None = None
@@ -34,51 +34,6 @@ class Rule:
     high_open: bool = False  # high itself is not allowed
     non_empty: bool = False  # lists: at least one item
     at_most: str = ""  # the name of another parameter this one may not exceed
-    stages: tuple[str, ...] = ()
-
-
-# The one place that declares which values a constrained parameter may take.
-RULES: dict[str, Rule] = {
-    # posting safety (06)
-    "max_posts_per_run": Rule(low=0),
-    "max_posts_per_subreddit_per_day": Rule(low=0),
-    "delay_min_s": Rule(low=0, at_most="delay_max_s"),
-    "delay_max_s": Rule(low=0),
-    "min_prob_real": Rule(low=0, high=1),
-    "max_reply_chars": Rule(low=1),
-    "n_runner_ups": Rule(low=0),
-    # live fetching (05): an empty list would overwrite the day's proposals with an empty file
-    "subreddits": Rule(non_empty=True, stages=("05",)),
-    "posts_per_subreddit": Rule(low=1),
-    # generation (02, 05, 08)
-    "n_candidates": Rule(low=1),
-    "max_reply_tokens": Rule(low=1),
-    "temperature": Rule(low=0, low_open=True),
-    "top_k": Rule(low=0),
-    "top_p": Rule(low=0, high=1),
-    "fake_chunk_size": Rule(low=1),
-    "fake_max_comments": Rule(low=0),
-    # data (00): the BigQuery cost cap and the split fractions
-    "max_bytes_billed": Rule(low=0),
-    "max_chars": Rule(low=1),
-    "test_fraction": Rule(low=0, high=1, high_open=True),
-    "validation_fraction": Rule(low=0, high=1, high_open=True),
-    # training (01, 03, 04, 08)
-    "gpt2_steps": Rule(low=0),
-    "gpt2_batch_size": Rule(low=1),
-    "gpt2_learning_rate": Rule(low=0, low_open=True),
-    "bert_batch_size": Rule(low=1),
-    "bert_learning_rate": Rule(low=0, low_open=True),
-    "bert_epochs": Rule(low=1),
-    "bert_patience": Rule(low=0),
-    "bert_max_train_rows": Rule(low=0),
-    "adv_rounds": Rule(low=0),
-    "adv_epochs": Rule(low=1),
-    "adv_train_comments": Rule(low=1),
-    "adv_eval_comments": Rule(low=1),
-    "adv_max_train_rows": Rule(low=0),
-    "seed": Rule(low=0),
-}
 
 
 def kind_of(default: Any) -> type:
@@ -191,7 +146,8 @@ def suggest(name: str, known: Iterable[str]) -> str:
     return f"unknown parameter {name!r}{hint}"
 
 
-def check(stage: str, given: dict[str, Any], defaults: dict[str, Any], unknown_ok: bool = False) -> dict[str, Any]:
+def check(stage: str, given: dict[str, Any], defaults: dict[str, Any], rules: dict[str, Rule],
+          unknown_ok: bool = False) -> dict[str, Any]:
     """The given values of one stage's parameters, each as its default's type and in range; ConfigError listing every
     problem otherwise (an unknown name too, unless unknown_ok)."""
     problems, out = [], {}
@@ -208,8 +164,8 @@ def check(stage: str, given: dict[str, Any], defaults: dict[str, Any], unknown_o
             problems.append(str(e))
     merged = {**defaults, **out}
     for name in merged:  # defaults too: delay_min_s is checked when only delay_max_s is given
-        rule = RULES.get(name)
-        if rule and (not rule.stages or stage in rule.stages):
+        rule = rules.get(name)
+        if rule:
             problem = check_range(name, merged[name], rule, merged)
             if problem:
                 problems.append(problem)
@@ -229,17 +185,3 @@ def injected_names(history: list[str]) -> list[str]:
         return list(parameter_defaults(history[-2]))
     except (ValueError, SyntaxError):
         return []
-
-
-def check_notebook(stage: str, types: dict[str, type], namespace: dict[str, Any]) -> dict[str, Any]:
-    """The check cell after a notebook's parameters: its values, parsed and range-checked, to put back into the
-    namespace (`-p auto_approve no` from papermill becomes False). Raises ConfigError naming the parameter."""
-    unknown = [n for n in injected_names(list(namespace.get("_ih", []))) if n not in types]
-    defaults = {name: _placeholder(kind) for name, kind in types.items()}
-    given = {name: namespace[name] for name in types if name in namespace}
-    return check(stage, {**given, **{n: None for n in unknown}}, defaults)
-
-
-def _placeholder(kind: type) -> Any:
-    """A value of `kind` standing in for a default (only its type is needed to check a value)."""
-    return {bool: False, int: 0, float: 0.0, str: "", list: [], dict: {}}[kind]

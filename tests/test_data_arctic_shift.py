@@ -63,7 +63,7 @@ def test_pairs_every_record_across_pages_and_months(server, corpus, tmp_path):
     assert len(df) == len(corpus[2]) and set(df["reply_id"]) == set(corpus[2]["reply_id"])
     link = df[df["submission"].str.startswith("Thread ")]
     assert link["thread_id"].nunique() == 2
-    saved = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / sources.RAW_ARCTIC_SHIFT).rglob("*"))
+    saved = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / drv.RAW_ARCTIC_SHIFT).rglob("*"))
     assert "raw/arctic_shift/writing/2024_01_comments.ndjson" in saved and len([s for s in saved if "." in s]) == 8
     summary = prepare(df, drv.open_drive(str(tmp_path), "local"), source="arctic_shift", source_stats=stats,
                       verbose=False)
@@ -78,7 +78,7 @@ def test_pages_of_100_by_default(server, tmp_path):
 
 def test_one_pairing_path_with_pushshift_dumps(server, tmp_path):
     df, _ = load(server, tmp_path)
-    paths = sorted((tmp_path / sources.RAW_ARCTIC_SHIFT).rglob("*.ndjson"))
+    paths = sorted((tmp_path / drv.RAW_ARCTIC_SHIFT).rglob("*.ndjson"))
     again, _ = pushshift_source.read_dumps(paths, SUBS, keep_titles=True)
     def by_reply(frame):
         return frame.sort_values("reply_id").reset_index(drop=True)
@@ -129,7 +129,7 @@ def test_service_down_is_a_clear_error_and_keeps_saved_months(server, tmp_path):
     cl.get = get
     with pytest.raises(StageError, match=r"did not answer .* after 3 tries \(last: HTTP 503\).*down.*resume"):
         load(server, tmp_path, cl)
-    saved = {p.name for p in (tmp_path / sources.RAW_ARCTIC_SHIFT / "writing").iterdir()}
+    saved = {p.name for p in (tmp_path / drv.RAW_ARCTIC_SHIFT / "writing").iterdir()}
     assert saved == {"2024_01_submissions.ndjson", "2024_01_comments.ndjson"}  # nothing half-written
     server.state.down = False
     before = len(server.state.requests)
@@ -153,6 +153,6 @@ def test_after_before_windows_and_bad_parameters():
 
 def test_saved_pages_are_pushshift_shaped_ndjson(server, tmp_path):
     load(server, tmp_path)
-    line = (tmp_path / sources.RAW_ARCTIC_SHIFT / "scifi" / "2024_01_comments.ndjson").read_text().splitlines()[0]
+    line = (tmp_path / drv.RAW_ARCTIC_SHIFT / "scifi" / "2024_01_comments.ndjson").read_text().splitlines()[0]
     rec = json.loads(line)
     assert {"id", "body", "link_id", "parent_id", "author", "score", "created_utc"} <= set(rec)

@@ -110,8 +110,8 @@ def test_killed_midway_resumes_without_fetching_saved_posts(server, pairs, tmp_p
     ini = read_only_ini(server, tmp_path / "k.ini")
     reddit, _ = reddit_client.make_reddit("bot", ini)
     with pytest.raises(Killed):
-        rs.pull(reddit, ["funny", "IAmA"], root / sources.RAW_REDDIT, on_saved=kill_after_three)
-    saved = sorted((root / sources.RAW_REDDIT / "funny").glob("*.csv"))
+        rs.pull(reddit, ["funny", "IAmA"], root / drv.RAW_REDDIT, on_saved=kill_after_three)
+    saved = sorted((root / drv.RAW_REDDIT / "funny").glob("*.csv"))
     assert len(saved) == 3 and not list(root.rglob("*.tmp*"))
     before = len(server.state.requests)
     df, stats = load(server, root)
@@ -170,4 +170,4 @@ def test_reddit_failing_keeps_saved_posts_and_says_how_to_resume(server, tmp_pat
     server.state.faults.append(fake_reddit.Fault(f"/comments/{iama[0]}", status=503, times=50))
     with pytest.raises(StageError, match=r"r/IAmA.*ServerError.*kept; re-run to resume"):
         load(server, tmp_path / "d", listing="new", time_filter="all")
-    assert len(list((tmp_path / "d" / sources.RAW_REDDIT / "funny").glob("*.csv"))) == 10  # r/funny came first
+    assert len(list((tmp_path / "d" / drv.RAW_REDDIT / "funny").glob("*.csv"))) == 10  # r/funny came first

@@ -14,7 +14,7 @@ import pytest
 
 from helpers import drive as drv
 from helpers.data.csv_source import load_sample
-from helpers.data.sources import RAW_ARCTIC_SHIFT, RAW_REDDIT
+from helpers.drive import RAW_ARCTIC_SHIFT, RAW_REDDIT
 from helpers.offline import fake_arctic_shift as fas
 from helpers.offline import fake_reddit
 from helpers.offline.fake_reddit_listings import threads_from_pairs

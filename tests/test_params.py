@@ -13,9 +13,10 @@ import nbformat
 import pytest
 
 from helpers.__main__ import main
+from helpers.contract import STAGES, all_params, check_stage
 from helpers.errors import ConfigError
-from helpers.params import RULES, check, coerce, parameter_defaults
-from helpers.pipeline.runner import check_all, list_stages, notebook_defaults
+from helpers.params import check, coerce, parameter_defaults
+from helpers.pipeline.runner import check_all, list_stages
 
 ROOT = Path(__file__).resolve().parent.parent
 NB06 = ROOT / "notebooks" / "06_score_and_post.ipynb"
@@ -56,8 +57,7 @@ def test_numbers_lists_and_strings():
 
 
 def test_ranges_from_the_table():
-    d06 = notebook_defaults(NB06)
-    assert check("06", {"max_posts_per_run": "0", "delay_min_s": "0", "delay_max_s": "0"}, d06) == {
+    assert check_stage("06", {"max_posts_per_run": "0", "delay_min_s": "0", "delay_max_s": "0"}) == {
         "max_posts_per_run": 0, "delay_min_s": 0, "delay_max_s": 0}
     for given, msg in [({"max_posts_per_run": "-1"}, "max_posts_per_run must be >= 0, not -1"),
                        ({"max_posts_per_subreddit_per_day": -2}, "max_posts_per_subreddit_per_day must be >= 0"),
@@ -65,26 +65,24 @@ def test_ranges_from_the_table():
                        ({"delay_max_s": "30"}, r"delay_min_s \(60\) must not exceed delay_max_s \(30\)"),
                        ({"min_prob_real": "1.5"}, "min_prob_real must be <= 1")]:
         with pytest.raises(ConfigError, match=msg):
-            check("06", given, d06)
-    d05 = notebook_defaults(ROOT / "notebooks" / "05_generate_replies.ipynb")
+            check_stage("06", given)
     with pytest.raises(ConfigError, match="subreddits must not be empty"):
-        check("05", {"subreddits": "[]"}, d05)
+        check_stage("05", {"subreddits": "[]"})
     with pytest.raises(ConfigError, match="n_candidates must be >= 1, not 0"):
-        check("05", {"n_candidates": 0}, d05)
-    d00 = notebook_defaults(ROOT / "notebooks" / "00_pull_reddit_data.ipynb")
-    assert check("00", {"subreddits": "[]"}, d00) == {"subreddits": []}  # 00: empty means every subreddit
+        check_stage("05", {"n_candidates": 0})
+    assert check_stage("00", {"subreddits": "[]"}) == {"subreddits": []}  # 00: empty means every subreddit
     with pytest.raises(ConfigError, match="2 parameter problems.*\n.*max_posts_per_run.*\n.*delay_min_s"):
-        check("06", {"max_posts_per_run": "-1", "delay_min_s": "-1"}, d06)
+        check_stage("06", {"max_posts_per_run": "-1", "delay_min_s": "-1"})
 
 
-def test_every_rule_names_a_declared_parameter_of_its_type():
-    declared: dict[str, object] = {}
-    for path in list_stages().values():
-        declared.update(notebook_defaults(path))
-    for name, rule in RULES.items():
-        assert name in declared, f"RULES names {name}, which no notebook declares"
-        assert not rule.at_most or rule.at_most in declared
-        assert isinstance(declared[name], list) == rule.non_empty
+def test_every_rule_fits_its_parameter():
+    for stage in STAGES.values():
+        declared = {p.name: p.default for p in all_params(stage)}
+        for p in all_params(stage):
+            if p.rule:
+                assert not p.rule.at_most or p.rule.at_most in declared, (stage.key, p.name)
+                assert isinstance(p.default, list) == p.rule.non_empty or not p.rule.non_empty, (stage.key, p.name)
+                assert isinstance(p.default, (int, float, list)), (stage.key, p.name)
 
 
 @pytest.mark.parametrize("param,msg", [
@@ -160,10 +158,9 @@ def test_a_parameter_of_another_stage_is_named_as_such(tmp_path):
 
 
 def test_a_dict_parameter_takes_names_and_numbers_only():
-    from helpers.params import check
-
     defaults = {"toxicity_thresholds": {"toxicity": 0.5}}
-    assert check("06", {"toxicity_thresholds": '{"insult": 0.3}'}, defaults) == {"toxicity_thresholds": {"insult": 0.3}}
+    got = check("06", {"toxicity_thresholds": '{"insult": 0.3}'}, defaults, {})
+    assert got == {"toxicity_thresholds": {"insult": 0.3}}
     for bad in ("insult", '["insult"]', '{"insult": "high"}', '{"insult": true}', '{"insult": NaN}'):
         with pytest.raises(ConfigError, match="toxicity_thresholds"):
-            check("06", {"toxicity_thresholds": bad}, defaults)
+            check("06", {"toxicity_thresholds": bad}, defaults, {})

@@ -9,10 +9,12 @@ tests/test_notebook_specs.py fails if a committed notebook differs from its spec
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import json
 import sys
-import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 
@@ -46,25 +48,60 @@ drive_backend = "auto"  # auto | local | colab | gdrive (headless Google Drive t
 gdrive_folder = ""  # gdrive backend only: the remote folder, e.g. "root/reddit_bot"'''
 
 
-# The notebook cell's text: the backslash continues the first line (the cell keeps it as one line).
-CHECK_HEAD = """# Parameter check: each value above must have its default's type \
+NEW_CHECK = """# Parameter check: each value above must have its default's type \
 (a bool: true/false, yes/no, on/off or 1/0) and
-# lie in the range helpers/params.py gives it; a wrong or unknown one stops the notebook here, before any work.
-from helpers.params import check_notebook
-"""
+# lie in the range helpers/contract gives it; a wrong or unknown one stops the notebook here, before any work.
+from helpers.contract import notebook_params
+
+p = notebook_params("{key}", globals())"""
 
 
 def check_cell(stage: str, parameters: str) -> str:
-    """The cell after the parameters cell: every parameter's type, from its default, checked by helpers.params."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from helpers.params import kind_of, parameter_defaults
+    """The check cell of a notebook still built from an old spec: the same check, the values put back as globals."""
+    return NEW_CHECK.format(key=stage) + "\nglobals().update(p.values())"
 
-    types = ", ".join(f'"{name}": {kind_of(default).__name__}'
-                      for name, default in parameter_defaults(parameters).items())
-    body = textwrap.fill(f'globals().update(check_notebook("{stage}", {{{types}}}, globals()))', width=118,
-                         subsequent_indent=" " * 4, break_long_words=False, break_on_hyphens=False)
-    return CHECK_HEAD + body
+
+def literal(value) -> str:
+    """A parameter's default as the parameters cell shows it (double-quoted strings, as papermill writes them)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def parameters_cell(stage) -> str:
+    """The cell tagged `parameters`, one `name = default  # help` line per contract parameter."""
+    from helpers.contract import all_params
+
+    return "\n".join(f"{p.name} = {literal(p.default)}  # {p.help}" for p in all_params(stage))
+
+
+
+
+
+def contract_notebook(stage, module) -> nbformat.NotebookNode:
+    """A notebook from the contract row and the stage's module: header, setup, parameters, check, then one cell per
+    step of module.STEPS (each a call; the code lives in helpers/<part>/stageNN.py)."""
+    short = module.__name__.rsplit(".", 1)[1]
+    info = SimpleNamespace(TITLE=stage.title, ABOUT=module.__doc__ or "", RUNTIME=stage.runtime,
+                           READS=[f.shown() for f in stage.reads] + ([stage.extra["reads_also"]]
+                                                                      if "reads_also" in stage.extra else []),
+                           WRITES=[f.shown() for f in stage.writes], ALWAYS_RUN=stage.talks_to_reddit,
+                           PARAMETERS=parameters_cell(stage))
+    cells = [("markdown", header(stage.notebook, info))]
+    cells.append(SETUP.replace("NEEDS_GPU", str(stage.runtime == "GPU")))
+    cells.append(("parameters", info.PARAMETERS))
+    cells.append(NEW_CHECK.format(key=stage.key))
+    cells.append(f"from {module.__name__.rsplit('.', 1)[0]} import {short}\nfrom helpers.stage import show\n\n"
+                 f"run = {short}.start(p)")
+    for step in module.STEPS:
+        doc = (step.__doc__ or "").strip().split("\n\n")[0]
+        cells.append(("markdown", f"**{step.__name__.replace('_', ' ').capitalize()}.** " + " ".join(doc.split())))
+        cells.append(f"show({short}.{step.__name__}(run))")
+    return assemble(stage.notebook, info, cells)
 
 
 def load_spec(path: Path):
@@ -91,6 +128,15 @@ def header(name: str, spec) -> str:
 
 def build(path: Path) -> nbformat.NotebookNode:
     spec = load_spec(path)
+    setup = SETUP.replace("NEEDS_GPU", str(spec.RUNTIME == "GPU"))
+    params = COMMON_PARAMETERS + "\n" + spec.PARAMETERS.strip()
+    cells = [("markdown", header(path.stem, spec)), setup, ("parameters", params.strip()),
+             check_cell(path.stem[:2], params)]
+    cells += [("markdown", c[1].strip()) if isinstance(c, tuple) else c.strip() for c in spec.CELLS]
+    return assemble(path.stem, spec, cells)
+
+
+def assemble(name: str, spec, cells: list) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -103,33 +149,42 @@ def build(path: Path) -> nbformat.NotebookNode:
         "reddit_bot": {"reads": list(spec.READS), "writes": list(spec.WRITES),
                        "always_run": bool(getattr(spec, "ALWAYS_RUN", False))},
     }
-    setup = SETUP.replace("NEEDS_GPU", str(spec.RUNTIME == "GPU"))
-    cells = [nbformat.v4.new_markdown_cell(header(path.stem, spec)), nbformat.v4.new_code_cell(setup)]
-    params = COMMON_PARAMETERS + "\n" + spec.PARAMETERS.strip()
-    cells.append(nbformat.v4.new_code_cell(params.strip(), metadata={"tags": ["parameters"]}))
-    cells.append(nbformat.v4.new_code_cell(check_cell(path.stem[:2], params)))
-    for c in spec.CELLS:
-        if isinstance(c, tuple):
-            cells.append(nbformat.v4.new_markdown_cell(c[1].strip()))
+    made = []
+    for c in cells:
+        if isinstance(c, tuple) and c[0] == "markdown":
+            made.append(nbformat.v4.new_markdown_cell(c[1].strip()))
+        elif isinstance(c, tuple):
+            made.append(nbformat.v4.new_code_cell(c[1].strip(), metadata={"tags": ["parameters"]}))
         else:
-            cells.append(nbformat.v4.new_code_cell(c.strip()))
-    for i, c in enumerate(cells):  # stable ids so re-rendering is byte-identical
-        c["id"] = f"{path.stem[:2]}-{i:02d}"
-    nb.cells = cells
+            made.append(nbformat.v4.new_code_cell(c.strip()))
+    for i, c in enumerate(made):  # stable ids so re-rendering is byte-identical
+        c["id"] = f"{name[:2]}-{i:02d}"
+    nb.cells = made
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
 
 
-def render(path: Path) -> str:
-    return nbformat.writes(build(path)) + "\n"
+def render_stage(stage) -> str:
+    """The notebook's text: from the stage's module when it has one (helpers/<part>/stageNN.py), else its old spec."""
+    try:
+        module = importlib.import_module(stage.module)
+    except ModuleNotFoundError as e:
+        if e.name != stage.module:
+            raise
+        return nbformat.writes(build(SPECS / f"{stage.notebook}.py")) + "\n"
+    return nbformat.writes(contract_notebook(stage, module)) + "\n"
 
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
-    for spec_path in sorted(SPECS.glob("[0-9][0-9]_*.py")):
-        out = NOTEBOOKS / f"{spec_path.stem}.ipynb"
-        text = render(spec_path)
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from helpers.contract import STAGES
+
+    for stage in STAGES.values():
+        out = NOTEBOOKS / f"{stage.notebook}.ipynb"
+        text = render_stage(stage)
         if check:
             if not out.exists() or out.read_text() != text:
                 stale.append(out.name)

@@ -14,8 +14,6 @@ from ..schema import ISSUE, RAW_COLUMNS
 
 SOURCES = ("reddit", "arctic_shift", "sample", "bigquery", "pushshift", "csv")
 RAW_BIGQUERY, RAW_PUSHSHIFT = drv.RAW_BIGQUERY, drv.RAW_PUSHSHIFT
-RAW_REDDIT = f"{drv.RAW_DIR}/reddit"  # <sub>/<post_id>.csv, one per post, saved as it is pulled
-RAW_ARCTIC_SHIFT = f"{drv.RAW_DIR}/arctic_shift"  # <sub>/<month>_submissions|_comments.ndjson, saved per month
 
 
 def _subs(subreddits: str | Iterable[str] | None) -> list[str]:
@@ -108,14 +106,14 @@ def _load_reddit(drive: drv.Drive, subs: list[str], opts: dict, reddit: Any, sta
         reddit, cred_source = make_reddit(opts.get("praw_site", "bot"), opts.get("praw_ini") or None,
                                           requestor_kwargs={"session": rs.counting_session(counter)})
         stats["credentials"] = cred_source
-    drive.pull(RAW_REDDIT)
-    paths, pulled = rs.pull(reddit, subs, drive.path(RAW_REDDIT), listing=opts.get("listing", "top"),
+    drive.pull(drv.RAW_REDDIT)
+    paths, pulled = rs.pull(reddit, subs, drive.path(drv.RAW_REDDIT), listing=opts.get("listing", "top"),
                             time_filter=opts.get("time_filter", "year"),
                             posts_per_subreddit=int(opts.get("posts_per_subreddit", 200)),
                             replace_more_limit=opts.get("replace_more_limit", 8), counter=counter,
                             on_saved=lambda p: drive.push(drive.rel(p)))
     stats.update(pulled)
-    stats["files"] = [f"{RAW_REDDIT}/<sub>/<post_id>.csv ({len(paths)} posts)"]
+    stats["files"] = [f"{drv.RAW_REDDIT}/<sub>/<post_id>.csv ({len(paths)} posts)"]
     return rs.read_posts(paths)
 
 
@@ -129,8 +127,9 @@ def _load_arctic_shift(drive: drv.Drive, subs: list[str], months: Iterable[str],
     windows = asrc.month_windows(months, opts.get("after", ""), opts.get("before", ""))
     client = client or asrc.Client(base_url=opts.get("base_url") or asrc.BASE_URL,
                                    interval_s=float(opts.get("interval_s", 1.0)))
-    drive.pull(RAW_ARCTIC_SHIFT)
-    paths = asrc.pull(client, subs, windows, drive.path(RAW_ARCTIC_SHIFT), on_saved=lambda p: drive.push(drive.rel(p)))
+    drive.pull(drv.RAW_ARCTIC_SHIFT)
+    paths = asrc.pull(client, subs, windows, drive.path(drv.RAW_ARCTIC_SHIFT),
+                      on_saved=lambda p: drive.push(drive.rel(p)))
     df, read_stats = read_dumps(paths, subs, keep_titles=True)
     stats.update(read_stats, requests=client.requests_made, retried=dict(client.retried),
                  files=[drive.rel(p) for p in paths])

@@ -20,12 +20,12 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
-from ..drive import Drive
+from ..drive import POSTING_LEASE, Drive
 from ..errors import BotError
 from ..files import write_text
 
 LOCK_FILE = "live/posting.lock"
-LEASE_FILE = "live/posting_lease.json"
+LEASE_FILE = POSTING_LEASE
 
 
 class LeaseHeld(BotError):

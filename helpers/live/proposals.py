@@ -15,14 +15,13 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..drive import PROPOSED_REPLIES
+from ..drive import FETCH_SUMMARY, PROPOSED_REPLIES
 from ..errors import ConfigError, InputError
 from ..reddit import fields as rf
 from ..text import DELETED, clean_text
 
 log = logging.getLogger(__name__)
 
-FETCH_SUMMARY = "live/fetch_summary_{date}.json"  # 05: posts seen, comments kept, drops by reason, candidates
 
 COMMENT_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
                    "comment_permalink", "comment_created_utc"]

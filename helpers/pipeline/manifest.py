@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import drive as drv
 from .. import files
+from ..contract.spec import to_glob
 
 # Above this, size + mtime stand in for the content hash (checkpoints of the 355M model are 1.4 GB).
 BIG_FILE = 64 * 2**20
@@ -27,22 +28,6 @@ def stage_io(notebook: Path) -> dict:
     meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {}).get("reddit_bot", {})
     return {"reads": meta.get("reads", []), "writes": meta.get("writes", []),
             "always_run": meta.get("always_run", False)}
-
-
-def to_glob(entry: str, params: dict[str, Any] | None = None) -> str:
-    """'checkpoint/<run_name>/' -> 'checkpoint/run1/**' (a placeholder naming a parameter takes its value, any other
-    matches anything: 'live/proposed_replies_<date>.csv' -> 'live/proposed_replies_*.csv'); '' if it names no path."""
-    params = params or {}
-    path = entry.strip().split()[0].strip("`")
-
-    def fill(m: re.Match) -> str:
-        value = params.get(m.group(1))
-        return str(value) if isinstance(value, (str, int)) and str(value) else "*"
-
-    path = re.sub(r"<([^>]*)>", fill, path).replace("NNNN", "*")
-    if path.strip("*/") == "":
-        return ""  # e.g. '<dump_glob>' with the parameter empty: nothing to fingerprint, not the whole Drive
-    return path.rstrip("/") + "/**" if path.endswith("/") else path
 
 
 def fingerprint_files(root: Path, entries: list[str], params: dict[str, Any] | None = None) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .. import drive as drv
-from ..live.proposals import FETCH_SUMMARY
+from ..drive import FETCH_SUMMARY
 from ..report_html import latest
 
 

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from .. import contract, procgroup
 from .. import drive as drv
-from .. import procgroup
 from ..errors import ConfigError, StageError
 from ..params import check as check_params
 from ..params import parameter_defaults, suggest
@@ -84,10 +84,13 @@ def declared_parameters(notebook: Path) -> set[str]:
 
 def stage_params(notebook: Path, drive_root: Path, given: dict[str, Any] | None) -> dict[str, Any]:
     """The given parameters this notebook declares, plus drive_root, each parsed as its default's type and checked
-    against helpers.params.RULES; ConfigError naming the parameter otherwise."""
+    against the ranges helpers.contract gives them; ConfigError naming the parameter otherwise."""
     defaults = notebook_defaults(notebook)
     values = {"drive_root": str(Path(drive_root).resolve()), **(given or {})}
-    return check_params(Path(notebook).name[:2], {k: v for k, v in values.items() if k in defaults}, defaults)
+    key = Path(notebook).name[:2]
+    stage = contract.STAGES.get(key)
+    rules = {p.name: p.rule for p in contract.all_params(stage) if p.rule} if stage else {}
+    return check_params(key, {k: v for k, v in values.items() if k in defaults}, defaults, rules)
 
 
 def check_all(names: list[str], stages: dict[str, Path], drive_root: Path,

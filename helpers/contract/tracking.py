@@ -1,0 +1,60 @@
+"""Stages 07–08 of the contract: how posted replies fare, and adversarial refresh rounds of the realism classifier."""
+
+from __future__ import annotations
+
+from .. import drive as drv
+from .spec import File, P, Stage
+
+STAGE_07 = Stage(
+    key="07", name="track_outcomes", part="tracking", title="Track what happened to the posted replies", runtime="CPU",
+    talks_to_reddit=True,
+    reads=(File(drv.POSTING_LEDGER), File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.OUTCOME_HISTORY)),
+    writes=(File(drv.OUTCOME_HISTORY), File(drv.OUTCOMES), File(drv.OUTCOME_METRICS), File(drv.OUTCOME_CONFUSION),
+            File(drv.OUTCOME_CALIBRATION), File(drv.OUTCOME_GROWTH), File(drv.POSTING_LEASE, "while writing"),
+            File(drv.REPORT_HTML)),
+    extra={"reads_also": "Reddit (the bot's replies)"},
+    params=(
+    P("reddit", "recorded",
+      "recorded (offline demo: bundled threads on a loopback server) | live (Reddit via praw_site)"),
+    P("praw_site", "bot",
+      "live: the praw.ini site with the bot's credentials (else praw_* env vars, else Colab secrets)"),
+    P("praw_ini", "", 'live: a praw.ini file to read praw_site from ("": the praw.ini files PRAW itself finds)'),
+    P("count_replies", True,
+      "also count each reply's replies (one request per reply; scores alone are batched by 100)"),
+    P("break_lease", False,
+      "True: take over a posting lease another run left on Drive (only when that run is surely gone)"),
+    ),
+)
+
+STAGE_08 = Stage(
+    key="08", name="adversarial_refresh", part="tracking",
+    title="Adversarial refresh: fresh fakes vs the realism classifier, round by round", runtime="GPU",
+    reads=(File(drv.GPT2_GENERATE), File(drv.BERT_GAN_REAL), File(drv.BERT_GAN_FAKE),
+           File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), File(drv.BERT_REALISM + "/"),
+           File(f"{drv.BERT_BASE_DIR}/<bert_base>/"), File(drv.ADVERSARIAL_FAKES, "rounds already finished"),
+           File(drv.ADVERSARIAL_MODEL + "/", "to continue")),
+    writes=(File(drv.ADVERSARIAL_FAKES), File(drv.ADVERSARIAL_MODEL + "/"), File(drv.ADVERSARIAL_ROUNDS),
+            File(drv.ADVERSARIAL_JSON), File(drv.ADVERSARIAL_PNG)),
+    params=(
+    P("adv_rounds", 2, "refresh rounds in total (a re-run continues after the last finished one); online: 5-10", low=0),
+    P("adv_mode", "continue",
+      "continue (keep training the current classifier) | retrain (rebuild from bert_base each round)"),
+    P("adv_restart", False, "True: forget earlier rounds and start again from 03's models/bert_realism"),
+    P("adv_train_comments", 16, "train comments given fresh fakes each round (online: 500+)", low=1),
+    P("adv_eval_comments", 8,
+      "held-out test comments given fresh fakes each round, to measure on (online: 200+)", low=1),
+    P("adv_epochs", 1, "training epochs per round (early stopping on validation loss)", low=1),
+    P("bert_batch_size", 32, "rows per training step, as in 03 (the seed: 32)", low=1),
+    P("bert_learning_rate", 1e-3,
+      "as in 03: 1e-3 suits the tiny base trained from scratch; use 2e-5 for a pretrained BERT", low=0, low_open=True),
+    P("adv_max_train_rows", 0, "sample at most this many training rows per round, every class kept (0: all)", low=0),
+    P("bert_base", "tiny", "retrain mode: the base, as in 03 (tiny | bert_base_en_uncased | a local folder)"),
+    P("run_name", "run1", "the fine-tuned GPT-2 checkpoint written by 01: checkpoint/<run_name>"),
+    P("n_candidates", 10, "fakes per comment (the seed's 10)", low=1),
+    P("temperature", 0.7, "sampling temperature (the seed's 0.7)", low=0, low_open=True),
+    P("top_k", 40, "sample among the k likeliest tokens (0: off)", low=0),
+    P("top_p", 0.0, "nucleus sampling threshold (0: off)", low=0, high=1),
+    P("max_reply_tokens", 100, "length cap of a fake reply in tokens", low=1),
+    P("seed", 1234, "reproducibility: the comments picked per round, the sampling, the training order", low=0),
+    ),
+)

@@ -1,0 +1,54 @@
+"""What every stage does at its start and end, derived from the contract: open the Drive root and pull the files the
+stage reads; push the files it wrote; show a step's results in the notebook.
+
+Why here and not in each stage: the lists of files come from one table (helpers.contract), so a stage cannot forget
+to pull or push one of its files on the gdrive backend (02 once never pushed its signature file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .contract import Params, stage
+from .drive import Drive, open_drive
+
+
+def globs(files, p: Params) -> list[str]:
+    """The Drive-relative globs of contract files for these parameter values (absolute paths and empty ones left
+    out)."""
+    out = []
+    for f in files:
+        g = f.glob(p.values())
+        if g and not Path(g).is_absolute() and g not in out:
+            out.append(g)
+    return out
+
+
+def open_stage(key: str, p: Params) -> Drive:
+    """The stage's Drive root, with every file the contract says it reads pulled (a no-op unless gdrive)."""
+    drive = open_drive(p.drive_root, p.drive_backend, p.gdrive_folder)
+    drive.pull(*globs(stage(key).reads, p))
+    return drive
+
+
+def push_outputs(key: str, p: Params, drive: Drive) -> list[str]:
+    """Push every file the contract says the stage writes (a no-op unless gdrive); files already pushed as they were
+    written (02's chunks, 08's rounds) are simply sent again."""
+    return drive.push(*globs(stage(key).writes, p))
+
+
+def show(*items: Any) -> None:
+    """Display a step's results in the notebook: PNG paths as images, everything else as Jupyter shows it."""
+    from IPython.display import Image, display
+
+    for item in items:
+        if isinstance(item, tuple):  # a step returning several results
+            show(*item)
+            continue
+        if item is None:
+            continue
+        if isinstance(item, Path) and item.suffix == ".png":
+            display(Image(filename=str(item)))
+        else:
+            display(item)
