@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.__main__ import main
+from helpers import contract
 from helpers.errors import ConfigError
 from helpers.pipeline import presets, runner
 
@@ -16,16 +17,25 @@ def test_the_named_presets_exist():
 
 
 @pytest.mark.parametrize("name", presets.preset_names())
-def test_every_preset_value_is_a_declared_parameter_of_the_right_type(name, tmp_path):
-    stages = runner.list_stages()
+def test_every_preset_value_is_a_declared_parameter_of_the_right_type(name):
+    """Checked against the stage contract (helpers.contract), not the notebook files."""
     preset = presets.load_preset(name)
-    keys = list(stages)
-    checked = runner.check_all(keys, stages, tmp_path, runner.preset_params(preset, keys, stages))
-    for key, values in checked.items():
-        declared = runner.declared_parameters(stages[key])
+    for key, stage in contract.STAGES.items():
+        declared = {p.name for p in contract.all_params(stage)}
+        values = contract.check_stage(key, presets.for_stages(preset, [key]))
         for param, value in preset.items():
             if param in declared:
                 assert values[param] == value, (key, param)
+    everywhere = {p.name for s in contract.STAGES.values() for p in contract.all_params(s)}
+    assert set(preset) <= everywhere
+
+
+def test_preset_names_come_from_the_contract_not_the_notebooks(tmp_path, monkeypatch):
+    """A notebooks folder without the stage's notebook does not change which names a preset may use."""
+    monkeypatch.setenv("REDDIT_BOT_NOTEBOOKS", str(tmp_path))
+    assert presets.for_stages({"gpt2_steps": 5, "min_prob_real": 0.5}, ["06"]) == {"min_prob_real": 0.5}
+    with pytest.raises(ConfigError, match="did you mean 'min_prob_real'"):
+        presets.for_stages({"min_prob_rea": 0.5}, ["06"])
 
 
 def test_online_presets_carry_the_advice_that_used_to_hide_in_help_comments():

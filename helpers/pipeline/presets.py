@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
+from .. import contract
 from ..errors import ConfigError
+from ..params import suggest
 
 
 def preset_names() -> list[str]:
@@ -34,3 +37,16 @@ def load_preset(name: str) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"preset {name!r} cannot be read: {e}", file=str(path)) from None
+
+
+def for_stages(preset: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """A preset's values for the stages being run, names checked against the stage contract (not the notebook files).
+    A preset covers every stage, so a name of another stage is left out; a name no stage declares is an error (a typo
+    in a preset must not be dropped silently)."""
+    declared = {key: {p.name for p in contract.all_params(s)} for key, s in contract.STAGES.items()}
+    everywhere = set().union(*declared.values())
+    unknown = [suggest(name, everywhere) for name in preset if name not in everywhere]
+    if unknown:
+        raise ConfigError("preset: " + "; ".join(unknown))
+    running = set().union(*(declared.get(k, set()) for k in keys))
+    return {k: v for k, v in preset.items() if k in running}

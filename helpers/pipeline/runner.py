@@ -18,6 +18,7 @@ from .. import drive as drv
 from ..errors import ConfigError, StageError
 from ..params import check as check_params
 from ..params import parameter_defaults, suggest
+from .presets import for_stages
 
 NOTEBOOK_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+\.ipynb$")
 
@@ -188,15 +189,8 @@ def _first_line(text: str) -> str:
 
 
 def preset_params(preset: dict[str, Any], names: Iterable[str], stages: dict[str, Path]) -> dict[str, Any]:
-    """A preset's values for the stages being run. A preset covers every stage, so a name of another stage is left
-    out; a name no stage declares is an error (a typo in a preset must not be dropped silently)."""
-    declared = {key: declared_parameters(path) for key, path in stages.items()}
-    everywhere = set().union(*declared.values())
-    unknown = [suggest(name, everywhere) for name in preset if name not in everywhere]
-    if unknown:
-        raise ConfigError("preset: " + "; ".join(unknown))
-    running = set().union(*(declared[k] for k in names))
-    return {k: v for k, v in preset.items() if k in running}
+    """A preset's values for the stages being run (helpers.pipeline.presets.for_stages: names from the contract)."""
+    return for_stages(preset, names)
 
 
 def run_stages(
