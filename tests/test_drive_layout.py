@@ -1,5 +1,6 @@
-"""drive_layout.md's file table agrees with what each notebook declares it reads and writes (tools/nbspecs
-READS/WRITES).
+"""drive_layout.md agrees with the stage contract (helpers.contract): its per-stage table is generated from it
+(tools/build_drive_layout.py) and must be current, and its file table has a row naming every stage as the reader or
+writer of each file the contract says it reads or writes.
 
 Why: the table is the contract people read; a stage missing from a row's "read by" is a file someone deletes or
 replaces without knowing which notebook breaks.
@@ -7,23 +8,30 @@ replaces without knowing which notebook breaks.
 
 from __future__ import annotations
 
-import ast
+import dataclasses
 import fnmatch
+import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from helpers import contract
+
 ROOT = Path(__file__).resolve().parents[1]
-SPECS = sorted((ROOT / "tools" / "nbspecs").glob("[0-9][0-9]_*.py"))
 
 
-def _declared(spec: Path) -> dict[str, list[str]]:
-    out = {}
-    for node in ast.parse(spec.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in ("READS", "WRITES"):
-            out[node.targets[0].id] = ast.literal_eval(node.value)
-    return out
+def _builder():
+    spec = importlib.util.spec_from_file_location("build_drive_layout", ROOT / "tools" / "build_drive_layout.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _declared(stage: contract.Stage) -> dict[str, list[str]]:
+    return {"READS": [f.shown() for f in stage.reads], "WRITES": [f.shown() for f in stage.writes]}
 
 
 def _table() -> list[tuple[list[str], str, str]]:
@@ -52,15 +60,40 @@ def _rows_for(path: str, table) -> list:
                                         for f in row[0])]
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=[s.stem[:2] for s in SPECS])
-def test_every_declared_file_has_a_row_naming_the_stage(spec):
-    stage, table, problems = spec.name[:2], _table(), []
+def test_the_stage_table_is_generated_from_the_contract():
+    """A changed contract row (or a hand edit of the table) fails until `make notebooks` regenerates it."""
+    text = (ROOT / "drive_layout.md").read_text(encoding="utf-8")
+    assert _builder().render(text) == text, "drive_layout.md's stage table is stale: run `make notebooks`"
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "build_drive_layout.py"), "--check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_stage_table_shows_every_contract_file(monkeypatch):
+    builder = _builder()
+    table = builder.table()
+    for s in contract.STAGES.values():
+        row = next(line for line in table.splitlines() if line.startswith(f"| {s.key} "))
+        for f in s.reads + s.writes:
+            assert f"`{f.shown().partition(' (')[0]}`" in row, (s.key, f)
+    changed = contract.STAGES["03"].writes + (contract.File("metrics/new_file.json"),)
+    monkeypatch.setitem(contract.STAGES, "03", dataclasses.replace(contract.STAGES["03"], writes=changed))
+    text = (ROOT / "drive_layout.md").read_text(encoding="utf-8")
+    assert "`metrics/new_file.json`" in builder.render(text) and builder.render(text) != text
+    with pytest.raises(ValueError, match="markers"):
+        builder.render("no markers here")
+
+
+@pytest.mark.parametrize("key", list(contract.STAGES))
+def test_every_declared_file_has_a_row_naming_the_stage(key):
+    stage, table, problems = key, _table(), []
     for kind, column in (("READS", 2), ("WRITES", 1)):
-        for entry in _declared(spec).get(kind, []):
+        for entry in _declared(contract.STAGES[key]).get(kind, []):
             for path in _drive_paths(entry):
                 rows = _rows_for(path, table)
                 if not rows:
                     problems.append(f"{path}: no row in drive_layout.md")
                 elif not any(re.search(rf"\b{stage}\b", row[column]) for row in rows):
-                    problems.append(f"{path}: its row does not list {stage} as {'reader' if column == 2 else 'writer'}")
+                    role = "reader" if column == 2 else "writer"
+                    problems.append(f"{path}: its row does not list {stage} as {role}")
     assert not problems, problems

@@ -46,3 +46,21 @@ def test_papermill_sees_every_parameter(path):
     inspected = pm.inspect_notebook(str(path))
     assert list(inspected) == assigned
     assert all(info["help"] for info in inspected.values()), "every parameter has a # help comment"
+
+
+def _converted():
+    """Stages whose code is helpers/<part>/stageNN.py (the rest are still rendered from tools/nbspecs)."""
+    import importlib.util
+
+    from helpers.contract import STAGES
+
+    return [s for s in STAGES.values() if importlib.util.find_spec(s.module) is not None]
+
+
+@pytest.mark.parametrize("stage", _converted(), ids=lambda s: s.key)
+def test_notebook_metadata_is_the_contracts(stage):
+    """The manifest fingerprints what the notebook's metadata lists: for a converted stage exactly the contract's
+    files (a hand edit of the metadata, or a Reddit note among the Drive files, fails here)."""
+    meta = json.loads((ROOT / "notebooks" / f"{stage.notebook}.ipynb").read_text())["metadata"]["reddit_bot"]
+    assert meta == {"reads": [f.shown() for f in stage.reads], "writes": [f.shown() for f in stage.writes],
+                    "always_run": stage.talks_to_reddit}

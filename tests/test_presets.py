@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.__main__ import main
 from helpers import contract
+from helpers.__main__ import main
 from helpers.errors import ConfigError
 from helpers.pipeline import presets, runner
 

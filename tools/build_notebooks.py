@@ -87,10 +87,9 @@ def contract_notebook(stage, module) -> nbformat.NotebookNode:
     step of module.STEPS (each a call; the code lives in helpers/<part>/stageNN.py)."""
     short = module.__name__.rsplit(".", 1)[1]
     info = SimpleNamespace(TITLE=stage.title, ABOUT=module.__doc__ or "", RUNTIME=stage.runtime,
-                           READS=[f.shown() for f in stage.reads] + ([stage.extra["reads_also"]]
-                                                                      if "reads_also" in stage.extra else []),
-                           WRITES=[f.shown() for f in stage.writes], ALWAYS_RUN=stage.talks_to_reddit,
-                           PARAMETERS=parameters_cell(stage))
+                           READS=[f.shown() for f in stage.reads], WRITES=[f.shown() for f in stage.writes],
+                           READS_ALSO=[stage.extra["reads_also"]] if "reads_also" in stage.extra else [],
+                           ALWAYS_RUN=stage.talks_to_reddit, PARAMETERS=parameters_cell(stage))
     cells = [("markdown", header(stage.notebook, info))]
     cells.append(SETUP.replace("NEEDS_GPU", str(stage.runtime == "GPU")))
     cells.append(("parameters", info.PARAMETERS))
@@ -116,7 +115,8 @@ def load_spec(path: Path):
 def header(name: str, spec) -> str:
     badge = (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
              f"(https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{name}.ipynb)")
-    reads = "\n".join(f"- `{r}`" for r in spec.READS) or "- nothing"
+    # READS_ALSO (contract stages): what is not a Drive file (Reddit), shown in the header but not fingerprinted
+    reads = "\n".join(f"- `{r}`" for r in [*spec.READS, *getattr(spec, "READS_ALSO", [])]) or "- nothing"
     writes = "\n".join(f"- `{w}`" for w in spec.WRITES) or "- nothing"
     runtime = ("**Runtime:** pick a GPU runtime in Colab (Runtime → Change runtime type → GPU)."
                if spec.RUNTIME == "GPU" else "**Runtime:** CPU is enough.")
@@ -143,9 +143,9 @@ def assemble(name: str, spec, cells: list) -> nbformat.NotebookNode:
         "language_info": {"name": "python"},
         "colab": {"provenance": []},
         "accelerator": "GPU" if spec.RUNTIME == "GPU" else "None",
-        # Read by helpers.pipeline.manifest: which Drive files this stage reads and writes (<placeholders> match
-        # anything), and
-        # whether it talks to Reddit (such a stage always runs: its input is the live site, not files).
+        # Read by helpers.pipeline.manifest: which Drive files this stage reads and writes (for a converted stage
+        # exactly the contract's File.shown(); <placeholders> match anything), and whether it talks to Reddit (such
+        # a stage always runs: its input is the live site, not files).
         "reddit_bot": {"reads": list(spec.READS), "writes": list(spec.WRITES),
                        "always_run": bool(getattr(spec, "ALWAYS_RUN", False))},
     }
@@ -178,8 +178,9 @@ def render_stage(stage) -> str:
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
+    for folder in (ROOT, ROOT / "tools"):
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
     from helpers.contract import STAGES
 
     for stage in STAGES.values():
@@ -194,8 +195,11 @@ def main(argv: list[str]) -> int:
             print(f"wrote {out.relative_to(ROOT)}")
     if stale:
         print("stale notebooks (run `make notebooks`): " + ", ".join(stale))
-        return 1
-    return 0
+    # drive_layout.md's per-stage table comes from the same contract: written (or checked) with the notebooks.
+    import build_drive_layout
+
+    layout = build_drive_layout.main(argv)
+    return 1 if stale or layout else 0
 
 
 if __name__ == "__main__":
