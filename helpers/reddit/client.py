@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..contract import default
 from ..errors import ConfigError
 
 APP_ID = "reddit-gpt2-bert-bot"
@@ -91,7 +92,8 @@ def _colab_settings() -> dict[str, str]:
     return got
 
 
-def resolve_settings(praw_site: str = "bot", praw_ini: str | Path | None = None) -> tuple[str, dict[str, Any]]:
+def resolve_settings(praw_site: str = default("praw_site"),
+                     praw_ini: str | Path | None = default("praw_ini")) -> tuple[str, dict[str, Any]]:
     """(source, settings) for praw.Reddit; raises ConfigError naming what to set (never the values)."""
     if praw_ini:
         return f"praw.ini {praw_ini} [{praw_site}]", ini_site(praw_ini, praw_site)
@@ -110,7 +112,8 @@ def resolve_settings(praw_site: str = "bot", praw_ini: str | Path | None = None)
     )
 
 
-def make_reddit(praw_site: str = "bot", praw_ini: str | Path | None = None, **overrides: Any):
+def make_reddit(praw_site: str = default("praw_site"), praw_ini: str | Path | None = default("praw_ini"),
+                **overrides: Any):
     """praw.Reddit from the first credential source found; returns (reddit, source) with source safe to print."""
     import praw
 
@@ -130,7 +133,8 @@ def describe(reddit) -> dict[str, Any]:
             "read_only": reddit.read_only}
 
 
-def connect(reddit: str = "recorded", praw_site: str = "bot", praw_ini: str | Path | None = None,
+def connect(reddit: str = default("reddit"), praw_site: str = default("praw_site"),
+            praw_ini: str | Path | None = default("praw_ini"),
             recorded_threads: str | Path | None = None):
     """(reddit, source, server) for a notebook. "recorded": the bundled threads served on 127.0.0.1 and reached
     through a temporary praw.ini site, the same PRAW code path as live Reddit with no credentials; "live": praw_site."""
