@@ -11,6 +11,8 @@ from typing import Sequence
 
 import pandas as pd
 
+from ..contract import default
+
 CHARS_PER_TOKEN = 16  # clip texts at sequence_length * this many characters: far past what the tokens keep
 
 
@@ -28,7 +30,8 @@ def text_error(value, what: str) -> str:
     return ""
 
 
-def check_pairs(comments: Sequence, replies: Sequence, sequence_length: int = 128) -> tuple[list, list, list, int]:
+def check_pairs(comments: Sequence, replies: Sequence,
+                sequence_length: int = default("bert_sequence_length")) -> tuple[list, list, list, int]:
     """(comments, replies, reasons, n_clipped): reasons[i] == "" when row i is usable; usable texts are clipped."""
     limit = max_chars(sequence_length)
     out_c, out_r, reasons, clipped = [], [], [], 0

@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ..contract import default
 from ..errors import ConfigError, InputError
 from ..files import atomic_dir
 
@@ -39,13 +40,13 @@ def is_keras_preset(path: str | Path) -> bool:
 def build_tiny_base(
     texts: Iterable[str],
     out_dir: str | Path,
-    vocab_size: int = 2000,
-    num_layers: int = 2,
+    vocab_size: int = default("bert_tiny_vocab_size"),
+    num_layers: int = default("bert_tiny_layers"),
     num_heads: int = 2,
-    hidden_dim: int = 64,
-    intermediate_dim: int = 128,
+    hidden_dim: int = default("bert_tiny_hidden_dim"),
+    intermediate_dim: int = 2 * default("bert_tiny_hidden_dim"),
     max_sequence_length: int = 512,
-    seed: int = 1234,
+    seed: int = default("seed"),
 ) -> Path:
     """Learn a WordPiece vocabulary from ``texts`` and save a randomly initialised small BERT as a local preset.
 
@@ -165,10 +166,10 @@ def load_hf_backbone(folder: str | Path):
 def build_classifier(
     base: str,
     num_classes: int,
-    sequence_length: int = 128,
+    sequence_length: int = default("bert_sequence_length"),
     dropout: float = 0.1,
-    learning_rate: float = 5e-5,
-    seed: int = 1234,
+    learning_rate: float = default("bert_learning_rate"),
+    seed: int = default("seed"),
 ):
     """A compiled BertTextClassifier (logits out) whose preprocessor packs [CLS] comment [SEP] reply [SEP]."""
     import keras
@@ -197,7 +198,7 @@ def build_classifier(
     return clf
 
 
-def compile_classifier(clf, learning_rate: float = 5e-5) -> None:
+def compile_classifier(clf, learning_rate: float = default("bert_learning_rate")) -> None:
     import keras
 
     clf.compile(

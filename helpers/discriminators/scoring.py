@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..contract import default
 from ..errors import InputError
 from .bert_inputs import check_pairs, model_inputs
 from .bert_models import load_classifier
@@ -121,7 +122,7 @@ class Scorer:
         return np.concatenate(real_parts), np.concatenate(up_parts)
 
 
-def realism_model_dir(root: str | Path, choice: str = "auto") -> Path:
+def realism_model_dir(root: str | Path, choice: str = default("realism_model")) -> Path:
     """The realism classifier 06 scores with: "auto" takes 08's refreshed one when a refresh round has finished (it
     has seen the newest fakes), else 03's; "bert_realism" or any folder (under the Drive root, or absolute) pins one."""
     from .. import drive as drv

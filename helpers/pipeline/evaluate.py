@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import drive as drv
 from .. import files
+from ..contract import default
 from ..errors import ConfigError, InputError, StageError
 from ..live import quality
 from ..live.filters import FilterSettings
@@ -27,7 +28,7 @@ from ..live.proposals import today
 from ..live.select import select_candidates
 
 
-def pick_test_comments(generate: pd.DataFrame, n: int, seed: int = 1234) -> pd.DataFrame:
+def pick_test_comments(generate: pd.DataFrame, n: int, seed: int = default("seed")) -> pd.DataFrame:
     """N comments of the test split (validation when test is empty), a seeded sample kept in file order."""
     held = generate[generate["split"].astype(str) == "test"]
     if held.empty:
@@ -63,9 +64,10 @@ def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: in
         return files.read_csv(out, required=["comment", "reply", "comment_id"])
 
 
-def evaluate(root: str | Path, n: int = 50, n_candidates: int = 10, run_name: str = "run1",
-             realism_model: str = "auto", min_prob_real: float = 0.9, max_reply_chars: int = 1000,
-             seed: int = 1234, run_date: str = "", **gen: float) -> tuple[dict, Path]:
+def evaluate(root: str | Path, n: int = 50, n_candidates: int = default("n_candidates", "05"),
+             run_name: str = default("run_name"), realism_model: str = default("realism_model"),
+             min_prob_real: float = default("min_prob_real"), max_reply_chars: int = default("max_reply_chars"),
+             seed: int = default("seed"), run_date: str = "", **gen: float) -> tuple[dict, Path]:
     """Generate, score, select and measure; returns the summary and the metrics file written."""
     from ..discriminators.scoring import Scorer, realism_model_dir
 
