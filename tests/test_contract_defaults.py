@@ -7,6 +7,7 @@ used 10/1e-3. The fix is `def f(..., learning_rate=default("gpt2_learning_rate")
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import pkgutil
@@ -70,11 +71,13 @@ def mismatches(callables=None) -> list[str]:
             params = inspect.signature(obj).parameters.values()
         except (TypeError, ValueError):
             continue
+        factories = {f.name: f.default_factory for f in dataclasses.fields(obj)
+                     if f.default_factory is not dataclasses.MISSING} if dataclasses.is_dataclass(obj) else {}
         for param in params:
-            if param.name in wanted and param.default is not inspect.Parameter.empty \
-                    and not same(param.default, wanted[param.name]) and f"{qualname}({param.name})" not in UNRELATED:
-                out.append(f"{qualname}({param.name}={param.default!r}): the notebooks' default is "
-                           f"{wanted[param.name]!r}")
+            value = factories[param.name]() if param.name in factories else param.default
+            if param.name in wanted and value is not inspect.Parameter.empty \
+                    and not same(value, wanted[param.name]) and f"{qualname}({param.name})" not in UNRELATED:
+                out.append(f"{qualname}({param.name}={value!r}): the notebooks' default is {wanted[param.name]!r}")
     return sorted(set(out))
 
 
