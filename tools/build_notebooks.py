@@ -4,7 +4,8 @@ Each spec module defines TITLE, ABOUT (markdown), READS and WRITES (lists of Dri
 PARAMETERS (the source of the cell tagged `parameters`: annotated defaults, a trailing `# help` comment each) and
 CELLS (a list of code-cell sources, or ("markdown", text) tuples), and optionally ALWAYS_RUN = True for a stage whose
 input is live Reddit (never skipped as up to date). Run `make notebooks` after editing a spec;
-tests/test_notebook_specs.py fails if a committed notebook differs from its spec.
+tests/test_notebook_specs.py fails if a committed notebook differs from its spec. The same run rewrites (with
+`--check`: checks) drive_layout.md's per-stage table from the contract (tools/build_drive_layout.py).
 """
 
 from __future__ import annotations
