@@ -10,8 +10,7 @@ STAGE_07 = Stage(
     talks_to_reddit=True,
     reads=(File(drv.POSTING_LEDGER), File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.OUTCOME_HISTORY)),
     writes=(File(drv.OUTCOME_HISTORY), File(drv.OUTCOMES), File(drv.OUTCOME_METRICS), File(drv.OUTCOME_CONFUSION),
-            File(drv.OUTCOME_CALIBRATION), File(drv.OUTCOME_GROWTH), File(drv.POSTING_LEASE, "while writing"),
-            File(drv.REPORT_HTML)),
+            File(drv.OUTCOME_CALIBRATION), File(drv.OUTCOME_GROWTH), File(drv.POSTING_LEASE, "while writing")),
     extra={"reads_also": "Reddit (the bot's replies)"},
     params=(
     P("reddit", "recorded",
@@ -32,7 +31,8 @@ STAGE_08 = Stage(
     reads=(File(drv.GPT2_GENERATE), File(drv.BERT_GAN_REAL), File(drv.BERT_GAN_FAKE),
            File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), File(drv.BERT_REALISM + "/"),
            File(f"{drv.BERT_BASE_DIR}/<bert_base>/"), File(drv.ADVERSARIAL_FAKES, "rounds already finished"),
-           File(drv.ADVERSARIAL_MODEL + "/", "to continue")),
+           File(drv.ADVERSARIAL_MODEL + "/", "to continue"),
+           File(drv.ADVERSARIAL_ROUNDS, "rounds already finished")),
     writes=(File(drv.ADVERSARIAL_FAKES), File(drv.ADVERSARIAL_MODEL + "/"), File(drv.ADVERSARIAL_ROUNDS),
             File(drv.ADVERSARIAL_JSON), File(drv.ADVERSARIAL_PNG)),
     params=(

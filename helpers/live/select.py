@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..drive import REPLY_SCORES, REVIEW_SHEET
 from ..errors import InputError
-from .filters import FilterSettings, ToxicityScorer, apply_filters, first_repeat, rejected_by_post
+from ..filters import FilterSettings, ToxicityScorer, apply_filters, first_repeat, rejected_by_post
 
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
 REVIEW_COLUMNS = ["subreddit", "post_id", "title", "comment_id", "comment_permalink", "comment", "reply",
@@ -121,7 +121,7 @@ def select_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_leng
                       posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None, allow_links: bool = False
                       ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Every candidate with its ``rejected`` reason, the review sheet, and the summary; ``quality`` adds the
-    filters of helpers.live.filters (``posted``: the bot's recent replies, for posted_before)."""
+    filters of helpers.filters (``posted``: the bot's recent replies, for posted_before)."""
     filtered = filter_candidates(scored, min_prob_real, max_length, blocklist, allow_links)
     if quality is not None:
         filtered = apply_filters(filtered, quality, posted, toxicity)

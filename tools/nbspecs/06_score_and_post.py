@@ -110,7 +110,7 @@ print("realism classifier:", drive.rel(realism_dir))
 scorer = Scorer.load(realism_dir, drive.path(drv.BERT_UPVOTE))
 scored = scorer.score(proposed, comment_col="comment", reply_col="proposed_reply")
 scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)''',
-    '''from helpers.live import filters
+    '''from helpers import filters
 from helpers.live.toxicity import load_toxicity_scorer
 
 settings = filters.FilterSettings(
@@ -131,7 +131,7 @@ sheets.write_sheet(review, drive.path(paths["review"]))
 print(selection)
 print(f"review sheet: {paths['review']} ({int(review['approved'].sum()) if len(review) else 0} approved)")
 review.head(10)''',
-    '''from helpers.live import quality
+    '''from helpers import quality
 from helpers.files import write_json
 
 real = None
