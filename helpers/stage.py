@@ -14,12 +14,14 @@ from .contract import Params, stage
 from .drive import Drive, open_drive
 
 
-def globs(files, p: Params) -> list[str]:
+def globs(files, p: Params, **names: str) -> list[str]:
     """The Drive-relative globs of contract files for these parameter values (absolute paths and empty ones left
     out)."""
     out = []
     for f in files:
-        g = f.glob(p.values())
+        if not f.synced:
+            continue
+        g = f.glob(p.values() | names)
         if g and not Path(g).is_absolute() and g not in out:
             out.append(g)
     return out
@@ -32,10 +34,11 @@ def open_stage(key: str, p: Params) -> Drive:
     return drive
 
 
-def push_outputs(key: str, p: Params, drive: Drive) -> list[str]:
+def push_outputs(key: str, p: Params, drive: Drive, **names: str) -> list[str]:
     """Push every file the contract says the stage writes (a no-op unless gdrive); files already pushed as they were
-    written (02's chunks, 08's rounds) are simply sent again."""
-    return drive.push(*globs(stage(key).writes, p))
+    written (02's chunks, 08's rounds) are simply sent again. `names` fill placeholders (date="2026-01-02": only
+    that day's dated files, never another day's sheet a person may be editing on Drive)."""
+    return drive.push(*globs(stage(key).writes, p, **names))
 
 
 def show(*items: Any) -> None:

@@ -37,7 +37,8 @@ STAGE_06 = Stage(
     reads=(File(drv.PROPOSED_REPLIES), File(drv.BERT_REALISM + "/"), File(drv.ADVERSARIAL_MODEL + "/"),
            File(drv.BERT_UPVOTE + "/"), File(drv.REVIEW_SHEET), File(drv.POSTING_LEDGER), File(drv.BERT_GAN_REAL)),
     writes=(File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.REVIEW_BACKUP), File(drv.WOULD_POST),
-            File(drv.POSTING_LEDGER), File(drv.POSTING_LEASE, "while posting"), File(drv.QUALITY_METRICS)),
+            File(drv.POSTING_LEDGER, "pushed under the posting lock as each event is written", synced=False),
+            File(drv.POSTING_LEASE, "while posting", synced=False), File(drv.QUALITY_METRICS)),
     params=(
     P("reddit", "recorded",
       "recorded (offline demo: bundled threads on a loopback server; always a dry run) | live (praw_site)"),

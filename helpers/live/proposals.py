@@ -7,7 +7,6 @@ PRAW (the seed: the top 5 rising posts of a few subreddits). A post where the bo
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..drive import FETCH_SUMMARY, PROPOSED_REPLIES
+from ..drive import FETCH_SUMMARY, PROPOSED_REPLIES, day_of, latest
 from ..errors import ConfigError, InputError
 from ..reddit import fields as rf
 from ..text import DELETED, clean_text
@@ -49,13 +48,11 @@ def latest_proposals_date(root: str | Path, run_date: str = "") -> str:
     (UTC) and 06 after would otherwise look for a file that does not exist."""
     if run_date:
         return today(run_date)
-    name = re.escape(Path(PROPOSED_REPLIES).name)
-    pattern = re.compile("^" + name.replace(r"\{date\}", r"(\d{4}-\d{2}-\d{2})") + "$")
-    folder = Path(root, PROPOSED_REPLIES).parent
-    days = sorted(m.group(1) for p in folder.glob("*.csv") if (m := pattern.match(p.name)))
-    if not days:
+    newest = latest(root, PROPOSED_REPLIES)
+    if newest is None:
+        folder = Path(root, PROPOSED_REPLIES).parent
         raise InputError(f"no proposals in {folder} ({Path(PROPOSED_REPLIES).name}); run 05_generate_replies first")
-    return days[-1]
+    return day_of(newest, PROPOSED_REPLIES)
 
 
 def fetch_summary_path(run_date: str) -> str:

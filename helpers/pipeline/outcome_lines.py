@@ -11,8 +11,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .. import drive as drv
-from ..drive import FETCH_SUMMARY
-from ..report_html import latest
+from ..drive import FETCH_SUMMARY, latest
 
 
 def _counts(d: dict | None) -> str:

@@ -11,8 +11,9 @@ import pandas as pd
 
 from .. import drive as drv
 from ..discriminators.metrics import figure
+from ..drive import latest
 from ..quality import GROUPS, quality_table, summary_line
-from ..report_html import df_table, json_or_none, latest, not_run, read_table, section
+from ..report_html import df_table, json_or_none, not_run, read_table, section
 
 # all on 0..1; distinct-n at the matched size, since the raw one flatters a small set
 PLOTTED = ["distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "prob_real"]

@@ -13,8 +13,8 @@ Scores are read in batches of 100 through Reddit's `/api/info`; counting replies
 (`count_replies`). Run it again later (hours, days) to add a check. `reddit = "recorded"` (the offline demo) talks to
 the loopback server with the recorded threads; since 06 never posts there, it reports that nothing was posted yet.
 
-The report (`report.html`) is rebuilt by `python -m helpers run` at the end of every run, or by
-`python -m helpers report --drive DIR`.
+The run report (`report.html`, with these outcomes) is rebuilt by `python -m helpers run` after its stages; after
+running this notebook by hand, rebuild it with `!python -m helpers report --drive <your Drive root>`.
 """
 
 from __future__ import annotations
