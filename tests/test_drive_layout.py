@@ -1,5 +1,5 @@
-"""drive_layout.md's file table agrees with what each notebook declares it reads and writes (tools/nbspecs
-READS/WRITES).
+"""drive_layout.md's file table agrees with what the stage contract (helpers/contract) says each stage reads and
+writes.
 
 Why: the table is the contract people read; a stage missing from a row's "read by" is a file someone deletes or
 replaces without knowing which notebook breaks.
@@ -7,23 +7,16 @@ replaces without knowing which notebook breaks.
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import re
 from pathlib import Path
 
 import pytest
 
+from helpers.contract import STAGES
+
 ROOT = Path(__file__).resolve().parents[1]
-SPECS = sorted((ROOT / "tools" / "nbspecs").glob("[0-9][0-9]_*.py"))
-
-
-def _declared(spec: Path) -> dict[str, list[str]]:
-    out = {}
-    for node in ast.parse(spec.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in ("READS", "WRITES"):
-            out[node.targets[0].id] = ast.literal_eval(node.value)
-    return out
+KEYS = list(STAGES)
 
 
 def _table() -> list[tuple[list[str], str, str]]:
@@ -52,11 +45,11 @@ def _rows_for(path: str, table) -> list:
                                         for f in row[0])]
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=[s.stem[:2] for s in SPECS])
-def test_every_declared_file_has_a_row_naming_the_stage(spec):
-    stage, table, problems = spec.name[:2], _table(), []
-    for kind, column in (("READS", 2), ("WRITES", 1)):
-        for entry in _declared(spec).get(kind, []):
+@pytest.mark.parametrize("stage", KEYS)
+def test_every_declared_file_has_a_row_naming_the_stage(stage):
+    table, problems = _table(), []
+    for files, column in ((STAGES[stage].reads, 2), (STAGES[stage].writes, 1)):
+        for entry in (f.shown() for f in files):
             for path in _drive_paths(entry):
                 rows = _rows_for(path, table)
                 if not rows:
