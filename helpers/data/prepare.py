@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..contract import default
 from ..errors import ConfigError
 from ..files import write_csv, write_json
 from ..schema import (
@@ -77,7 +78,7 @@ def _first_reason(reasons: list[tuple[str, pd.Series]], n: int, index: pd.Index)
     return out
 
 
-def clean_pairs(raw: pd.DataFrame, max_chars: int = 1000, bots: Iterable[str] = DEFAULT_BOTS
+def clean_pairs(raw: pd.DataFrame, max_chars: int = default("max_chars", "00"), bots: Iterable[str] = DEFAULT_BOTS
                 ) -> tuple[pd.DataFrame, Counter, dict]:
     """Return (kept rows, drops per reason, notes). Each dropped row is counted under its first failing reason."""
     missing = [c for c in RAW_COLUMNS if c not in raw.columns]
@@ -202,8 +203,10 @@ def format_summary(s: dict) -> str:
     return "\n".join(lines)
 
 
-def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = "sample", max_chars: int = 1000,
-            validation_fraction: float = 0.1, test_fraction: float = 0.1, seed: int = 1234,
+def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = "sample",
+            max_chars: int = default("max_chars", "00"),
+            validation_fraction: float = default("validation_fraction", "00"),
+            test_fraction: float = default("test_fraction", "00"), seed: int = default("seed", "00"),
             bots: Iterable[str] = DEFAULT_BOTS, source_stats: dict | None = None, verbose: bool = True) -> dict:
     """Clean, split, write the three training files and data_summary.json; returns the summary."""
     kept, drops, notes = clean_pairs(raw, max_chars=max_chars, bots=bots)

@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ..contract import default
 from ..errors import ConfigError, InputError
 from ..files import atomic_dir
 
@@ -39,13 +40,13 @@ def is_keras_preset(path: str | Path) -> bool:
 def build_tiny_base(
     texts: Iterable[str],
     out_dir: str | Path,
-    vocab_size: int = 2000,
-    num_layers: int = 2,
+    vocab_size: int = default("bert_tiny_vocab_size", "03"),
+    num_layers: int = default("bert_tiny_layers", "03"),
     num_heads: int = 2,
-    hidden_dim: int = 64,
+    hidden_dim: int = default("bert_tiny_hidden_dim", "03"),
     intermediate_dim: int = 128,
     max_sequence_length: int = 512,
-    seed: int = 1234,
+    seed: int = default("seed", "03"),
 ) -> Path:
     """Learn a WordPiece vocabulary from ``texts`` and save a randomly initialised small BERT as a local preset.
 
@@ -165,10 +166,10 @@ def load_hf_backbone(folder: str | Path):
 def build_classifier(
     base: str,
     num_classes: int,
-    sequence_length: int = 128,
+    sequence_length: int = default("bert_sequence_length", "03"),
     dropout: float = 0.1,
-    learning_rate: float = 5e-5,
-    seed: int = 1234,
+    learning_rate: float = default("bert_learning_rate", "03"),
+    seed: int = default("seed", "03"),
 ):
     """A compiled BertTextClassifier (logits out) whose preprocessor packs [CLS] comment [SEP] reply [SEP]."""
     import keras

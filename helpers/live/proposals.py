@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ..contract import default
 from ..drive import FETCH_SUMMARY, PROPOSED_REPLIES, day_of, latest
 from ..errors import ConfigError, InputError
 from ..reddit import fields as rf
@@ -108,7 +109,9 @@ def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
     return rows
 
 
-def fetch_comments(reddit, subreddits: Iterable[str], posts_per_subreddit: int = 5, min_comment_score: int = 3,
+def fetch_comments(reddit, subreddits: Iterable[str],
+                   posts_per_subreddit: int = default("posts_per_subreddit", "05"),
+                   min_comment_score: int = default("min_comment_score", "05"),
                    bot_username: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Eligible comments from the top rising posts of each subreddit, and a summary of what was dropped and why."""
     if isinstance(subreddits, str):
@@ -129,7 +132,8 @@ def fetch_comments(reddit, subreddits: Iterable[str], posts_per_subreddit: int =
     return df.reset_index(drop=True), summary
 
 
-def propose_replies(comments: pd.DataFrame, engine, n: int = 10, **generate_kwargs: Any) -> pd.DataFrame:
+def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidates", "05"),
+                    **generate_kwargs: Any) -> pd.DataFrame:
     """Candidates from the generation engine joined back to their comment rows (seed columns first)."""
     if comments.empty:
         return pd.DataFrame(columns=PROPOSED_COLUMNS)
