@@ -7,11 +7,33 @@ to pull or push one of its files on the gdrive backend (02 once never pushed its
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .contract import Params, stage
 from .drive import Drive, open_drive
+
+
+@dataclass
+class StageRun:
+    """What every stage run holds: its checked parameters and its Drive root (each stage adds its own results)."""
+
+    p: Params
+    drive: Drive
+
+
+@dataclass
+class RedditRun(StageRun):
+    """A run that talks to Reddit (05, 06, 07): the PRAW client and, offline, the loopback server behind it."""
+
+    client: Any = None
+    server: Any = None  # the loopback server of reddit="recorded"
+
+    def stop_server(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
 
 
 def globs(files, p: Params, **names: str) -> list[str]:

@@ -11,105 +11,57 @@ import pytest
 
 from helpers.contract import default
 
-TABLE = {
-    ("helpers.generator.gpt2_finetune", "finetune"): {
-        "model_name": ("base_model", "01"),
-        "run_name": ("run_name", "01"),
-        "steps": ("gpt2_steps", "01"),
-        "learning_rate": ("gpt2_learning_rate", "01"),
-        "batch_size": ("gpt2_batch_size", "01"),
-        "save_every": ("gpt2_save_every", "01"),
-        "sample_every": ("gpt2_sample_every", "01"),
-        "seed": ("seed", "01"),
-    },
-    ("helpers.discriminators.bert_models", "build_tiny_base"): {
-        "vocab_size": ("bert_tiny_vocab_size", "03"),
-        "num_layers": ("bert_tiny_layers", "03"),
-        "hidden_dim": ("bert_tiny_hidden_dim", "03"),
-        "seed": ("seed", "03"),
-    },
-    ("helpers.discriminators.bert_models", "build_classifier"): {
-        "sequence_length": ("bert_sequence_length", "03"),
-        "learning_rate": ("bert_learning_rate", "03"),
-        "seed": ("seed", "03"),
-    },
-    ("helpers.discriminators.bert_train", "train_classifier"): {
-        "epochs": ("bert_epochs", "03"),
-        "batch_size": ("bert_batch_size", "03"),
-        "patience": ("bert_patience", "03"),
-        "seed": ("seed", "03"),
-    },
-    ("helpers.discriminators.bert_train", "split"): {
-        "max_train_rows": ("bert_max_train_rows", "03"),
-        "seed": ("seed", "03"),
-    },
-    ("helpers.discriminators.bert_train", "realism_frame"): {
-        "sequence_length": ("bert_sequence_length", "03"),
-        "seed": ("seed", "03"),
-    },
-    ("helpers.discriminators.bert_train", "upvote_frame"): {"sequence_length": ("bert_sequence_length", "04")},
-    ("helpers.tracking.adversarial", "run_rounds"): {
-        "rounds": ("adv_rounds", "08"),
-        "mode": ("adv_mode", "08"),
-        "run_name": ("run_name", "08"),
-        "train_comments": ("adv_train_comments", "08"),
-        "eval_comments": ("adv_eval_comments", "08"),
-        "n_candidates": ("n_candidates", "08"),
-        "epochs": ("adv_epochs", "08"),
-        "batch_size": ("bert_batch_size", "08"),
-        "learning_rate": ("bert_learning_rate", "08"),
-        "max_train_rows": ("adv_max_train_rows", "08"),
-        "base": ("bert_base", "08"),
-        "seed": ("seed", "08"),
-    },
-    ("helpers.live.select", "select_candidates"): {
-        "min_prob_real": ("min_prob_real", "06"),
-        "max_length": ("max_reply_chars", "06"),
-        "n_runner_ups": ("n_runner_ups", "06"),
-        "allow_links": ("allow_links", "06"),
-    },
-    ("helpers.live.select", "build_review"): {
-        "min_prob_real": ("min_prob_real", "06"),
-        "max_length": ("max_reply_chars", "06"),
-        "n_runner_ups": ("n_runner_ups", "06"),
-        "allow_links": ("allow_links", "06"),
-    },
-    ("helpers.live.posting", "post_replies"): {
-        "dry_run": ("dry_run", "06"),
-        "auto_approve": ("auto_approve", "06"),
-        "max_posts_per_run": ("max_posts_per_run", "06"),
-        "max_posts_per_subreddit_per_day": ("max_posts_per_subreddit_per_day", "06"),
-        "delay_min_s": ("delay_min_s", "06"),
-        "delay_max_s": ("delay_max_s", "06"),
-        "max_rate_limit_wait_s": ("max_rate_limit_wait_s", "06"),
-    },
-    ("helpers.data.prepare", "prepare"): {
-        "max_chars": ("max_chars", "00"),
-        "validation_fraction": ("validation_fraction", "00"),
-        "test_fraction": ("test_fraction", "00"),
-        "seed": ("seed", "00"),
-    },
-    ("helpers.data.prepare", "clean_pairs"): {"max_chars": ("max_chars", "00")},
-    ("helpers.generator.fakes", "generate_fakes"): {
-        "chunk_size": ("fake_chunk_size", "02"),
-        "n": ("n_candidates", "02"),
-    },
-    ("helpers.generator.fakes", "select_comments"): {"max_comments": ("fake_max_comments", "02")},
-    ("helpers.live.proposals", "propose_replies"): {"n": ("n_candidates", "05")},
-    ("helpers.live.proposals", "fetch_comments"): {
-        "posts_per_subreddit": ("posts_per_subreddit", "05"),
-        "min_comment_score": ("min_comment_score", "05"),
-    },
-    ("helpers.generator.generation", "GenerationEngine.generate"): {
-        "n": ("n_candidates", "05"),
-        "temperature": ("temperature", "05"),
-        "top_k": ("top_k", "05"),
-        "top_p": ("top_p", "05"),
-        "length": ("max_reply_tokens", "05"),
-    },
-}
+# One entry per function: module:function (stage), then its arguments, `arg=param` where the contract's name
+# differs; an indented line continues the entry above it.
+TABLE = """
+helpers.generator.gpt2_finetune:finetune (01) model_name=base_model run_name steps=gpt2_steps
+    learning_rate=gpt2_learning_rate batch_size=gpt2_batch_size save_every=gpt2_save_every
+    sample_every=gpt2_sample_every seed
+helpers.discriminators.bert_models:build_tiny_base (03) vocab_size=bert_tiny_vocab_size num_layers=bert_tiny_layers
+    hidden_dim=bert_tiny_hidden_dim seed
+helpers.discriminators.bert_models:build_classifier (03) sequence_length=bert_sequence_length
+    learning_rate=bert_learning_rate seed
+helpers.discriminators.bert_train:train_classifier (03) epochs=bert_epochs batch_size=bert_batch_size
+    patience=bert_patience seed
+helpers.discriminators.bert_train:split (03) max_train_rows=bert_max_train_rows seed
+helpers.discriminators.bert_train:realism_frame (03) sequence_length=bert_sequence_length seed
+helpers.discriminators.bert_train:upvote_frame (04) sequence_length=bert_sequence_length
+helpers.tracking.adversarial:run_rounds (08) rounds=adv_rounds mode=adv_mode run_name
+    train_comments=adv_train_comments eval_comments=adv_eval_comments n_candidates epochs=adv_epochs
+    batch_size=bert_batch_size learning_rate=bert_learning_rate max_train_rows=adv_max_train_rows base=bert_base
+    seed
+helpers.live.select:select_candidates (06) min_prob_real max_length=max_reply_chars n_runner_ups allow_links
+helpers.live.select:build_review (06) min_prob_real max_length=max_reply_chars n_runner_ups allow_links
+helpers.live.posting:post_replies (06) dry_run auto_approve max_posts_per_run max_posts_per_subreddit_per_day
+    delay_min_s delay_max_s max_rate_limit_wait_s
+helpers.data.prepare:prepare (00) max_chars validation_fraction test_fraction seed
+helpers.data.prepare:clean_pairs (00) max_chars
+helpers.generator.fakes:generate_fakes (02) chunk_size=fake_chunk_size n=n_candidates
+helpers.generator.fakes:select_comments (02) max_comments=fake_max_comments
+helpers.live.proposals:propose_replies (05) n=n_candidates
+helpers.live.proposals:fetch_comments (05) posts_per_subreddit min_comment_score
+helpers.generator.generation:GenerationEngine.generate (05) n=n_candidates temperature top_k top_p
+    length=max_reply_tokens
+"""
 
-CASES = [(mod, fn, arg, param, key) for (mod, fn), args in TABLE.items() for arg, (param, key) in args.items()]
+
+def _cases() -> list[tuple[str, str, str, str, str]]:
+    out, entries = [], []
+    for line in TABLE.strip("\n").splitlines():
+        if line.startswith(" "):
+            entries[-1] += line
+        else:
+            entries.append(line)
+    for entry in entries:
+        where, key, *args = entry.split()
+        mod, fn = where.split(":")
+        for arg in args:
+            name, _, param = arg.partition("=")
+            out.append((mod, fn, name, param or name, key.strip("()")))
+    return out
+
+
+CASES = _cases()
 
 
 def _function(mod: str, fn: str):

@@ -34,9 +34,8 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
-from ..drive import Drive
 from ..files import read_csv
-from ..stage import open_stage, push_outputs
+from ..stage import StageRun, open_stage, push_outputs
 from .prepare import DEFAULT_BOTS, prepare
 from .sources import load_raw
 
@@ -44,9 +43,7 @@ KEY = "00"
 
 
 @dataclass
-class DataRun:
-    p: Params
-    drive: Drive
+class DataRun(StageRun):
     raw: pd.DataFrame = field(default_factory=pd.DataFrame)
     source_stats: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)

@@ -18,9 +18,8 @@ from typing import Any
 
 from .. import drive as drv
 from ..contract import Params
-from ..drive import Drive
 from ..files import read_csv
-from ..stage import open_stage, push_outputs
+from ..stage import StageRun, open_stage, push_outputs
 from .gpt2_finetune import finetune, prepare_documents, save_metrics
 from .gpt2_fit import for_this_machine
 
@@ -28,9 +27,7 @@ KEY = "01"
 
 
 @dataclass
-class FinetuneRun:
-    p: Params
-    drive: Drive
+class FinetuneRun(StageRun):
     docs: dict[str, list[str]] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
 

@@ -20,9 +20,8 @@ import pandas as pd
 from .. import drive as drv
 from .. import quality
 from ..contract import Params
-from ..drive import Drive
 from ..files import read_csv, read_csvs, write_json
-from ..stage import open_stage, push_outputs
+from ..stage import StageRun, open_stage, push_outputs
 from .fakes import generate_fakes, select_comments
 from .generation import GenerationEngine
 
@@ -30,9 +29,7 @@ KEY = "02"
 
 
 @dataclass
-class FakesRun:
-    p: Params
-    drive: Drive
+class FakesRun(StageRun):
     comments: pd.DataFrame = field(default_factory=pd.DataFrame)
     fakes: pd.DataFrame = field(default_factory=pd.DataFrame)
     stats: dict[str, Any] = field(default_factory=dict)

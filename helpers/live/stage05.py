@@ -23,36 +23,29 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
-from ..drive import Drive
 from ..files import write_csv, write_json
 from ..generator.generation import GenerationEngine
-from ..reddit.client import connect as connect_reddit
-from ..reddit.client import describe
-from ..stage import open_stage, push_outputs
+from ..reddit.client import attach, describe
+from ..stage import RedditRun, open_stage, push_outputs
 from . import proposals
 
 KEY = "05"
 
 
 @dataclass
-class ProposeRun:
-    p: Params
-    drive: Drive
-    date: str
-    client: Any = None
-    server: Any = None  # the loopback server of reddit="recorded"
+class ProposeRun(RedditRun):
+    date: str = ""  # the run's day (UTC): names the proposals file
     comments: pd.DataFrame = field(default_factory=pd.DataFrame)
     fetch_summary: dict[str, Any] = field(default_factory=dict)
 
 
 def start(p: Params) -> ProposeRun:
-    return ProposeRun(p, open_stage(KEY, p), proposals.today(p.run_date))
+    return ProposeRun(p, open_stage(KEY, p), date=proposals.today(p.run_date))
 
 
 def connect(run: ProposeRun) -> None:
     """Reddit as the bot's account sees it (or the recorded threads offline); its user agent and account, no secret."""
-    run.client, source, run.server = connect_reddit(run.p.reddit, run.p.praw_site)
-    print("Reddit:", source)
+    print("Reddit:", attach(run))
     describe(run.client)
 
 
@@ -83,8 +76,7 @@ def generate(run: ProposeRun) -> pd.DataFrame:
 def finish(run: ProposeRun) -> None:
     """Push the day's proposals and fetch summary to Drive and stop the offline loopback server."""
     push_outputs(KEY, run.p, run.drive, date=run.date)
-    if run.server is not None:
-        run.server.stop()
+    run.stop_server()
 
 
 STEPS = (connect, fetch, generate, finish)

@@ -53,9 +53,8 @@ from ..contract import Params
 from ..discriminators.scoring import Scorer, realism_model_dir
 from ..drive import Drive
 from ..files import read_csv, write_json
-from ..reddit.client import connect as connect_reddit
-from ..reddit.client import describe
-from ..stage import open_stage, push_outputs
+from ..reddit.client import attach, describe
+from ..stage import RedditRun, open_stage, push_outputs
 from . import posting, proposals, select, sheets
 from .lease import Lease, posting_lock
 from .toxicity import load_toxicity_scorer
@@ -64,19 +63,15 @@ KEY = "06"
 
 
 @dataclass
-class PostRun:
-    p: Params
-    drive: Drive
-    date: str  # the day of the proposals: run_date, else the newest day 05 wrote (not "today": see start)
-    dry: bool  # nothing is sent: dry_run, or the offline recorded threads
+class PostRun(RedditRun):
+    date: str = ""  # the day of the proposals: run_date, else the newest day 05 wrote (not "today": see start)
+    dry: bool = True  # nothing is sent: dry_run, or the offline recorded threads
     scorer: Any = None
     proposed: pd.DataFrame = field(default_factory=pd.DataFrame)
     scored: pd.DataFrame = field(default_factory=pd.DataFrame)
     filtered: pd.DataFrame = field(default_factory=pd.DataFrame)
     review: pd.DataFrame = field(default_factory=pd.DataFrame)
     selection: dict[str, Any] = field(default_factory=dict)
-    client: Any = None
-    server: Any = None  # the loopback server of reddit="recorded"
 
     def path(self, dated: str):
         return self.drive.path(dated.format(date=self.date))
@@ -86,7 +81,7 @@ def start(p: Params) -> PostRun:
     """Opens the Drive root; the day is run_date or the newest proposals 05 wrote (05 may have run before midnight)."""
     drive = open_stage(KEY, p)
     date = proposals.latest_proposals_date(drive.root, p.run_date)
-    return PostRun(p, drive, date, dry=bool(p.dry_run) or p.reddit == "recorded")
+    return PostRun(p, drive, date=date, dry=bool(p.dry_run) or p.reddit == "recorded")
 
 
 def score(run: PostRun) -> pd.DataFrame:
@@ -146,8 +141,7 @@ def measure_quality(run: PostRun) -> pd.DataFrame:
 
 def connect(run: PostRun) -> None:
     """Reddit as the bot's account sees it (or the recorded threads offline); dry run or for real, said loudly."""
-    run.client, source, run.server = connect_reddit(run.p.reddit, run.p.praw_site)
-    print("Reddit:", source, "| dry run" if run.dry else "| POSTING FOR REAL")
+    print("Reddit:", attach(run), "| dry run" if run.dry else "| POSTING FOR REAL")
     describe(run.client)
 
 
@@ -188,8 +182,7 @@ def finish(run: PostRun) -> None:
     """Push the day's files to Drive (the ledger went up under the lock, event by event) and stop the loopback
     server."""
     push_outputs(KEY, run.p, run.drive, date=run.date)
-    if run.server is not None:
-        run.server.stop()
+    run.stop_server()
 
 
 STEPS = (score, choose, measure_quality, connect, post, finish)

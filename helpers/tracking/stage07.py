@@ -27,22 +27,16 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
-from ..drive import Drive
 from ..live.lease import posting_lock
-from ..reddit.client import connect as connect_reddit
-from ..reddit.client import describe
-from ..stage import open_stage, push_outputs
+from ..reddit.client import attach, describe
+from ..stage import RedditRun, open_stage, push_outputs
 from . import outcomes
 
 KEY = "07"
 
 
 @dataclass
-class TrackRun:
-    p: Params
-    drive: Drive
-    client: Any = None
-    server: Any = None  # the loopback server of reddit="recorded"
+class TrackRun(RedditRun):
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -53,8 +47,7 @@ def start(p: Params) -> TrackRun:
 
 def connect(run: TrackRun) -> None:
     """Reddit as the bot's account sees it (or the recorded threads offline); its user agent and account, no secret."""
-    run.client, source, run.server = connect_reddit(run.p.reddit, run.p.praw_site, run.p.praw_ini or None)
-    print("Reddit:", source)
+    print("Reddit:", attach(run))
     describe(run.client)
 
 
@@ -82,8 +75,7 @@ def measures(run: TrackRun) -> tuple[dict[str, Any], Path, Path, Path]:
 def finish(run: TrackRun) -> None:
     """Push the outcome files to Drive and stop the offline loopback server."""
     push_outputs(KEY, run.p, run.drive)
-    if run.server is not None:
-        run.server.stop()
+    run.stop_server()
 
 
 STEPS = (connect, track, measures, finish)

@@ -25,17 +25,14 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
-from ..drive import Drive
-from ..stage import open_stage, push_outputs
+from ..stage import StageRun, open_stage, push_outputs
 from . import adversarial
 
 KEY = "08"
 
 
 @dataclass
-class RefreshRun:
-    p: Params
-    drive: Drive
+class RefreshRun(StageRun):
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
