@@ -1,4 +1,4 @@
-"""Notebook parameters, parsed strictly: each has the type of its default, and safety values have ranges (RULES).
+"""Notebook parameters, parsed strictly: each has the type of its default, and a range where the contract gives one.
 
 The seed's notebooks took whatever a cell held; here `-p auto_approve=no` once meant "post everything" because the
 string "no" is truthy, and a typo like `max_post_per_run` was dropped silently. The runner (`python -m helpers run`)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +90,3 @@ def section(sid: str, title: str, body: str) -> str:
 
 def not_run(what: str) -> str:
     return f'<p class="muted">{esc(what)} has not run on this Drive root yet.</p>'
-
-
-def latest(root: Path, dated: str) -> Path | None:
-    """The newest run's file of a dated name from helpers.drive (e.g. REVIEW_SHEET, 'live/review_{date}.csv'): only
-    names whose {date} is a real YYYY-MM-DD, so 06's review_<date>.bak.csv and other prefixes never count."""
-    pat = re.compile(re.escape(Path(dated).name).replace(re.escape("{date}"), r"\d{4}-\d{2}-\d{2}") + "$")
-    found = sorted(p for p in Path(root, dated).parent.glob("*") if pat.match(p.name))
-    return found[-1] if found else None

@@ -7,6 +7,7 @@ to pull or push one of its files on the gdrive backend (02 once never pushed its
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,35 @@ from .contract import Params, stage
 from .drive import Drive, open_drive
 
 
-def globs(files, p: Params) -> list[str]:
+@dataclass
+class StageRun:
+    """What every stage run holds: its checked parameters and its Drive root (each stage adds its own results)."""
+
+    p: Params
+    drive: Drive
+
+
+@dataclass
+class RedditRun(StageRun):
+    """A run that talks to Reddit (05, 06, 07): the PRAW client and, offline, the loopback server behind it."""
+
+    client: Any = None
+    server: Any = None  # the loopback server of reddit="recorded"
+
+    def stop_server(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def globs(files, p: Params, **names: str) -> list[str]:
     """The Drive-relative globs of contract files for these parameter values (absolute paths and empty ones left
     out)."""
     out = []
     for f in files:
-        g = f.glob(p.values())
+        if not f.synced:
+            continue
+        g = f.glob(p.values() | names)
         if g and not Path(g).is_absolute() and g not in out:
             out.append(g)
     return out
@@ -32,10 +56,11 @@ def open_stage(key: str, p: Params) -> Drive:
     return drive
 
 
-def push_outputs(key: str, p: Params, drive: Drive) -> list[str]:
+def push_outputs(key: str, p: Params, drive: Drive, **names: str) -> list[str]:
     """Push every file the contract says the stage writes (a no-op unless gdrive); files already pushed as they were
-    written (02's chunks, 08's rounds) are simply sent again."""
-    return drive.push(*globs(stage(key).writes, p))
+    written (02's chunks, 08's rounds) are simply sent again. `names` fill placeholders (date="2026-01-02": only
+    that day's dated files, never another day's sheet a person may be editing on Drive)."""
+    return drive.push(*globs(stage(key).writes, p, **names))
 
 
 def show(*items: Any) -> None:

@@ -1,141 +1,89 @@
-"""Defaults from one place: a helper function's parameter named like a notebook parameter has the notebook's default
-(helpers.contract), so calling helpers from Python trains, generates and selects like the notebooks do.
-
-Why: `finetune` once defaulted to 1e-4/60 steps while 01 used 1e-3/150, and `run_rounds` to 2 candidates/5e-5 while 08
-used 10/1e-3. The fix is `def f(..., learning_rate=default("gpt2_learning_rate"))`.
-"""
+"""Helper functions take their defaults from the stage contract, so calling them from Python gives what the notebooks
+give: once `finetune` trained at 1e-4 for 60 steps while 01 used 1e-3 for 150, `run_rounds` sampled 2 candidates at
+5e-5 while 08 used 10 at 1e-3, and the tiny BERT base had 2,000 words from Python but 4,000 in the notebooks."""
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import inspect
-import pkgutil
 
 import pytest
 
-import helpers
-from helpers import contract
-from helpers.errors import ConfigError
+from helpers.contract import default
 
-SKIP = {"helpers.__main__"}  # the CLI: argparse, no helper defaults
-# A helper parameter that only shares its name with a notebook parameter: qualified name -> why it differs.
-UNRELATED = {
-    "helpers.colab.install_report(after)": "the installed package versions after pip, not 00's `after` date",
-}
+# One entry per function: module:function (stage), then its arguments, `arg=param` where the contract's name
+# differs; an indented line continues the entry above it.
+TABLE = """
+helpers.generator.gpt2_finetune:finetune (01) model_name=base_model run_name steps=gpt2_steps
+    learning_rate=gpt2_learning_rate batch_size=gpt2_batch_size save_every=gpt2_save_every
+    sample_every=gpt2_sample_every seed
+helpers.discriminators.bert_models:build_tiny_base (03) vocab_size=bert_tiny_vocab_size num_layers=bert_tiny_layers
+    hidden_dim=bert_tiny_hidden_dim seed
+helpers.discriminators.bert_models:build_classifier (03) sequence_length=bert_sequence_length
+    learning_rate=bert_learning_rate seed
+helpers.discriminators.bert_train:train_classifier (03) epochs=bert_epochs batch_size=bert_batch_size
+    patience=bert_patience seed
+helpers.discriminators.bert_models:compile_classifier (03) learning_rate=bert_learning_rate
+helpers.discriminators.bert_inputs:check_pairs (03) sequence_length=bert_sequence_length
+helpers.discriminators.scoring:realism_model_dir (06) choice=realism_model
+helpers.pipeline.evaluate:pick_test_comments (05) seed
+helpers.pipeline.evaluate:evaluate (05) n_candidates run_name seed
+helpers.pipeline.evaluate:evaluate (06) realism_model min_prob_real max_reply_chars
+helpers.reddit.client:connect (05) reddit praw_site
+helpers.reddit.client:connect (07) praw_ini
+helpers.reddit.client:make_reddit (07) praw_site praw_ini
+helpers.reddit.client:resolve_settings (07) praw_site praw_ini
+helpers.discriminators.bert_train:split (03) max_train_rows=bert_max_train_rows seed
+helpers.discriminators.bert_train:realism_frame (03) sequence_length=bert_sequence_length seed
+helpers.discriminators.bert_train:upvote_frame (04) sequence_length=bert_sequence_length
+helpers.tracking.adversarial:run_rounds (08) rounds=adv_rounds mode=adv_mode run_name
+    train_comments=adv_train_comments eval_comments=adv_eval_comments n_candidates epochs=adv_epochs
+    batch_size=bert_batch_size learning_rate=bert_learning_rate max_train_rows=adv_max_train_rows base=bert_base
+    seed
+helpers.live.select:select_candidates (06) min_prob_real max_length=max_reply_chars n_runner_ups allow_links
+helpers.live.select:build_review (06) min_prob_real max_length=max_reply_chars n_runner_ups allow_links
+helpers.live.posting:post_replies (06) dry_run auto_approve max_posts_per_run max_posts_per_subreddit_per_day
+    delay_min_s delay_max_s max_rate_limit_wait_s
+helpers.data.prepare:prepare (00) max_chars validation_fraction test_fraction seed
+helpers.data.prepare:clean_pairs (00) max_chars
+helpers.generator.fakes:generate_fakes (02) chunk_size=fake_chunk_size n=n_candidates
+helpers.generator.fakes:select_comments (02) max_comments=fake_max_comments
+helpers.live.proposals:propose_replies (05) n=n_candidates
+helpers.live.proposals:fetch_comments (05) posts_per_subreddit min_comment_score
+helpers.generator.generation:GenerationEngine.generate (05) n=n_candidates temperature top_k top_p
+    length=max_reply_tokens
+"""
 
 
-def contract_defaults() -> dict[str, object]:
-    """Every contract parameter declared with one value across the stages that declare it."""
-    out = {}
-    for name in {p.name for s in contract.STAGES.values() for p in s.params}:
-        try:
-            out[name] = contract.default(name)
-        except ConfigError:  # stages disagree (e.g. n_candidates): a helper must name the stage itself
-            continue
+def _cases() -> list[tuple[str, str, str, str, str]]:
+    out, entries = [], []
+    for line in TABLE.strip("\n").splitlines():
+        if line.startswith(" "):
+            entries[-1] += line
+        else:
+            entries.append(line)
+    for entry in entries:
+        where, key, *args = entry.split()
+        mod, fn = where.split(":")
+        for arg in args:
+            name, _, param = arg.partition("=")
+            out.append((mod, fn, name, param or name, key.strip("()")))
     return out
 
 
-def public_callables():
-    """(qualified name, callable) of every public function and class defined in helpers, and classes' public
-    methods."""
-    for info in pkgutil.walk_packages(helpers.__path__, "helpers."):
-        if info.name in SKIP:
-            continue
-        module = importlib.import_module(info.name)
-        for name, obj in vars(module).items():
-            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
-                continue
-            if inspect.isfunction(obj):
-                yield f"{module.__name__}.{name}", obj
-            elif inspect.isclass(obj):
-                yield f"{module.__name__}.{name}", obj
-                for meth_name, meth in vars(obj).items():
-                    if not meth_name.startswith("_") and inspect.isfunction(meth):
-                        yield f"{module.__name__}.{name}.{meth_name}", meth
+CASES = _cases()
 
 
-def same(a: object, b: object) -> bool:
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return list(a) == list(b)
-    return type(a) is type(b) and a == b or (isinstance(a, (int, float)) and isinstance(b, (int, float))
-                                             and not isinstance(a, bool) and not isinstance(b, bool) and a == b)
+def _function(mod: str, fn: str):
+    obj = importlib.import_module(mod)
+    for part in fn.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
-def mismatches(callables=None) -> list[str]:
-    """'module.f(name=default): the notebooks' default is X' for each differing default."""
-    wanted = contract_defaults()
-    out = []
-    for qualname, obj in callables if callables is not None else public_callables():
-        try:
-            params = inspect.signature(obj).parameters.values()
-        except (TypeError, ValueError):
-            continue
-        factories = {f.name: f.default_factory for f in dataclasses.fields(obj)
-                     if f.default_factory is not dataclasses.MISSING} if dataclasses.is_dataclass(obj) else {}
-        for param in params:
-            value = factories[param.name]() if param.name in factories else param.default
-            if param.name in wanted and value is not inspect.Parameter.empty \
-                    and not same(value, wanted[param.name]) and f"{qualname}({param.name})" not in UNRELATED:
-                out.append(f"{qualname}({param.name}={value!r}): the notebooks' default is {wanted[param.name]!r}")
-    return sorted(set(out))
-
-
-def test_the_check_sees_a_differing_default():
-    """The check can fail: a helper whose default differs from the notebooks' is listed; an equal one is not."""
-    def differs(seed: int = 12345, bert_learning_rate: float = 0.001) -> None:
-        """A helper whose seed default differs from the contract's."""
-
-    assert contract.default("seed") != 12345 and contract.default("bert_learning_rate") == 1e-3
-    assert mismatches([("differs", differs)]) == [
-        f"differs(seed=12345): the notebooks' default is {contract.default('seed')!r}"]
-
-
-def test_reddit_client_defaults_are_the_notebooks():
-    """Fixed here (helpers/reddit is not being converted elsewhere): connect/make_reddit/resolve_settings."""
-    from helpers.reddit import client
-
-    found = mismatches([(f"client.{f.__name__}", f) for f in (client.connect, client.make_reddit,
-                                                                client.resolve_settings)])
-    assert not found, found
-
-
-# Other engineers are moving the defaults of helpers/generator/*, helpers/offline/gpt2_tiny.py,
-# helpers/tracking/adversarial*.py, helpers/live/* and helpers/data/* to contract.default in parallel (issue 12);
-# make this strict once their branches are merged.
-@pytest.mark.xfail(strict=False, reason="helper defaults in generator/, offline/, tracking/, live/, data/ are being "
-                                         "moved to contract.default on other branches")
-def test_helper_defaults_are_the_notebooks():
-    found = mismatches()
-    print("\n".join(found))
-    assert not found, "helper defaults differ from the contract's:\n" + "\n".join(found)
-
-
-# Helper parameters named differently from the notebook parameter that sets them (discriminators, pipeline):
-# (module, function, parameter) -> (contract parameter, stage or "" when every stage agrees).
-RENAMED = {
-    ("helpers.discriminators.bert_models", "build_tiny_base", "vocab_size"): ("bert_tiny_vocab_size", ""),
-    ("helpers.discriminators.bert_models", "build_tiny_base", "hidden_dim"): ("bert_tiny_hidden_dim", ""),
-    ("helpers.discriminators.bert_models", "build_tiny_base", "num_layers"): ("bert_tiny_layers", ""),
-    ("helpers.discriminators.bert_models", "build_classifier", "sequence_length"): ("bert_sequence_length", ""),
-    ("helpers.discriminators.bert_models", "build_classifier", "learning_rate"): ("bert_learning_rate", ""),
-    ("helpers.discriminators.bert_models", "compile_classifier", "learning_rate"): ("bert_learning_rate", ""),
-    ("helpers.discriminators.bert_inputs", "check_pairs", "sequence_length"): ("bert_sequence_length", ""),
-    ("helpers.discriminators.bert_train", "realism_frame", "sequence_length"): ("bert_sequence_length", ""),
-    ("helpers.discriminators.bert_train", "upvote_frame", "sequence_length"): ("bert_sequence_length", ""),
-    ("helpers.discriminators.bert_train", "split", "max_train_rows"): ("bert_max_train_rows", ""),
-    ("helpers.discriminators.bert_train", "train_classifier", "epochs"): ("bert_epochs", ""),
-    ("helpers.discriminators.bert_train", "train_classifier", "batch_size"): ("bert_batch_size", ""),
-    ("helpers.discriminators.bert_train", "train_classifier", "patience"): ("bert_patience", ""),
-    ("helpers.discriminators.scoring", "realism_model_dir", "choice"): ("realism_model", ""),
-    ("helpers.pipeline.evaluate", "evaluate", "n_candidates"): ("n_candidates", "05"),
-}
-
-
-@pytest.mark.parametrize("where", list(RENAMED), ids=lambda w: f"{w[1]}.{w[2]}")
-def test_renamed_helper_defaults_are_the_notebooks(where):
-    """`build_tiny_base` once built a 2,000-word vocabulary where 03/04 build 4,000; `train_classifier` ran 3 epochs
-    with patience 1 where the notebooks run 6 with patience 2."""
-    module, name, param = where
-    got = inspect.signature(getattr(importlib.import_module(module), name)).parameters[param].default
-    assert same(got, contract.default(*RENAMED[where])), f"{module}.{name}({param}={got!r})"
+@pytest.mark.parametrize("mod,fn,arg,param,key", CASES, ids=[f"{c[1]}.{c[2]}" for c in CASES])
+def test_function_default_is_the_notebook_default(mod, fn, arg, param, key):
+    got = inspect.signature(_function(mod, fn)).parameters[arg].default
+    assert got == default(param, key), (
+        f"{mod}.{fn}({arg}=...) defaults to {got!r}; stage {key}'s {param} is {default(param, key)!r}"
+    )

@@ -174,3 +174,16 @@ def test_notebook_default_cap_is_the_code_default():
                 if isinstance(n, ast.Assign) for t in n.targets}
     assert defaults["max_bytes_billed"] == bq.MAX_BYTES_BILLED == 50 * 2**30
     assert bq.human_bytes(bq.MAX_BYTES_BILLED) == "50.0 GiB"
+
+
+def test_load_raw_caps_the_scan_like_notebook_00_when_no_cap_is_given(client, tmp_path):
+    """load_raw once defaulted to max_bytes_billed=0 (no cap): called from Python it would bill any scan."""
+    from helpers import drive as drv
+    from helpers.data.sources import load_raw
+
+    make_month(client.query.con, "2018_01")
+    client.query.scanned = 60 * 2**30
+    with pytest.raises(ConfigError, match="over max_bytes_billed = 53687091200"):
+        load_raw("bigquery", drv.open_drive(tmp_path, "local"), subreddits=SUBREDDITS, months=["2018_01"],
+                 client=client)
+    assert [dry for _, dry, _ in client.query.calls] == [True]  # nothing billed

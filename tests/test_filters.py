@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
+from helpers import filters as f
 from helpers.errors import ConfigError, InputError
-from helpers.live import filters as f
 
 COMMENT = ("I planted tomatoes this spring and the leaves are turning yellow at the bottom. "
            "Any idea what causes that?")

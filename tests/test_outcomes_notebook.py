@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from helpers import drive as drv
 from helpers.live import posting, select
-from helpers.pipeline import runner
+from helpers.pipeline import report, runner
 from helpers.reddit import client as reddit_client
 from helpers.tracking import outcomes
 
@@ -63,6 +63,7 @@ def test_07_tracks_06s_posted_replies_over_two_checks(pipeline, server, tmp_path
     table = pd.read_csv(root / drv.OUTCOMES)
     assert (table["prediction_source"] == "predictions").all()  # the posted text found among 06's candidates
     assert table["p_upvoted"].between(0, 1).all()
+    report.build_report(root)  # `python -m helpers run` and `... report` rebuild it after the stages
     soup = BeautifulSoup((root / drv.REPORT_HTML).read_text(), "html.parser")
     assert soup.find(id="outcomes").find(id="outcome-per-week") is not None
     text = out.read_text()

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers import files
-from helpers.live import quality as q
+from helpers import quality as q
 from helpers.pipeline import run_summary
 
 

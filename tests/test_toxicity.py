@@ -5,8 +5,9 @@ import importlib.util
 import pandas as pd
 import pytest
 
+from helpers import filters
 from helpers.errors import ConfigError
-from helpers.live import filters, toxicity
+from helpers.live import toxicity
 
 TOXIC = ["you are an idiot", "shut up idiot", "what a stupid moron", "idiot, nobody asked you", "go away you moron",
          "you stupid fool", "moron take", "only an idiot would say that"]

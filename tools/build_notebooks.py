@@ -1,17 +1,18 @@
-"""Render notebooks/NN_name.ipynb from tools/nbspecs/NN_name.py, so every notebook has the same thin shape.
+"""Render notebooks/NN_name.ipynb from the stage contract (helpers/contract) and the stage's module
+(helpers/<part>/stageNN.py), so every notebook has the same thin shape and nothing in it is written by hand.
 
-Each spec module defines TITLE, ABOUT (markdown), READS and WRITES (lists of Drive paths), RUNTIME ("GPU" or "CPU"),
-PARAMETERS (the source of the cell tagged `parameters`: annotated defaults, a trailing `# help` comment each) and
-CELLS (a list of code-cell sources, or ("markdown", text) tuples), and optionally ALWAYS_RUN = True for a stage whose
-input is live Reddit (never skipped as up to date). Run `make notebooks` after editing a spec;
-tests/test_notebook_specs.py fails if a committed notebook differs from its spec. The same run rewrites (with
-`--check`: checks) drive_layout.md's per-stage table from the contract (tools/build_drive_layout.py).
+A notebook is: a markdown header (the contract's title, runtime and Drive reads/writes around the module's docstring,
+an Open-in-Colab badge), the setup cell, the cell tagged `parameters` (one `name = default  # help` line per contract
+parameter), the check cell (`p = notebook_params("NN", globals())`), `run = stageNN.start(p)`, then for each function
+of the module's STEPS a markdown cell (its docstring's first paragraph) and a `show(stageNN.step(run))` cell.
+Run `make notebooks` after editing either source; tests/test_notebook_specs.py fails if a committed notebook differs.
+The same run rewrites (with `--check`: checks) drive_layout.md's per-stage table from the contract
+(tools/build_drive_layout.py).
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -20,7 +21,6 @@ from types import SimpleNamespace
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT / "tools" / "nbspecs"
 NOTEBOOKS = ROOT / "notebooks"
 REPO = "bonkerfield-reborn/reddit-gpt2-bert-bot"  # GitHub owner/name the Colab badge and the setup cell install from
 BRANCH = "main"
@@ -44,22 +44,12 @@ if "google.colab" in sys.modules:
     _colab_drive.mount("/content/drive")
     print(_colab.runtime_report(needs_gpu=NEEDS_GPU))'''
 
-COMMON_PARAMETERS = '''drive_root = "drive"  # the Drive root folder; in Colab a path under MyDrive, e.g. "reddit_bot"
-drive_backend = "auto"  # auto | local | colab | gdrive (headless Google Drive through pydrive2)
-gdrive_folder = ""  # gdrive backend only: the remote folder, e.g. "root/reddit_bot"'''
-
-
-NEW_CHECK = """# Parameter check: each value above must have its default's type \
+CHECK = """# Parameter check: each value above must have its default's type \
 (a bool: true/false, yes/no, on/off or 1/0) and
 # lie in the range helpers/contract gives it; a wrong or unknown one stops the notebook here, before any work.
 from helpers.contract import notebook_params
 
 p = notebook_params("{key}", globals())"""
-
-
-def check_cell(stage: str, parameters: str) -> str:
-    """The check cell of a notebook still built from an old spec: the same check, the values put back as globals."""
-    return NEW_CHECK.format(key=stage) + "\nglobals().update(p.values())"
 
 
 def literal(value) -> str:
@@ -81,8 +71,6 @@ def parameters_cell(stage) -> str:
 
 
 
-
-
 def contract_notebook(stage, module) -> nbformat.NotebookNode:
     """A notebook from the contract row and the stage's module: header, setup, parameters, check, then one cell per
     step of module.STEPS (each a call; the code lives in helpers/<part>/stageNN.py)."""
@@ -94,7 +82,7 @@ def contract_notebook(stage, module) -> nbformat.NotebookNode:
     cells = [("markdown", header(stage.notebook, info))]
     cells.append(SETUP.replace("NEEDS_GPU", str(stage.runtime == "GPU")))
     cells.append(("parameters", info.PARAMETERS))
-    cells.append(NEW_CHECK.format(key=stage.key))
+    cells.append(CHECK.format(key=stage.key))
     cells.append(f"from {module.__name__.rsplit('.', 1)[0]} import {short}\nfrom helpers.stage import show\n\n"
                  f"run = {short}.start(p)")
     for step in module.STEPS:
@@ -102,15 +90,6 @@ def contract_notebook(stage, module) -> nbformat.NotebookNode:
         cells.append(("markdown", f"**{step.__name__.replace('_', ' ').capitalize()}.** " + " ".join(doc.split())))
         cells.append(f"show({short}.{step.__name__}(run))")
     return assemble(stage.notebook, info, cells)
-
-
-def load_spec(path: Path):
-    if str(SPECS) not in sys.path:  # specs may share blocks from sibling modules (e.g. _bert_parameters.py)
-        sys.path.insert(0, str(SPECS))
-    spec = importlib.util.spec_from_file_location(f"nbspec_{path.stem}", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def header(name: str, spec) -> str:
@@ -127,16 +106,6 @@ def header(name: str, spec) -> str:
             f"`python -m helpers run {name[:2]} --drive DIR -p name=value`.")
 
 
-def build(path: Path) -> nbformat.NotebookNode:
-    spec = load_spec(path)
-    setup = SETUP.replace("NEEDS_GPU", str(spec.RUNTIME == "GPU"))
-    params = COMMON_PARAMETERS + "\n" + spec.PARAMETERS.strip()
-    cells = [("markdown", header(path.stem, spec)), setup, ("parameters", params.strip()),
-             check_cell(path.stem[:2], params)]
-    cells += [("markdown", c[1].strip()) if isinstance(c, tuple) else c.strip() for c in spec.CELLS]
-    return assemble(path.stem, spec, cells)
-
-
 def assemble(name: str, spec, cells: list) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
@@ -144,9 +113,8 @@ def assemble(name: str, spec, cells: list) -> nbformat.NotebookNode:
         "language_info": {"name": "python"},
         "colab": {"provenance": []},
         "accelerator": "GPU" if spec.RUNTIME == "GPU" else "None",
-        # Read by helpers.pipeline.manifest: which Drive files this stage reads and writes (for a converted stage
-        # exactly the contract's File.shown(); <placeholders> match anything), and whether it talks to Reddit (such
-        # a stage always runs: its input is the live site, not files).
+        # Read by helpers.pipeline.manifest (copied from the contract): which Drive files this stage reads and writes
+        # (<placeholders> match anything), and whether it talks to Reddit (such a stage always runs).
         "reddit_bot": {"reads": list(spec.READS), "writes": list(spec.WRITES),
                        "always_run": bool(getattr(spec, "ALWAYS_RUN", False))},
     }
@@ -166,14 +134,8 @@ def assemble(name: str, spec, cells: list) -> nbformat.NotebookNode:
 
 
 def render_stage(stage) -> str:
-    """The notebook's text: from the stage's module when it has one (helpers/<part>/stageNN.py), else its old spec."""
-    try:
-        module = importlib.import_module(stage.module)
-    except ModuleNotFoundError as e:
-        if e.name != stage.module:
-            raise
-        return nbformat.writes(build(SPECS / f"{stage.notebook}.py")) + "\n"
-    return nbformat.writes(contract_notebook(stage, module)) + "\n"
+    """The notebook's text, from the contract row and the stage's module."""
+    return nbformat.writes(contract_notebook(stage, importlib.import_module(stage.module))) + "\n"
 
 
 def main(argv: list[str]) -> int:

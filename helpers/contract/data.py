@@ -12,9 +12,11 @@ STAGE_00 = Stage(
            File(f"{drv.RAW_ARCTIC_SHIFT}/<sub>/<month>_<kind>.ndjson", "months already pulled"),
            File(f"{drv.RAW_BIGQUERY}/<YYYY_MM>.csv", "months already pulled"),
            File("<raw_glob>", "source csv"), File("<dump_glob>", "source pushshift")),
-    writes=(File(f"{drv.RAW_REDDIT}/<sub>/<post_id>.csv", "source reddit"),
-            File(f"{drv.RAW_ARCTIC_SHIFT}/<sub>/<month>_<kind>.ndjson", "source arctic_shift"),
-            File(f"{drv.RAW_BIGQUERY}/<YYYY_MM>.csv", "source bigquery"), File(drv.RAW_PUSHSHIFT, "source pushshift"),
+    # the raw files are pushed by the sources the moment each is saved (a post, a month), not again at the end
+    writes=(File(f"{drv.RAW_REDDIT}/<sub>/<post_id>.csv", "source reddit", synced=False),
+            File(f"{drv.RAW_ARCTIC_SHIFT}/<sub>/<month>_<kind>.ndjson", "source arctic_shift", synced=False),
+            File(f"{drv.RAW_BIGQUERY}/<YYYY_MM>.csv", "source bigquery", synced=False),
+            File(drv.RAW_PUSHSHIFT, "source pushshift", synced=False),
             File(drv.GPT2_FINETUNE), File(drv.GPT2_GENERATE), File(drv.BERT_GAN_REAL), File(drv.DATA_SUMMARY)),
     extra={"reads_also": "Reddit or Arctic Shift (sources reddit, arctic_shift)"},
     params=(

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from .. import drive as drv
-from .spec import File, P, Stage
+from .spec import File, P, Param, Stage
 
 CHECKPOINT = File(f"{drv.CHECKPOINT_DIR}/<run_name>/")
+
+
+def sampling(what: str) -> tuple[Param, ...]:
+    """The GPT-2 sampling parameters 02, 05 and 08 share (`what`: "replies", "fakes"), one default each."""
+    return (
+        P("run_name", "run1", "the fine-tuned checkpoint written by 01: checkpoint/<run_name>"),
+        P("n_candidates", 10, f"{what} generated per comment (the seed's 10)", low=1),
+        P("temperature", 0.7, "sampling temperature (the seed's 0.7)", low=0, low_open=True),
+        P("top_k", 40, "sample among the k likeliest tokens (the seed used 40; 0: off)", low=0),
+        P("top_p", 0.0, "nucleus sampling threshold (0: off)", low=0, high=1),
+        P("max_reply_tokens", 100, f"length cap of one of the {what} in tokens; a long comment is cut from the front "
+                                   "to make room", low=1),
+    )
 
 STAGE_01 = Stage(
     key="01", name="finetune_gpt2", part="generator", title="Fine-tune GPT-2 on comment → reply pairs", runtime="GPU",
@@ -37,13 +50,7 @@ STAGE_02 = Stage(
            File(drv.BERT_GAN_FAKE, "chunks already written"), File(drv.BERT_GAN_FAKE_SIGNATURE)),
     writes=(File(drv.BERT_GAN_FAKE), File(drv.BERT_GAN_FAKE_SIGNATURE), File(drv.FAKES_QUALITY)),
     params=(
-    P("run_name", "run1", "the fine-tuned checkpoint written by 01: checkpoint/<run_name>"),
-    P("n_candidates", 10, "replies generated per comment (the seed's 10)", low=1),
-    P("temperature", 0.7, "sampling temperature (the seed's 0.7)", low=0, low_open=True),
-    P("top_k", 40, "sample among the k likeliest tokens (the seed used 40; 0: off)", low=0),
-    P("top_p", 0.0, "nucleus sampling threshold (0: off)", low=0, high=1),
-    P("max_reply_tokens", 100,
-      "length cap of a reply in tokens; a long comment is cut from the front to make room", low=1),
+    *sampling("fakes"),
     P("fake_chunk_size", 100, "comments per bert_gan_fake_NNNN.csv (the unit of resume)", low=1),
     P("fake_splits", ["train", "validation", "test"],
       "whose comments get fakes; 03 tests the realism model on held-out threads' fakes"),

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from .. import drive as drv
+from .generator import sampling
 from .spec import File, P, Stage
+
+# How 05, 06 and 07 reach Reddit.
+REDDIT = (
+    P("reddit", "recorded", "recorded (offline demo: bundled threads on a loopback server; 06 never posts there) | "
+                            "live (Reddit via praw_site)"),
+    P("praw_site", "bot",
+      "live: the praw.ini site with the bot's credentials (else praw_* env vars, else Colab secrets)"),
+)
 
 STAGE_05 = Stage(
     key="05", name="generate_replies", part="live", title="Fetch live comments and generate candidate replies",
@@ -12,21 +21,13 @@ STAGE_05 = Stage(
     writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY)),
     extra={"reads_also": "Reddit (rising posts and their comments)"},
     params=(
-    P("reddit", "recorded",
-      "recorded (offline demo: bundled threads on a loopback server) | live (Reddit via praw_site)"),
-    P("praw_site", "bot",
-      "live: the praw.ini site with the bot's credentials (else praw_* env vars, else Colab secrets)"),
+    *REDDIT,
     P("subreddits", ["sciencefiction", "gardening", "boardgames"],
       "where to look; the seed used a few like [\"sciencefiction\", ...]", non_empty=True),
     P("posts_per_subreddit", 5, "the top N rising posts of each subreddit (the seed's 5)", low=1),
     P("min_comment_score", 3, "keep comments with a score above this (the seed's 3)"),
     P("run_date", "", "names the output file, YYYY-MM-DD; empty: today (UTC). 06 reads the same date"),
-    P("run_name", "run1", "the fine-tuned checkpoint written by 01: checkpoint/<run_name>"),
-    P("n_candidates", 10, "replies generated per comment (the seed's 10)", low=1),
-    P("temperature", 0.7, "sampling temperature (the seed's 0.7)", low=0, low_open=True),
-    P("top_k", 40, "sample among the k likeliest tokens (the seed used 40; 0: off)", low=0),
-    P("top_p", 0.0, "nucleus sampling threshold (0: off)", low=0, high=1),
-    P("max_reply_tokens", 100, "length cap of a reply in tokens", low=1),
+    *sampling("replies"),
     P("seed", 1234, "reproducibility of the sampling", low=0),
     ),
 )
@@ -37,12 +38,10 @@ STAGE_06 = Stage(
     reads=(File(drv.PROPOSED_REPLIES), File(drv.BERT_REALISM + "/"), File(drv.ADVERSARIAL_MODEL + "/"),
            File(drv.BERT_UPVOTE + "/"), File(drv.REVIEW_SHEET), File(drv.POSTING_LEDGER), File(drv.BERT_GAN_REAL)),
     writes=(File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.REVIEW_BACKUP), File(drv.WOULD_POST),
-            File(drv.POSTING_LEDGER), File(drv.POSTING_LEASE, "while posting"), File(drv.QUALITY_METRICS)),
+            File(drv.POSTING_LEDGER, "pushed under the posting lock as each event is written", synced=False),
+            File(drv.POSTING_LEASE, "while posting", synced=False), File(drv.QUALITY_METRICS)),
     params=(
-    P("reddit", "recorded",
-      "recorded (offline demo: bundled threads on a loopback server; always a dry run) | live (praw_site)"),
-    P("praw_site", "bot",
-      "live: the praw.ini site with the bot's credentials (else praw_* env vars, else Colab secrets)"),
+    *REDDIT,
     P("run_date", "",
       "which day's live/proposed_replies_<date>.csv to use, YYYY-MM-DD; empty: the newest one 05 wrote"),
     P("realism_model", "auto",

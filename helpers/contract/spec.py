@@ -28,7 +28,7 @@ def to_glob(entry: str, values: dict[str, Any] | None = None) -> str:
 
     path = entry.strip().split()[0].strip("`")
     path = re.sub(r"<([^>]*)>", fill, path)
-    path = re.sub(r"\{[^}]*\}", "*", path).replace("NNNN", "*")
+    path = re.sub(r"\{(\w*)[^}]*\}", fill, path).replace("NNNN", "*")  # {date} takes values["date"] too
     if path.strip("*/") == "":
         return ""
     return path.rstrip("/") + "/**" if path.endswith("/") else path
@@ -59,6 +59,9 @@ class File:
 
     path: str
     note: str = ""
+    # False: the stage's own code moves it under the posting lock (the ledger, the outcome history, the lease); the
+    # generic pull/push of helpers.stage leaves it alone, so a late push can never overwrite another run's newer copy.
+    synced: bool = True
 
     def shown(self) -> str:
         """As a person reads it: live/proposed_replies_<date>.csv, bert_gan_fake_NNNN.csv."""

@@ -19,9 +19,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ..contract import default
 from ..errors import ConfigError, StageError
 
-BASE_URL = "https://arctic-shift.photon-reddit.com"
+BASE_URL = default("arctic_shift_url", "00")  # https://arctic-shift.photon-reddit.com
 ENDPOINTS = {"submissions": "/api/posts/search", "comments": "/api/comments/search"}
 FIELDS = {"submissions": "id,subreddit,author,score,created_utc,title,selftext,permalink",
           "comments": "id,subreddit,author,score,created_utc,body,link_id,parent_id"}
@@ -37,7 +38,8 @@ class Window:
     end: int
 
 
-def month_windows(months: Iterable[str] = (), after: str = "", before: str = "") -> list[Window]:
+def month_windows(months: Iterable[str] = tuple(default("months", "00")), after: str = default("after", "00"),
+                  before: str = default("before", "00")) -> list[Window]:
     """Windows from "YYYY_MM" months, or from ``after``/``before`` dates (YYYY-MM-DD) cut at month boundaries."""
     if after or before:
         try:
@@ -75,7 +77,7 @@ class Client:
     """Polite GETs: at most one request per ``interval_s``, retries with exponential backoff, then a clear error."""
 
     base_url: str = BASE_URL
-    interval_s: float = 1.0
+    interval_s: float = default("arctic_shift_interval_s", "00")
     retries: int = 5
     backoff_s: float = 2.0
     timeout_s: float = 60.0

@@ -16,11 +16,12 @@ import pandas as pd
 
 from .. import drive as drv
 from .. import files
+from ..contract import default
 from ..errors import ConfigError, StageError
 from ..schema import RAW_COLUMNS
 
-COMMENTS_TEMPLATE = "fh-bigquery.reddit_comments.{month}"
-POSTS_TEMPLATE = "fh-bigquery.reddit_posts.{month}"
+COMMENTS_TEMPLATE = default("comments_table", "00")  # "fh-bigquery.reddit_comments.{month}"
+POSTS_TEMPLATE = default("posts_table", "00")  # "fh-bigquery.reddit_posts.{month}"
 MONTH_RE = re.compile(r"^\d{4}_(0[1-9]|1[0-2])$")
 # [project.]dataset.table: project ids are lowercase letters, digits and hyphens; datasets and tables are word chars.
 TABLE_RE = re.compile(r"^(?:[a-z][a-z0-9-]{4,61}[a-z0-9]\.)?[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_]{1,1024}$")
@@ -98,7 +99,7 @@ def make_client(project: str):
     return bigquery.Client(project=project)
 
 
-MAX_BYTES_BILLED = 50 * 1024**3  # 50 GiB per month's query; notebook 00's default is this number
+MAX_BYTES_BILLED = default("max_bytes_billed", "00")  # 50 GiB per month's query, notebook 00's default
 
 
 def human_bytes(n: float) -> str:

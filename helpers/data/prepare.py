@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..contract import default
 from ..errors import ConfigError
 from ..files import write_csv, write_json
 from ..schema import (
@@ -31,6 +32,14 @@ from ..text import DELETED, SEP, clean_text, is_link_only
 
 DEFAULT_BOTS = ("AutoModerator", "sneakpeekbot", "haikusbot", "converter-bot", "B0tRank")
 _BOT_NAME = re.compile(r"(Bot|[_-][Bb]ot)$")  # RemindMeBot, WikiTextBot, timee_bot; not Talbot or abbot
+
+
+def bot_list(bot_authors: Iterable[str]) -> tuple[str, ...]:
+    """The authors dropped as bots: the known ones plus 00's `bot_authors` (names ending in Bot / _bot always are)."""
+    return tuple(sorted(set(DEFAULT_BOTS) | set(bot_authors)))
+
+
+BOTS = bot_list(default("bot_authors", "00"))  # what notebook 00 drops by default
 
 
 def rating_bin(score: float) -> int:
@@ -50,7 +59,7 @@ def short_id(prefix: str, *parts: object) -> str:
     return f"{prefix}{h[:12]}"
 
 
-def is_bot(author: object, bots: Iterable[str] = DEFAULT_BOTS) -> bool:
+def is_bot(author: object, bots: Iterable[str] = BOTS) -> bool:
     if not isinstance(author, str) or not author:
         return False
     return author.lower() in {b.lower() for b in bots} or bool(_BOT_NAME.search(author))
@@ -77,7 +86,7 @@ def _first_reason(reasons: list[tuple[str, pd.Series]], n: int, index: pd.Index)
     return out
 
 
-def clean_pairs(raw: pd.DataFrame, max_chars: int = 1000, bots: Iterable[str] = DEFAULT_BOTS
+def clean_pairs(raw: pd.DataFrame, max_chars: int = default("max_chars", "00"), bots: Iterable[str] = BOTS
                 ) -> tuple[pd.DataFrame, Counter, dict]:
     """Return (kept rows, drops per reason, notes). Each dropped row is counted under its first failing reason."""
     missing = [c for c in RAW_COLUMNS if c not in raw.columns]
@@ -128,8 +137,9 @@ def clean_pairs(raw: pd.DataFrame, max_chars: int = 1000, bots: Iterable[str] = 
     return df.reset_index(drop=True)[RAW_COLUMNS], drops, {"truncated": truncated, "max_chars": max_chars}
 
 
-def assign_splits(df: pd.DataFrame, validation_fraction: float = 0.1, test_fraction: float = 0.1,
-                  seed: int = 1234) -> pd.Series:
+def assign_splits(df: pd.DataFrame, validation_fraction: float = default("validation_fraction", "00"),
+                  test_fraction: float = default("test_fraction", "00"),
+                  seed: int = default("seed", "00")) -> pd.Series:
     """Split by thread, stratified by subreddit: every row of a thread lands in the same split.
 
     Threads are ordered by their rank inside their subreddit (spread evenly over 0..1), ties broken by a seeded hash,
@@ -202,9 +212,11 @@ def format_summary(s: dict) -> str:
     return "\n".join(lines)
 
 
-def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = "sample", max_chars: int = 1000,
-            validation_fraction: float = 0.1, test_fraction: float = 0.1, seed: int = 1234,
-            bots: Iterable[str] = DEFAULT_BOTS, source_stats: dict | None = None, verbose: bool = True) -> dict:
+def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = default("source", "00"),
+            max_chars: int = default("max_chars", "00"),
+            validation_fraction: float = default("validation_fraction", "00"),
+            test_fraction: float = default("test_fraction", "00"), seed: int = default("seed", "00"),
+            bots: Iterable[str] = BOTS, source_stats: dict | None = None, verbose: bool = True) -> dict:
     """Clean, split, write the three training files and data_summary.json; returns the summary."""
     kept, drops, notes = clean_pairs(raw, max_chars=max_chars, bots=bots)
     if kept.empty:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from .. import files
+from ..contract import default
 from ..errors import ConfigError, StageError
 from ..reddit import fields as rf
 from ..schema import RAW_COLUMNS
@@ -122,8 +123,10 @@ def check_params(subreddits: list[str], listing: str, time_filter: str, posts_pe
         raise ConfigError(f"reddit_posts_per_subreddit must be at least 1, not {posts_per_subreddit!r}")
 
 
-def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = "top", time_filter: str = "year",
-         posts_per_subreddit: int = 200, replace_more_limit: int = 8, counter: RequestCounter | None = None,
+def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = default("reddit_listing", "00"),
+         time_filter: str = default("reddit_time_filter", "00"),
+         posts_per_subreddit: int = default("reddit_posts_per_subreddit", "00"),
+         replace_more_limit: int = default("reddit_replace_more_limit", "00"), counter: RequestCounter | None = None,
          on_saved: Callable[[Path], object] | None = None, sleep: Callable[[float], Any] = time.sleep
          ) -> tuple[list[Path], dict]:
     """Pull and save every listed post not saved yet; returns (each subreddit's post files, stats)."""

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
 from .. import drive as drv
 from .. import files
+from ..contract import default
 from ..errors import ConfigError
 from ..schema import ISSUE, RAW_COLUMNS
 
 SOURCES = ("reddit", "arctic_shift", "sample", "bigquery", "pushshift", "csv")
 RAW_BIGQUERY, RAW_PUSHSHIFT = drv.RAW_BIGQUERY, drv.RAW_PUSHSHIFT
+# load_raw's reddit= and arctic_shift= settings and the notebook 00 parameter each one takes its default from
+REDDIT_DEFAULTS = {k: default(name, "00") for k, name in (
+    ("praw_site", "praw_site"), ("praw_ini", "praw_ini"), ("listing", "reddit_listing"),
+    ("time_filter", "reddit_time_filter"), ("posts_per_subreddit", "reddit_posts_per_subreddit"),
+    ("replace_more_limit", "reddit_replace_more_limit"))}
+ARCTIC_SHIFT_DEFAULTS = {k: default(name, "00") for k, name in (
+    ("base_url", "arctic_shift_url"), ("after", "after"), ("before", "before"),
+    ("interval_s", "arctic_shift_interval_s"))}
 
 
 def _subs(subreddits: str | Iterable[str] | None) -> list[str]:
@@ -33,14 +41,21 @@ def filter_subreddits(df: pd.DataFrame, subreddits: Iterable[str], stats: dict) 
     return df[keep].reset_index(drop=True)
 
 
-def load_raw(source: str, drive: drv.Drive, subreddits: str | Iterable[str] | None = None,
-             months: Iterable[str] = (), comments_table: str = "", posts_table: str = "", bq_project: str = "",
-             max_bytes_billed: int = 0, dump_glob: str = "", raw_glob: str = "", client: Any = None,
-             reddit: dict | None = None, arctic_shift: dict | None = None) -> tuple[pd.DataFrame, dict]:
-    """Return (raw pairs in RAW_COLUMNS + source_issue, reading stats) for ``source``.
+def load_raw(source: str, drive: drv.Drive,
+             subreddits: str | Iterable[str] | None = tuple(default("subreddits", "00")),
+             months: Iterable[str] = tuple(default("months", "00")),
+             comments_table: str = default("comments_table", "00"), posts_table: str = default("posts_table", "00"),
+             bq_project: str = default("bq_project", "00"), max_bytes_billed: int = default("max_bytes_billed", "00"),
+             dump_glob: str = default("dump_glob", "00"), raw_glob: str = default("raw_glob", "00"),
+             client: Any = None, reddit: dict | None = None, arctic_shift: dict | None = None
+             ) -> tuple[pd.DataFrame, dict]:
+    """Return (raw pairs in RAW_COLUMNS + source_issue, reading stats) for ``source``; defaults are notebook 00's.
 
     ``reddit``: praw_site, praw_ini, listing, time_filter, posts_per_subreddit, replace_more_limit (source reddit);
     ``arctic_shift``: base_url, after, before, interval_s (source arctic_shift); ``client`` replaces the network client.
+    A setting left out of either dict takes notebook 00's default. The Drive's raw files (earlier posts and months,
+    seed CSVs) are pulled by ``helpers.stage.open_stage`` from the contract's reads, not here; new raw files are pushed
+    as each is saved.
     """
     subs = _subs(subreddits)
     stats: dict = {"source": source}
@@ -55,8 +70,6 @@ def load_raw(source: str, drive: drv.Drive, subreddits: str | Iterable[str] | No
     elif source == "csv":
         from .csv_source import find_raw_csvs, read_raw_csvs
 
-        if not Path(raw_glob).is_absolute():
-            drive.pull(raw_glob)
         paths = find_raw_csvs(raw_glob, base=drive.root)
         stats["files"] = [str(p) for p in paths]
         df = filter_subreddits(read_raw_csvs(paths), subs, stats)
@@ -66,7 +79,6 @@ def load_raw(source: str, drive: drv.Drive, subreddits: str | Iterable[str] | No
 
         if not subs:
             raise ConfigError("source 'bigquery' needs subreddits, e.g. subreddits = ['writing', 'scifi']")
-        drive.pull(RAW_BIGQUERY)
         client = client if client is not None else bq.make_client(bq_project)
         paths = bq.pull_months(client, months, subs, drive.path(RAW_BIGQUERY),
                                comments_template=comments_table or bq.COMMENTS_TEMPLATE,
@@ -87,6 +99,7 @@ def load_raw(source: str, drive: drv.Drive, subreddits: str | Iterable[str] | No
         df, read_stats = read_dumps(paths, subs)
         stats.update(read_stats)
         files.write_csv(df[RAW_COLUMNS], drive.path(RAW_PUSHSHIFT))
+        drive.push(RAW_PUSHSHIFT)
     else:
         raise ConfigError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
     if ISSUE not in df.columns:
@@ -99,18 +112,16 @@ def _load_reddit(drive: drv.Drive, subs: list[str], opts: dict, reddit: Any, sta
     from ..reddit.client import make_reddit
     from . import reddit_source as rs
 
-    rs.check_params(subs, opts.get("listing", "top"), opts.get("time_filter", "year"),
-                    opts.get("posts_per_subreddit", 200))
+    opts = REDDIT_DEFAULTS | opts
+    rs.check_params(subs, opts["listing"], opts["time_filter"], opts["posts_per_subreddit"])
     counter = rs.RequestCounter()
     if reddit is None:
-        reddit, cred_source = make_reddit(opts.get("praw_site", "bot"), opts.get("praw_ini") or None,
+        reddit, cred_source = make_reddit(opts["praw_site"], opts["praw_ini"] or None,
                                           requestor_kwargs={"session": rs.counting_session(counter)})
         stats["credentials"] = cred_source
-    drive.pull(drv.RAW_REDDIT)
-    paths, pulled = rs.pull(reddit, subs, drive.path(drv.RAW_REDDIT), listing=opts.get("listing", "top"),
-                            time_filter=opts.get("time_filter", "year"),
-                            posts_per_subreddit=int(opts.get("posts_per_subreddit", 200)),
-                            replace_more_limit=opts.get("replace_more_limit", 8), counter=counter,
+    paths, pulled = rs.pull(reddit, subs, drive.path(drv.RAW_REDDIT), listing=opts["listing"],
+                            time_filter=opts["time_filter"], posts_per_subreddit=int(opts["posts_per_subreddit"]),
+                            replace_more_limit=opts["replace_more_limit"], counter=counter,
                             on_saved=lambda p: drive.push(drive.rel(p)))
     stats.update(pulled)
     stats["files"] = [f"{drv.RAW_REDDIT}/<sub>/<post_id>.csv ({len(paths)} posts)"]
@@ -124,10 +135,9 @@ def _load_arctic_shift(drive: drv.Drive, subs: list[str], months: Iterable[str],
 
     if not subs:
         raise ConfigError("source 'arctic_shift' needs subreddits, e.g. subreddits = ['writing', 'scifi']")
-    windows = asrc.month_windows(months, opts.get("after", ""), opts.get("before", ""))
-    client = client or asrc.Client(base_url=opts.get("base_url") or asrc.BASE_URL,
-                                   interval_s=float(opts.get("interval_s", 1.0)))
-    drive.pull(drv.RAW_ARCTIC_SHIFT)
+    opts = ARCTIC_SHIFT_DEFAULTS | opts
+    windows = asrc.month_windows(months, opts["after"], opts["before"])
+    client = client or asrc.Client(base_url=opts["base_url"] or asrc.BASE_URL, interval_s=float(opts["interval_s"]))
     paths = asrc.pull(client, subs, windows, drive.path(drv.RAW_ARCTIC_SHIFT),
                       on_saved=lambda p: drive.push(drive.rel(p)))
     df, read_stats = read_dumps(paths, subs, keep_titles=True)

@@ -40,13 +40,13 @@ def is_keras_preset(path: str | Path) -> bool:
 def build_tiny_base(
     texts: Iterable[str],
     out_dir: str | Path,
-    vocab_size: int = default("bert_tiny_vocab_size"),
-    num_layers: int = default("bert_tiny_layers"),
+    vocab_size: int = default("bert_tiny_vocab_size", "03"),
+    num_layers: int = default("bert_tiny_layers", "03"),
     num_heads: int = 2,
-    hidden_dim: int = default("bert_tiny_hidden_dim"),
-    intermediate_dim: int = 2 * default("bert_tiny_hidden_dim"),
+    hidden_dim: int = default("bert_tiny_hidden_dim", "03"),
+    intermediate_dim: int = 128,
     max_sequence_length: int = 512,
-    seed: int = default("seed"),
+    seed: int = default("seed", "03"),
 ) -> Path:
     """Learn a WordPiece vocabulary from ``texts`` and save a randomly initialised small BERT as a local preset.
 
@@ -166,10 +166,10 @@ def load_hf_backbone(folder: str | Path):
 def build_classifier(
     base: str,
     num_classes: int,
-    sequence_length: int = default("bert_sequence_length"),
+    sequence_length: int = default("bert_sequence_length", "03"),
     dropout: float = 0.1,
-    learning_rate: float = default("bert_learning_rate"),
-    seed: int = default("seed"),
+    learning_rate: float = default("bert_learning_rate", "03"),
+    seed: int = default("seed", "03"),
 ):
     """A compiled BertTextClassifier (logits out) whose preprocessor packs [CLS] comment [SEP] reply [SEP]."""
     import keras
@@ -198,7 +198,7 @@ def build_classifier(
     return clf
 
 
-def compile_classifier(clf, learning_rate: float = default("bert_learning_rate")) -> None:
+def compile_classifier(clf, learning_rate: float = default("bert_learning_rate", "03")) -> None:
     import keras
 
     clf.compile(

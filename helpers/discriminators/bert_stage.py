@@ -11,19 +11,16 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
-from ..drive import Drive
 from ..files import write_json
-from ..stage import open_stage, push_outputs
+from ..stage import StageRun, open_stage, push_outputs
 from . import bert_models, bert_train, metrics
 
 
 @dataclass
-class BertRun:
+class BertRun(StageRun):
     """A 03/04 run in progress: filled in step by step, so a notebook can show each part."""
 
-    key: str
-    p: Params
-    drive: Drive
+    key: str = ""
     real: pd.DataFrame = field(default_factory=pd.DataFrame)
     parts: dict[str, pd.DataFrame] = field(default_factory=dict)
     drops: dict[str, Any] = field(default_factory=dict)
@@ -33,7 +30,7 @@ class BertRun:
 
 def start(key: str, p: Params) -> BertRun:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", force=True)
-    return BertRun(key, p, open_stage(key, p))
+    return BertRun(p, open_stage(key, p), key=key)
 
 
 def train_and_save(run: BertRun, n_classes: int, model_dir: str) -> pd.DataFrame:

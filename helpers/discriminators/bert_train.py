@@ -44,8 +44,8 @@ def clean_frame(df: pd.DataFrame, label_col: str, sequence_length: int, name: st
     return out.reset_index(drop=True), {str(k): int(v) for k, v in drops.items()} | {"clipped_long_text": clipped}
 
 
-def realism_frame(real: pd.DataFrame, fake: pd.DataFrame, sequence_length: int = default("bert_sequence_length"),
-                  seed: int = default("seed")) -> tuple[pd.DataFrame, dict]:
+def realism_frame(real: pd.DataFrame, fake: pd.DataFrame, sequence_length: int = default("bert_sequence_length", "03"),
+                  seed: int = default("seed", "03")) -> tuple[pd.DataFrame, dict]:
     """Real (label 1) + fake (label 0) pairs; fakes take their thread's split from the real data so none leaks."""
     if fake.empty:
         raise InputError("no fake replies (bert_gan_fake_*.csv missing or empty): run 02_generate_gpt2_fakes first")
@@ -98,7 +98,7 @@ def base_corpus(real: pd.DataFrame) -> list[str]:
 
 
 def upvote_frame(real: pd.DataFrame,
-                 sequence_length: int = default("bert_sequence_length")) -> tuple[pd.DataFrame, dict]:
+                 sequence_length: int = default("bert_sequence_length", "04")) -> tuple[pd.DataFrame, dict]:
     """Real pairs labelled with their rating bin (0..3); rows with a rating outside the bins are dropped."""
     if real.empty:
         raise InputError("no real replies in bert_gan_real.csv: run 00 first")
@@ -113,8 +113,8 @@ def upvote_frame(real: pd.DataFrame,
     return df, stats
 
 
-def split(df: pd.DataFrame, num_classes: int, max_train_rows: int = default("bert_max_train_rows"),
-          seed: int = default("seed")) -> dict[str, pd.DataFrame]:
+def split(df: pd.DataFrame, num_classes: int, max_train_rows: int = default("bert_max_train_rows", "03"),
+          seed: int = default("seed", "03")) -> dict[str, pd.DataFrame]:
     """{train, validation, test}; train must hold at least two classes. max_train_rows > 0 samples train per class."""
     parts = {s: df[df["split"] == s].reset_index(drop=True) for s in SPLITS}
     train = parts["train"]
@@ -165,9 +165,10 @@ def _dataset(clf, df: pd.DataFrame, batch_size: int, weights: dict[int, float] |
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def train_classifier(clf, parts: dict[str, pd.DataFrame], num_classes: int, epochs: int = default("bert_epochs"),
-                     batch_size: int = default("bert_batch_size"), patience: int = default("bert_patience"),
-                     balance: bool = True, seed: int = default("seed")) -> dict:
+def train_classifier(clf, parts: dict[str, pd.DataFrame], num_classes: int,
+                     epochs: int = default("bert_epochs", "03"), batch_size: int = default("bert_batch_size", "03"),
+                     patience: int = default("bert_patience", "03"), balance: bool = True,
+                     seed: int = default("seed", "03")) -> dict:
     """Fit on train with balanced class weights; early stop on validation loss, keeping the best weights."""
     import keras
 

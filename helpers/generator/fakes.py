@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from ..contract import default
 from ..drive import BERT_GAN_FAKE, BERT_GAN_FAKE_SIGNATURE
 from ..errors import ConfigError, InputError
 from ..files import read_json, write_csv, write_json
@@ -25,7 +26,8 @@ FAKE_COLUMNS = ["comment", "reply", "real", "comment_id", "thread_id", "subreddi
 _FAKE_RE = re.compile(r"^bert_gan_fake_(\d{4,})\.csv$")
 
 
-def select_comments(df: pd.DataFrame, split: str | list[str] = "train", max_comments: int = 0,
+def select_comments(df: pd.DataFrame, split: str | list[str] = "train",
+                    max_comments: int = default("fake_max_comments", "02"),
                     file: str = "gpt2_generate.csv") -> pd.DataFrame:
     """The comments to write fakes for; empty input, or no usable comment, is a clear InputError.
 
@@ -109,7 +111,8 @@ def start_over_if_stale(out_dir: Path, sig: dict, on_write: Callable[[Path], Any
     return removed
 
 
-def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path, chunk_size: int = 100, n: int = 10,
+def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path,
+                   chunk_size: int = default("fake_chunk_size", "02"), n: int = default("n_candidates", "02"),
                    progress: bool = True, on_write: Callable[[Path], Any] = _nothing,
                    on_remove: Callable[[Path], Any] = Path.unlink, **gen_kwargs) -> dict:
     """Write every missing chunk; returns counts (chunks written/skipped, fakes, dropped candidates, rate).

@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
+from ..contract import default
 from ..text import END_TOKEN, SEP, START_TOKEN, clean_text
 
 log = logging.getLogger(__name__)
@@ -160,9 +161,10 @@ class GenerationEngine:
         return (self.seed * 1_000_003 + zlib.crc32(key) * 101 + index) % (2 ** 62)
 
     # ---- the public call ----------------------------------------------------------------------------------------
-    def generate(self, comments: Sequence[str], n: int = 10, temperature: float = 0.7, top_k: int = 40,
-                 top_p: float = 0.0, length: int = 100, batch_size: int | None = None,
-                 on_comment: Callable[[int], None] | None = None) -> pd.DataFrame:
+    def generate(self, comments: Sequence[str], n: int = default("n_candidates", "05"),
+                 temperature: float = default("temperature", "05"), top_k: int = default("top_k", "05"),
+                 top_p: float = default("top_p", "05"), length: int = default("max_reply_tokens", "05"),
+                 batch_size: int | None = None, on_comment: Callable[[int], None] | None = None) -> pd.DataFrame:
         """``n`` cleaned candidate replies per comment -> DataFrame[comment_idx, candidate_idx, comment, reply].
 
         Empty candidates are dropped and counted in ``last_stats``; ``candidate_idx`` keeps the sample's number.

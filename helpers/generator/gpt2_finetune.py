@@ -22,6 +22,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ..contract import default
 from ..errors import ConfigError, InputError, StageError
 from ..files import write_bytes, write_csv, write_json
 from ..text import END_TOKEN, START_TOKEN
@@ -181,15 +182,15 @@ def finetune(
     docs: dict[str, list[str]],
     checkpoint_dir: Path,
     models_dir: Path,
-    model_name: str = "tiny",
-    run_name: str = "run1",
-    steps: int = 60,
-    learning_rate: float = 1e-4,
-    batch_size: int = 1,
-    save_every: int = 20,
-    sample_every: int = 0,
+    model_name: str = default("base_model", "01"),
+    run_name: str = default("run_name", "01"),
+    steps: int = default("gpt2_steps", "01"),
+    learning_rate: float = default("gpt2_learning_rate", "01"),
+    batch_size: int = default("gpt2_batch_size", "01"),
+    save_every: int = default("gpt2_save_every", "01"),
+    sample_every: int = default("gpt2_sample_every", "01"),
     accumulate_gradients: int = 1,
-    seed: int = 1234,
+    seed: int = default("seed", "01"),
     samples_dir: Path | None = None,
     eval_windows: int = 8,
     only_train_transformer_layers: bool = False,

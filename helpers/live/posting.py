@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from ..contract import default
 from ..drive import WOULD_POST
 from .ledger import LEDGER, LEDGER_COLUMNS, Ledger, now_iso
 from .reddit_post import TRANSIENT, UNKNOWN, RateLimitTooLong, classify, locate, recheck, send_reply
@@ -61,12 +62,16 @@ def countdown(seconds: float, sleep: Callable[[float], Any]) -> None:
         sleep(seconds - whole)
 
 
-def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: str, dry_run: bool = True,
-                 auto_approve: bool = False, max_posts_per_run: int = 5, max_posts_per_subreddit_per_day: int = 3,
-                 delay_min_s: float = 60.0, delay_max_s: float = 660.0, footer: str = "", seed: int | None = None,
-                 sleep: Callable[[float], Any] = time.sleep, hook: Callable[[str, dict], Any] | None = None,
-                 run_id: str = "", proposed_ids: set[str] | None = None, text_rules: dict | None = None,
-                 max_rate_limit_wait_s: float = 900.0, heartbeat: Callable[[], Any] | None = None) -> pd.DataFrame:
+def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: str,
+                 dry_run: bool = default("dry_run", "06"), auto_approve: bool = default("auto_approve", "06"),
+                 max_posts_per_run: int = default("max_posts_per_run", "06"),
+                 max_posts_per_subreddit_per_day: int = default("max_posts_per_subreddit_per_day", "06"),
+                 delay_min_s: float = default("delay_min_s", "06"), delay_max_s: float = default("delay_max_s", "06"),
+                 footer: str = "", seed: int | None = None, sleep: Callable[[float], Any] = time.sleep,
+                 hook: Callable[[str, dict], Any] | None = None, run_id: str = "",
+                 proposed_ids: set[str] | None = None, text_rules: dict | None = None,
+                 max_rate_limit_wait_s: float = default("max_rate_limit_wait_s", "06"),
+                 heartbeat: Callable[[], Any] | None = None) -> pd.DataFrame:
     """Post (or, in a dry run, only show) the approved review rows; one result row per review row.
     ``proposed_ids``: the comment ids 05 proposed (None: not checked); ``text_rules``: reply_problem's keyword args;
     ``heartbeat``: called before each post (the lease's: it stops the run if another took the lock)."""

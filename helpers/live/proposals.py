@@ -7,7 +7,6 @@ PRAW (the seed: the top 5 rising posts of a few subreddits). A post where the bo
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +14,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..drive import FETCH_SUMMARY, PROPOSED_REPLIES
+from ..contract import default
+from ..drive import FETCH_SUMMARY, PROPOSED_REPLIES, day_of, latest
 from ..errors import ConfigError, InputError
 from ..reddit import fields as rf
 from ..text import DELETED, clean_text
@@ -49,13 +49,11 @@ def latest_proposals_date(root: str | Path, run_date: str = "") -> str:
     (UTC) and 06 after would otherwise look for a file that does not exist."""
     if run_date:
         return today(run_date)
-    name = re.escape(Path(PROPOSED_REPLIES).name)
-    pattern = re.compile("^" + name.replace(r"\{date\}", r"(\d{4}-\d{2}-\d{2})") + "$")
-    folder = Path(root, PROPOSED_REPLIES).parent
-    days = sorted(m.group(1) for p in folder.glob("*.csv") if (m := pattern.match(p.name)))
-    if not days:
+    newest = latest(root, PROPOSED_REPLIES)
+    if newest is None:
+        folder = Path(root, PROPOSED_REPLIES).parent
         raise InputError(f"no proposals in {folder} ({Path(PROPOSED_REPLIES).name}); run 05_generate_replies first")
-    return days[-1]
+    return day_of(newest, PROPOSED_REPLIES)
 
 
 def fetch_summary_path(run_date: str) -> str:
@@ -111,7 +109,9 @@ def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
     return rows
 
 
-def fetch_comments(reddit, subreddits: Iterable[str], posts_per_subreddit: int = 5, min_comment_score: int = 3,
+def fetch_comments(reddit, subreddits: Iterable[str],
+                   posts_per_subreddit: int = default("posts_per_subreddit", "05"),
+                   min_comment_score: int = default("min_comment_score", "05"),
                    bot_username: str | None = None) -> tuple[pd.DataFrame, dict]:
     """Eligible comments from the top rising posts of each subreddit, and a summary of what was dropped and why."""
     if isinstance(subreddits, str):
@@ -132,7 +132,8 @@ def fetch_comments(reddit, subreddits: Iterable[str], posts_per_subreddit: int =
     return df.reset_index(drop=True), summary
 
 
-def propose_replies(comments: pd.DataFrame, engine, n: int = 10, **generate_kwargs: Any) -> pd.DataFrame:
+def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidates", "05"),
+                    **generate_kwargs: Any) -> pd.DataFrame:
     """Candidates from the generation engine joined back to their comment rows (seed columns first)."""
     if comments.empty:
         return pd.DataFrame(columns=PROPOSED_COLUMNS)

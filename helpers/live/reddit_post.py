@@ -11,7 +11,8 @@ from typing import Any, Callable
 from ..reddit import fields as rf
 from ..text import DELETED
 
-PERMANENT = {"deleted", "locked", "archived", "banned", "already_replied"}  # errors a re-run does not retry
+# Any other error (deleted, locked, archived, banned, already_replied, api_error:..., error:...) is final: a re-run
+# does not retry it.
 TRANSIENT = {"rate_limited"}  # not processed by Reddit: the next run posts again
 UNKNOWN = {"server_error", "network", "bad_answer", "invalid_token"}  # maybe processed: re-check before anything
 
@@ -42,7 +43,8 @@ def retry_after_s(exc: Exception, default: float = 60.0) -> float:
 
 
 def classify(exc: Exception) -> str:
-    """A Reddit error as one word for the ledger: PERMANENT, TRANSIENT, UNKNOWN, or api_error:/error: (final)."""
+    """A Reddit error as one word for the ledger: one of TRANSIENT or UNKNOWN, or a final one (deleted, locked,
+    archived, banned, api_error:<codes>, error:<type>)."""
     import prawcore
     from praw.exceptions import ClientException, RedditAPIException
 

@@ -9,9 +9,10 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
+from ..contract import default
 from ..drive import REPLY_SCORES, REVIEW_SHEET
 from ..errors import InputError
-from .filters import FilterSettings, ToxicityScorer, apply_filters, first_repeat, rejected_by_post
+from ..filters import FilterSettings, ToxicityScorer, apply_filters, first_repeat, rejected_by_post
 
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
 REVIEW_COLUMNS = ["subreddit", "post_id", "title", "comment_id", "comment_permalink", "comment", "reply",
@@ -106,22 +107,24 @@ def choose(filtered: pd.DataFrame, n_runner_ups: int = 2) -> pd.DataFrame:
     return out.sort_values("expected_score", ascending=False, kind="mergesort").reset_index(drop=True)
 
 
-def build_review(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
-                 blocklist: Iterable[str] = (), n_runner_ups: int = 2, quality: FilterSettings | None = None,
+def build_review(scored: pd.DataFrame, min_prob_real: float = default("min_prob_real", "06"),
+                 max_length: int = default("max_reply_chars", "06"), blocklist: Iterable[str] = (),
+                 n_runner_ups: int = default("n_runner_ups", "06"), quality: FilterSettings | None = None,
                  posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None,
-                 allow_links: bool = False) -> tuple[pd.DataFrame, dict]:
+                 allow_links: bool = default("allow_links", "06")) -> tuple[pd.DataFrame, dict]:
     """The review sheet and a summary of why candidates were rejected."""
     _, review, summary = select_candidates(scored, min_prob_real, max_length, blocklist, n_runner_ups, quality,
                                            posted, toxicity, allow_links)
     return review, summary
 
 
-def select_candidates(scored: pd.DataFrame, min_prob_real: float = 0.9, max_length: int = 1000,
-                      blocklist: Iterable[str] = (), n_runner_ups: int = 2, quality: FilterSettings | None = None,
-                      posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None, allow_links: bool = False
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def select_candidates(scored: pd.DataFrame, min_prob_real: float = default("min_prob_real", "06"),
+                      max_length: int = default("max_reply_chars", "06"), blocklist: Iterable[str] = (),
+                      n_runner_ups: int = default("n_runner_ups", "06"), quality: FilterSettings | None = None,
+                      posted: Sequence[str] = (), toxicity: ToxicityScorer | None = None,
+                      allow_links: bool = default("allow_links", "06")) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Every candidate with its ``rejected`` reason, the review sheet, and the summary; ``quality`` adds the
-    filters of helpers.live.filters (``posted``: the bot's recent replies, for posted_before)."""
+    filters of helpers.filters (``posted``: the bot's recent replies, for posted_before)."""
     filtered = filter_candidates(scored, min_prob_real, max_length, blocklist, allow_links)
     if quality is not None:
         filtered = apply_filters(filtered, quality, posted, toxicity)

@@ -1,6 +1,6 @@
 """Optional toxicity scorers for 06's ``toxicity`` filter: Detoxify (what ssi-bot uses) or a small local classifier.
 
-Both give ``{label: [score per text]}`` (helpers.live.filters.ToxicityScorer). Detoxify needs torch and downloads its
+Both give ``{label: [score per text]}`` (helpers.filters.ToxicityScorer). Detoxify needs torch and downloads its
 checkpoint on first use (Colab preinstalls torch: ``pip install detoxify``); the local kind is a joblib file of
 scikit-learn classifiers, one per label, so a user can train their own on their subreddits' removed comments and the
 tests need no multi-gigabyte install.
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .filters import ToxicityScorer
+from ..filters import ToxicityScorer
 
 DETOXIFY_VARIANTS = ("original", "unbiased", "multilingual")
 

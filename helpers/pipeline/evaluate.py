@@ -3,7 +3,7 @@
 For N comments of the test split: generate candidates with the fine-tuned GPT-2 (in its own process: gpt-2-simple's TF1
 graph and the BERT models cannot share one), score them, select with 06's rule and filters (06's defaults; one reply
 per comment, since every comment here is its own prompt), and measure candidates, selected and the comments' real
-replies with helpers.live.quality. Written to ``metrics/evaluate_quality_<date>.json``; shown in the report.
+replies with helpers.quality. Written to ``metrics/evaluate_quality_<date>.json``; shown in the report.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
-from .. import files
+from .. import files, quality
 from ..contract import default
 from ..errors import ConfigError, InputError, StageError
-from ..live import quality
-from ..live.filters import FilterSettings
+from ..filters import FilterSettings
 from ..live.proposals import today
 from ..live.select import select_candidates
 

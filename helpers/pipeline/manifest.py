@@ -2,8 +2,8 @@
 
 manifests/NN.json records the notebook's hash, the effective parameters (defaults overridden by -p values), and a
 fingerprint (size + sha1) of every Drive file the stage reads and writes, as declared in the notebook's metadata
-(tools/nbspecs: READS / WRITES). A stage is up to date when all of these match now, so deleting or editing an output,
-changing an input, a parameter or the notebook all make it run again.
+(copied there from helpers/contract). A stage is up to date when all of these match now, so deleting or editing an
+output, changing an input, a parameter or the notebook all make it run again.
 """
 
 from __future__ import annotations

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
 
 from .. import drive as drv
-from ..drive import FETCH_SUMMARY
-from ..report_html import latest
+from ..drive import FETCH_SUMMARY, latest
 
 
 def _counts(d: dict | None) -> str:
@@ -31,6 +31,25 @@ def _json(path: Path | None) -> dict | None:
 
 def _fmt(x: Any, digits: int = 3) -> str:
     return f"{x:.{digits}f}" if isinstance(x, float) else str(x)
+
+
+# Stages whose line shows fields of one JSON metrics file: {field} is the field's value (floats to 3 digits, a dict of
+# counts as "name n, ...", a missing field as None).
+METRIC_LINES: dict[str, tuple[str, str]] = {
+    "03": (drv.REALISM_METRICS, "realism classifier on {n} test rows: AUC {auc}, accuracy {accuracy}"),
+    "04": (drv.UPVOTE_METRICS, "upvote classifier on {n} test rows: macro AUC {macro_auc}, accuracy {accuracy}"),
+    "07": (drv.OUTCOME_METRICS, "{replies} posted replies checked: {upvoted} upvoted, {removed_or_deleted} removed or "
+                                "deleted, states {states}"),
+}
+
+
+def metric_line(root: Path, name: str, template: str) -> str | None:
+    m = _json(root / name)
+    if m is None:
+        return None
+    fields = {k: _counts(m.get(k)) if isinstance(m.get(k), dict) else _fmt(m.get(k))
+              for k in re.findall(r"\{(\w+)\}", template)}
+    return template.format(**fields)
 
 
 def line_00(root: Path) -> str | None:
@@ -60,21 +79,6 @@ def line_02(root: Path) -> str | None:
     return f"{len(chunks)} fake chunk file(s) from checkpoint {sig.get('checkpoint', '?')}"
 
 
-def line_03(root: Path) -> str | None:
-    m = _json(root / drv.REALISM_METRICS)
-    if m is None:
-        return None
-    return f"realism classifier on {m.get('n')} test rows: AUC {_fmt(m.get('auc'))}, accuracy {_fmt(m.get('accuracy'))}"
-
-
-def line_04(root: Path) -> str | None:
-    m = _json(root / drv.UPVOTE_METRICS)
-    if m is None:
-        return None
-    return (f"upvote classifier on {m.get('n')} test rows: macro AUC {_fmt(m.get('macro_auc'))}, "
-            f"accuracy {_fmt(m.get('accuracy'))}")
-
-
 def line_05(root: Path) -> str | None:
     s = _json(latest(root, FETCH_SUMMARY))
     if s is None:
@@ -94,14 +98,6 @@ def line_06(root: Path) -> str | None:
     return f"{len(status)} review row(s) in {path.name}: {_counts(status.value_counts().to_dict())}"
 
 
-def line_07(root: Path) -> str | None:
-    m = _json(root / drv.OUTCOME_METRICS)
-    if m is None:
-        return None
-    return (f"{m.get('replies')} posted replies checked: {m.get('upvoted')} upvoted, "
-            f"{m.get('removed_or_deleted')} removed or deleted, states {_counts(m.get('states'))}")
-
-
 def line_08(root: Path) -> str | None:
     m = _json(root / drv.ADVERSARIAL_JSON)
     rounds = (m or {}).get("rounds")
@@ -113,11 +109,12 @@ def line_08(root: Path) -> str | None:
 
 
 LINES: dict[str, Callable[[Path], str | None]] = {
-    "00": line_00, "01": line_01, "02": line_02, "03": line_03, "04": line_04, "05": line_05, "06": line_06,
-    "07": line_07, "08": line_08}
+    "00": line_00, "01": line_01, "02": line_02, "05": line_05, "06": line_06, "08": line_08}
 
 
 def outcome_line(stage: str, drive_root: str | Path) -> str | None:
     """The stage's one-line outcome, or None when it wrote no summary this line can read."""
+    if stage in METRIC_LINES:
+        return metric_line(Path(drive_root), *METRIC_LINES[stage])
     fn = LINES.get(stage)
     return fn(Path(drive_root)) if fn else None

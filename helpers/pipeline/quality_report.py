@@ -1,5 +1,5 @@
 """The report's "Quality" section and the run summary's quality line, from the metrics files 02, 06 and
-``python -m helpers evaluate`` write (helpers.live.quality), plus why 06's filters rejected candidates."""
+``python -m helpers evaluate`` write (helpers.quality), plus why 06's filters rejected candidates."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pandas as pd
 
 from .. import drive as drv
 from ..discriminators.metrics import figure
-from ..live.quality import GROUPS, quality_table, summary_line
-from ..report_html import df_table, json_or_none, latest, not_run, read_table, section
+from ..drive import latest
+from ..quality import GROUPS, quality_table, summary_line
+from ..report_html import df_table, json_or_none, not_run, read_table, section
 
 # all on 0..1; distinct-n at the matched size, since the raw one flatters a small set
 PLOTTED = ["distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "prob_real"]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import drive as drv
 from .. import files
+from ..drive import latest
 from ..errors import BotError, InputError
 from ..live.select import is_true
 from ..live.sheets import unescape_frame
@@ -26,7 +27,6 @@ from ..report_html import (
     img_tag,
     json_or_none,
     kv_table,
-    latest,
     not_run,
     read_table,
     section,

@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import drive as drv
+from ..drive import latest
 from ..errors import InputError
-from ..report_html import flatten, fmt, json_or_none, latest, read_table
+from ..report_html import flatten, fmt, json_or_none, read_table
 from . import quality_report
 
 

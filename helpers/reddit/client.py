@@ -153,3 +153,10 @@ def connect(reddit: str = default("reddit"), praw_site: str = default("praw_site
         client, source = make_reddit(praw_site, praw_ini or None)
         return client, source, None
     raise ConfigError(f"reddit must be 'recorded' (offline demo) or 'live', not {reddit!r}")
+
+
+def attach(run) -> str:
+    """Connect a stage run (helpers.stage.RedditRun) as its parameters say (reddit, praw_site, praw_ini if it has
+    one): sets run.client and run.server; returns where it is connected, for the notebook's first line."""
+    run.client, source, run.server = connect(run.p.reddit, run.p.praw_site, getattr(run.p, "praw_ini", "") or None)
+    return source

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import drive as drv
 from .. import files
+from ..contract import default
 from ..errors import ConfigError, InputError
 from ..files import read_csv, read_csvs, write_csv
 from .adversarial_fakes import fakes_path, generate_round, pick_comments
@@ -136,10 +137,15 @@ def training_fakes(root: Path, upto: int) -> pd.DataFrame:
     return pd.concat([old, *new], ignore_index=True)
 
 
-def run_rounds(root: str | Path, rounds: int = 2, *, mode: str = "continue", run_name: str = "run1",
-               train_comments: int = 16, eval_comments: int = 8, n_candidates: int = 2, epochs: int = 1,
-               batch_size: int = 16, learning_rate: float = 5e-5, max_train_rows: int = 0, base: str = "tiny",
-               seed: int = 1234, gen: dict | None = None, progress=print,
+def run_rounds(root: str | Path, rounds: int = default("adv_rounds", "08"), *,
+               mode: str = default("adv_mode", "08"), run_name: str = default("run_name", "08"),
+               train_comments: int = default("adv_train_comments", "08"),
+               eval_comments: int = default("adv_eval_comments", "08"),
+               n_candidates: int = default("n_candidates", "08"), epochs: int = default("adv_epochs", "08"),
+               batch_size: int = default("bert_batch_size", "08"),
+               learning_rate: float = default("bert_learning_rate", "08"),
+               max_train_rows: int = default("adv_max_train_rows", "08"), base: str = default("bert_base", "08"),
+               seed: int = default("seed", "08"), gen: dict | None = None, progress=print,
                on_write: Callable[[], Any] = lambda: None) -> pd.DataFrame:
     """Run rounds len(done)+1 .. rounds; returns the whole table (finished rounds included).
 

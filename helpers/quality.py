@@ -1,7 +1,7 @@
 """Reply quality, measured: the same metrics on every candidate, on the selected replies and on real replies, and the
 selection lift (selected minus candidates, selected minus real), so a run shows what selection buys.
 
-Metrics (words are lower-cased, punctuation dropped, as in helpers.live.filters):
+Metrics (words are lower-cased, punctuation dropped, as in helpers.filters):
 - ``distinct_1``/``distinct_2``: distinct word uni-/bigrams over all n-grams of the set (Li et al. 2016): bland
   replies that fit anywhere ("This comment is great.") pull it down. It falls as a set grows, so a few selected
   replies beat hundreds of candidates for free: ``distinct_1_matched``/``distinct_2_matched`` measure every group at
@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..drive import EVALUATE_QUALITY, FAKES_QUALITY, QUALITY_METRICS
+from .drive import EVALUATE_QUALITY, FAKES_QUALITY, QUALITY_METRICS
 from .filters import ngrams, similarity, words
 
 METRICS = ["n", "distinct_1", "distinct_2", "distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate",

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
-from ..errors import ConfigError, InputError
+from .errors import ConfigError, InputError
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 MENTION = re.compile(r"(?<![\w/])/?[ru]/[A-Za-z0-9_-]{3,}", re.IGNORECASE)

@@ -1,0 +1,82 @@
+"""Fetches fresh comments with PRAW and writes ~10 GPT-2 candidate replies for each (the seed's step 3 and 4).
+
+For each subreddit in `subreddits`: the top `posts_per_subreddit` **rising** posts. A post where the bot account has
+already commented is skipped whole; so are locked and archived threads. Kept: comments with a score above
+`min_comment_score`, not deleted or removed, not by the bot. Each gets `n_candidates` replies from the fine-tuned
+gpt-2-simple checkpoint (`checkpoint/<run_name>`).
+
+`reddit = "recorded"` (default, offline) serves threads recorded for this project from a loopback server that PRAW
+talks to exactly as to reddit.com, so no credentials are needed. `reddit = "live"` uses the praw.ini site `praw_site`
+(or `praw_*` environment variables, or Colab secrets `praw_client_id`, `praw_client_secret`, `praw_username`,
+`praw_password`): never put credentials in this notebook.
+
+This notebook only reads Reddit; 06 scores, selects and (after approval) posts. It runs in its own kernel because
+gpt-2-simple's TF1 graph and the BERT models cannot share one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .. import drive as drv
+from ..contract import Params
+from ..files import write_csv, write_json
+from ..generator.generation import GenerationEngine
+from ..reddit.client import attach, describe
+from ..stage import RedditRun, open_stage, push_outputs
+from . import proposals
+
+KEY = "05"
+
+
+@dataclass
+class ProposeRun(RedditRun):
+    date: str = ""  # the run's day (UTC): names the proposals file
+    comments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fetch_summary: dict[str, Any] = field(default_factory=dict)
+
+
+def start(p: Params) -> ProposeRun:
+    return ProposeRun(p, open_stage(KEY, p), date=proposals.today(p.run_date))
+
+
+def connect(run: ProposeRun) -> None:
+    """Reddit as the bot's account sees it (or the recorded threads offline); its user agent and account, no secret."""
+    print("Reddit:", attach(run))
+    describe(run.client)
+
+
+def fetch(run: ProposeRun) -> pd.DataFrame:
+    """Comments of the rising posts worth replying to; what was dropped, by reason."""
+    run.comments, run.fetch_summary = proposals.fetch_comments(
+        run.client, run.p.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
+        min_comment_score=run.p.min_comment_score)
+    print(run.fetch_summary)
+    return run.comments.head(10)
+
+
+def generate(run: ProposeRun) -> pd.DataFrame:
+    """`n_candidates` replies per comment, written to live/proposed_replies_<date>.csv with the fetch summary."""
+    p = run.p
+    with GenerationEngine(run.drive.path(drv.CHECKPOINT_DIR), p.run_name, seed=p.seed) as engine:
+        proposed = proposals.propose_replies(run.comments, engine, n=p.n_candidates, temperature=p.temperature,
+                                             top_k=p.top_k, top_p=p.top_p, length=p.max_reply_tokens)
+        print(engine.last_stats)
+    out = proposals.proposed_path(run.date)
+    write_csv(proposed, run.drive.path(out))
+    write_json({**run.fetch_summary, "candidates": len(proposed)},
+               run.drive.path(proposals.fetch_summary_path(run.date)))
+    print(f"{len(proposed)} candidate replies for {proposed['comment_id'].nunique()} comments -> {out}")
+    return proposed[["subreddit", "comment", "proposed_reply"]].head(10)
+
+
+def finish(run: ProposeRun) -> None:
+    """Push the day's proposals and fetch summary to Drive and stop the offline loopback server."""
+    push_outputs(KEY, run.p, run.drive, date=run.date)
+    run.stop_server()
+
+
+STEPS = (connect, fetch, generate, finish)

@@ -1,0 +1,188 @@
+"""Scores every candidate from 05 with both BERT classifiers, picks at most one reply per post, asks a person to
+approve, and posts the approved replies with PRAW (the seed's steps 6 and 7).
+
+- **Score:** `prob_real` (realism classifier: 03's, or 08's refreshed one once a refresh round has run — parameter
+  `realism_model`) and `expected_score` = Σ k·p_k over the upvote bins (04).
+- **Select** (the seed's rule, every threshold a parameter): `prob_real > min_prob_real`, fewer than
+  `max_reply_chars` characters, no word or phrase of `blocklist`, no link unless `allow_links`, then the highest
+  `expected_score`, one per post.
+- **Quality filters** (each a parameter; the reason is named in the predictions file's `rejected` column, in the
+  review sheet's `rejected_for_post` and in the report): `parrot` (at least `parrot_threshold` similar to its comment
+  or the post title), `repetition` (loops on a phrase or a word), `unfinished` (marker fragments, or cut at the length
+  limit), `too_short` (fewer than `min_reply_words` words), `mention` (u/… or r/… unless `allow_mentions`),
+  `posted_before` (what the bot already posted within `repeat_window_days`, from the ledger; `repeat_in_run`: one
+  text chosen for two posts of this run keeps only the better-scored one) and, optionally,
+  `toxicity:<label>` (`toxicity_model`, per-label `toxicity_thresholds`).
+- **Quality measured:** distinct-1/2, repeated-trigram rate, parrot rate, length, `prob_real` and `expected_score`
+  of all candidates, of the selected replies and of real test-split replies, and the selection lift, written to
+  `metrics/quality_<date>.json` and shown in the report.
+- **Review:** `live/review_<date>.csv` holds the chosen reply, runner-ups, scores and an `approved` column. Approve by
+  writing `True` (or yes / y / 1 / x / ✓ / approved, any case) there on Drive, or list comment ids in `approve_ids`
+  here, and run this notebook again. Only approved rows are posted, unless `auto_approve = True` is set explicitly.
+  The sheet may be saved by Excel or Google Sheets (comma, semicolon or tab; any header case); cells that a
+  spreadsheet would run as formulas are written with a `'` prefix, removed again on reading. Before the sheet is
+  rewritten the previous one is kept as `live/review_<date>.bak.csv`.
+- **Post:** `dry_run = True` (default) sends nothing and writes what would be posted to `live/would_post_<date>.csv`.
+  A real run re-checks each comment just before posting (still there, thread open, no reply from the bot yet), waits a
+  random `delay_min_s`..`delay_max_s` between posts, stops at `max_posts_per_run` and
+  `max_posts_per_subreddit_per_day`, and can add a `disclosure_footer`. The posting ledger records every attempt
+  before and after the API call, so a run killed at any point and run again never posts a reply twice and never drops
+  an approved one; Reddit errors (rate limit: waits as told up to `max_rate_limit_wait_s`; 5xx; deleted comment;
+  locked thread; banned) are recorded per row and the batch goes on. An outcome Reddit's answer does not tell (5xx,
+  timeout, a non-JSON answer, a 401 that persists) is "unknown" and re-checked on Reddit first by the next run.
+- **Safety:** posting holds the Drive root's posting lock (a second run refuses, naming the holder; `break_lease`
+  takes over a lease a dead run left on Drive). Where a reply goes comes from Reddit, not from the sheet: only
+  comments 05 proposed are posted, one per post and the caps use Reddit's post and subreddit, and an edited reply
+  passes the same blocklist, link and length checks as selection.
+
+`reddit = "recorded"` (the offline demo) re-checks against the bundled recorded threads and is always a dry run.
+Please post responsibly: tell the subreddit's moderators, respect each subreddit's rules on bots, and keep a footer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from .. import drive as drv
+from .. import filters, quality
+from ..contract import Params
+from ..discriminators.scoring import Scorer, realism_model_dir
+from ..drive import Drive
+from ..files import read_csv, write_json
+from ..reddit.client import attach, describe
+from ..stage import RedditRun, open_stage, push_outputs
+from . import posting, proposals, select, sheets
+from .lease import Lease, posting_lock
+from .toxicity import load_toxicity_scorer
+
+KEY = "06"
+
+
+@dataclass
+class PostRun(RedditRun):
+    date: str = ""  # the day of the proposals: run_date, else the newest day 05 wrote (not "today": see start)
+    dry: bool = True  # nothing is sent: dry_run, or the offline recorded threads
+    scorer: Any = None
+    proposed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scored: pd.DataFrame = field(default_factory=pd.DataFrame)
+    filtered: pd.DataFrame = field(default_factory=pd.DataFrame)
+    review: pd.DataFrame = field(default_factory=pd.DataFrame)
+    selection: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, dated: str):
+        return self.drive.path(dated.format(date=self.date))
+
+
+def start(p: Params) -> PostRun:
+    """Opens the Drive root; the day is run_date or the newest proposals 05 wrote (05 may have run before midnight)."""
+    drive = open_stage(KEY, p)
+    date = proposals.latest_proposals_date(drive.root, p.run_date)
+    return PostRun(p, drive, date=date, dry=bool(p.dry_run) or p.reddit == "recorded")
+
+
+def score(run: PostRun) -> pd.DataFrame:
+    """Every candidate's prob_real (realism classifier) and expected_score (upvote bins)."""
+    run.proposed = read_csv(run.path(drv.PROPOSED_REPLIES), required=["post_id", "comment_id", "comment",
+                                                                       "proposed_reply"],
+                            hint="run 05_generate_replies for this run_date")
+    realism_dir = realism_model_dir(run.drive.root, run.p.realism_model)
+    print("realism classifier:", run.drive.rel(realism_dir))
+    run.scorer = Scorer.load(realism_dir, run.drive.path(drv.BERT_UPVOTE))
+    run.scored = run.scorer.score(run.proposed, comment_col="comment", reply_col="proposed_reply")
+    return run.scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)
+
+
+def choose(run: PostRun) -> pd.DataFrame:
+    """The quality filters and the selection rule; the review sheet with a person's earlier marks kept."""
+    p = run.p
+    settings = filters.FilterSettings(
+        parrot_threshold=p.parrot_threshold, max_repeated_trigrams=p.max_repeated_trigrams,
+        max_word_run=p.max_word_run, min_words=p.min_reply_words, unfinished_min_words=p.unfinished_min_words,
+        allow_mentions=p.allow_mentions, repeat_window_days=p.repeat_window_days,
+        posted_before_threshold=p.posted_before_threshold,
+        toxicity_thresholds=dict(p.toxicity_thresholds) if p.toxicity_model else {})
+    posted_recently = filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)
+    run.filtered, review, run.selection = select.select_candidates(
+        run.scored, min_prob_real=p.min_prob_real, max_length=p.max_reply_chars, blocklist=p.blocklist,
+        n_runner_ups=p.n_runner_ups, quality=settings, posted=posted_recently,
+        toxicity=load_toxicity_scorer(p.toxicity_model), allow_links=p.allow_links)
+    sheets.write_sheet(run.filtered, run.path(drv.REPLY_SCORES))  # every candidate, its scores, `rejected` reason
+    sheet = run.path(drv.REVIEW_SHEET)
+    # a sheet that cannot be read stops here (an error naming the file), so a person's marks are never rebuilt over
+    previous = select.read_review(sheet) if sheet.exists() else None
+    run.review = select.approve(select.merge_approvals(review, previous), p.approve_ids)
+    sheets.backup(sheet)  # the sheet as the person left it: live/review_<date>.bak.csv
+    sheets.write_sheet(run.review, sheet)
+    print(run.selection)
+    approved = int(run.review["approved"].sum()) if len(run.review) else 0
+    print(f"review sheet: {drv.REVIEW_SHEET.format(date=run.date)} ({approved} approved)")
+    return run.review.head(10)
+
+
+def measure_quality(run: PostRun) -> pd.DataFrame:
+    """Quality of all candidates, of the selected replies and of real replies, and the selection lift."""
+    p = run.p
+    real = None
+    if p.quality_real_max and run.drive.path(drv.BERT_GAN_REAL).exists():
+        real = quality.real_replies(read_csv(run.drive.path(drv.BERT_GAN_REAL), required=["comment", "reply",
+                                                                                          "split"]),
+                                    max_rows=p.quality_real_max, seed=p.seed)
+    summary = quality.selection_quality(
+        run.filtered, run.review, real, lambda df: run.scorer.score(df, comment_col="comment", reply_col="reply"),
+        p.parrot_threshold, date=run.date, rejected=run.selection["rejected"])
+    write_json(summary, run.drive.path(quality.quality_path(run.date)))
+    print(quality.summary_line(summary))
+    return quality.quality_table(summary)
+
+
+def connect(run: PostRun) -> None:
+    """Reddit as the bot's account sees it (or the recorded threads offline); dry run or for real, said loudly."""
+    print("Reddit:", attach(run), "| dry run" if run.dry else "| POSTING FOR REAL")
+    describe(run.client)
+
+
+def ledger_written(drive: Drive, lease: Lease) -> Callable[[], None]:
+    """After each ledger event: push the ledger (under the lock) and renew the lease."""
+
+    def push_and_renew() -> None:
+        drive.push(drv.POSTING_LEDGER)
+        lease.heartbeat()
+
+    return push_and_renew
+
+
+def post(run: PostRun) -> pd.DataFrame:
+    """Approved replies only, under the posting lock (a second run refuses, naming the holder): each re-checked on
+    Reddit, capped, paced, recorded in the ledger before and after the API call."""
+    p = run.p
+    lock = contextlib.nullcontext() if run.dry else posting_lock(run.drive, "06 score_and_post",
+                                                                  break_lease=p.break_lease)
+    with lock as lease:
+        run.drive.pull(drv.POSTING_LEDGER)  # the ledger as it is now, read under the lock
+        ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER),
+                                on_write=None if run.dry else ledger_written(run.drive, lease))
+        results = posting.post_replies(
+            run.client, run.review, ledger, bot_username=str(run.client.user.me()), dry_run=run.dry,
+            auto_approve=p.auto_approve, max_posts_per_run=p.max_posts_per_run,
+            max_posts_per_subreddit_per_day=p.max_posts_per_subreddit_per_day, delay_min_s=p.delay_min_s,
+            delay_max_s=p.delay_max_s, footer=p.disclosure_footer, seed=p.seed,
+            proposed_ids=set(run.proposed["comment_id"].astype(str)), max_rate_limit_wait_s=p.max_rate_limit_wait_s,
+            text_rules={"blocklist": p.blocklist, "max_length": p.max_reply_chars, "allow_links": p.allow_links},
+            heartbeat=None if run.dry else lease.heartbeat)
+    sheets.write_sheet(results, run.path(drv.WOULD_POST))
+    print(results["status"].value_counts().to_dict())
+    return results
+
+
+def finish(run: PostRun) -> None:
+    """Push the day's files to Drive (the ledger went up under the lock, event by event) and stop the loopback
+    server."""
+    push_outputs(KEY, run.p, run.drive, date=run.date)
+    run.stop_server()
+
+
+STEPS = (score, choose, measure_quality, connect, post, finish)
