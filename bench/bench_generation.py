@@ -89,7 +89,7 @@ def run() -> dict:
         # Trained until it writes <|endoftext|> after a reply, as a real fine-tuned model does: the seed's generate
         # always runs `length` steps, the engine stops a batch once every row has ended.
         finetune(docs, work / "checkpoint", work / "models", steps=TRAIN_STEPS, learning_rate=2e-3, save_every=0,
-                 seed=1, eval_windows=1)
+                 sample_every=0, seed=1, eval_windows=1)
         comments = [d.split(" [SEP] ")[0] for d in _corpus(N_COMMENTS, seed=9)]
         ours = _ours(work / "checkpoint", comments)
         seed = _seed_style(work / "checkpoint", comments)

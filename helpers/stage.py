@@ -7,9 +7,10 @@ to pull or push one of its files on the gdrive backend (02 once never pushed its
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .contract import Params, stage
 from .drive import Drive, open_drive
@@ -34,6 +35,15 @@ class RedditRun(StageRun):
         if self.server is not None:
             self.server.stop()
             self.server = None
+
+    @contextlib.contextmanager
+    def stopping_on_error(self) -> Iterator[None]:
+        """A step that fails stops the loopback server: a failed notebook leaves no server thread behind."""
+        try:
+            yield
+        except BaseException:
+            self.stop_server()
+            raise
 
 
 def globs(files, p: Params, **names: str) -> list[str]:

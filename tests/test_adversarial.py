@@ -121,7 +121,8 @@ def test_more_rounds_continue_after_the_last_one_and_retrain_rebuilds(ran, tmp_p
     shutil.copytree(ran, root)
     seen = []  # what exists each time the rounds say "upload now" (the gdrive backend pushes there)
     table = adversarial.run_rounds(root, 3, mode="retrain", train_comments=4, eval_comments=3, n_candidates=2,
-                                   epochs=1, max_train_rows=64, seed=1234, gen={"length": 16},
+                                   epochs=1, batch_size=16, learning_rate=5e-5, max_train_rows=64, seed=1234,
+                                   gen={"length": 16},
                                    on_write=lambda: seen.append((root / drv.ADVERSARIAL_FAKES.format(3)).exists()
                                                                 and len(pd.read_csv(root / drv.ADVERSARIAL_ROUNDS))))
     assert seen == [2, 3], "pushed once the round's fakes exist, again once its row is in the table"

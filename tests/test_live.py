@@ -101,3 +101,15 @@ def test_06_takes_the_newest_proposals_not_today(tmp_path):
     assert live.latest_proposals_date(tmp_path, "2020-01-30") == "2020-01-30"
     with pytest.raises(ConfigError, match="YYYY-MM-DD"):
         live.latest_proposals_date(tmp_path, "1/30/2020")
+
+
+def test_06s_newest_day_uses_the_one_dated_name_rule(tmp_path, monkeypatch):
+    """Which files count as a day's is decided once (helpers.drive.latest); 06 asks it, no regex of its own."""
+    import re
+    from pathlib import Path
+
+    newest = tmp_path / live.proposed_path("2021-05-06")
+    monkeypatch.setattr(live, "latest", lambda root, dated: newest if dated == live.PROPOSED_REPLIES else None)
+    assert live.latest_proposals_date(tmp_path) == "2021-05-06"
+    source = Path(live.__file__).read_text()
+    assert not re.search(r"\\d\{4\}", source), "dated names are matched in helpers.drive.latest only"

@@ -116,11 +116,13 @@ def test_parameter_defaults_reads_a_cell():
 
 
 def _truncated_06(tmp_path: Path) -> Path:
-    """06's own first cells (setup, parameters, check) and one that records what the check left, no real work."""
+    """06's own first cells (setup, parameters, check) and one that records the typed values the check gave the stage
+(`p`), no real work."""
     nb = nbformat.read(NB06, as_version=4)
     out = tmp_path / "06_head.ipynb"
-    probe = ("import json\nfrom pathlib import Path\nPath(drive_root, 'seen.json').write_text(json.dumps("
-             "{'auto_approve': auto_approve, 'max_posts_per_run': max_posts_per_run, 'approve_ids': approve_ids}))")
+    probe = ("import json\nfrom pathlib import Path\nPath(p.drive_root, 'seen.json').write_text(json.dumps("
+             "{'auto_approve': p.auto_approve, 'max_posts_per_run': p.max_posts_per_run, "
+             "'approve_ids': p.approve_ids}))")
     nb.cells = nb.cells[:4] + [nbformat.v4.new_code_cell(probe)]
     nbformat.write(nb, out)
     return out

@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..contract import default
 from ..files import write_bytes
 
 BINARY_KEYS = ("auc", "accuracy", "f1", "precision", "recall", "tp", "tn", "fp", "fn")
@@ -61,7 +62,8 @@ def multiclass_metrics(y_true: Sequence[int], probs: np.ndarray, num_classes: in
 
 
 def pairwise_accuracy(df: pd.DataFrame, pred_col: str = "expected_score", score_col: str = "reply_score",
-                      group_col: str = "comment_id", reply_col: str = "reply", min_gap: float = 1) -> dict:
+                      group_col: str = "comment_id", reply_col: str = "reply",
+                      min_gap: float = default("pairwise_min_gap", "04")) -> dict:
     """DialogRPT-style: pairs of replies to one comment whose scores differ by >= min_gap; ties count half."""
     d = df[[group_col, score_col, pred_col, reply_col]].dropna(subset=[group_col, score_col, pred_col]).copy()
     d["_len"] = d[reply_col].astype(str).str.split().str.len()

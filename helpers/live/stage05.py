@@ -46,14 +46,17 @@ def start(p: Params) -> ProposeRun:
 def connect(run: ProposeRun) -> None:
     """Reddit as the bot's account sees it (or the recorded threads offline); its user agent and account, no secret."""
     print("Reddit:", attach(run))
-    describe(run.client)
+    with run.stopping_on_error():
+        describe(run.client)
 
 
 def fetch(run: ProposeRun) -> pd.DataFrame:
     """Comments of the rising posts worth replying to; what was dropped, by reason."""
-    run.comments, run.fetch_summary = proposals.fetch_comments(
-        run.client, run.p.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
-        min_comment_score=run.p.min_comment_score)
+    with run.stopping_on_error():
+        run.comments, run.fetch_summary = proposals.fetch_comments(
+            run.client, run.p.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
+            min_comment_score=run.p.min_comment_score)
+    run.stop_server()  # Reddit is not needed any more
     print(run.fetch_summary)
     return run.comments.head(10)
 
@@ -75,8 +78,10 @@ def generate(run: ProposeRun) -> pd.DataFrame:
 
 def finish(run: ProposeRun) -> None:
     """Push the day's proposals and fetch summary to Drive and stop the offline loopback server."""
-    push_outputs(KEY, run.p, run.drive, date=run.date)
-    run.stop_server()
+    try:
+        push_outputs(KEY, run.p, run.drive, date=run.date)
+    finally:
+        run.stop_server()
 
 
 STEPS = (connect, fetch, generate, finish)

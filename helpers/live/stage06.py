@@ -142,7 +142,8 @@ def measure_quality(run: PostRun) -> pd.DataFrame:
 def connect(run: PostRun) -> None:
     """Reddit as the bot's account sees it (or the recorded threads offline); dry run or for real, said loudly."""
     print("Reddit:", attach(run), "| dry run" if run.dry else "| POSTING FOR REAL")
-    describe(run.client)
+    with run.stopping_on_error():
+        describe(run.client)
 
 
 def ledger_written(drive: Drive, lease: Lease) -> Callable[[], None]:
@@ -161,7 +162,7 @@ def post(run: PostRun) -> pd.DataFrame:
     p = run.p
     lock = contextlib.nullcontext() if run.dry else posting_lock(run.drive, "06 score_and_post",
                                                                   break_lease=p.break_lease)
-    with lock as lease:
+    with run.stopping_on_error(), lock as lease:
         run.drive.pull(drv.POSTING_LEDGER)  # the ledger as it is now, read under the lock
         ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER),
                                 on_write=None if run.dry else ledger_written(run.drive, lease))
@@ -181,8 +182,10 @@ def post(run: PostRun) -> pd.DataFrame:
 def finish(run: PostRun) -> None:
     """Push the day's files to Drive (the ledger went up under the lock, event by event) and stop the loopback
     server."""
-    push_outputs(KEY, run.p, run.drive, date=run.date)
-    run.stop_server()
+    try:
+        push_outputs(KEY, run.p, run.drive, date=run.date)
+    finally:
+        run.stop_server()
 
 
 STEPS = (score, choose, measure_quality, connect, post, finish)

@@ -6,10 +6,9 @@ real test replies: AUC *before*; (3) it continues training (or is retrained from
 fakes and every round's train fakes so far; (4) the same AUC *after*. One table row per round.
 
 Generation runs in a separate process (helpers.tracking.adversarial_fakes): gpt-2-simple's TF1 graph and the Keras 3
-BERT
-model never share a runtime. Resumable round by round: a round's fakes file is written whole before
-training, and the model (with its round number inside) is published whole before the table row, so a killed run
-redoes at most the round it was in.
+BERT model never share a runtime. Resumable round by round: a round's fakes file is written whole before training, and
+the model (with its round number inside) is published whole before the table row, so a killed run redoes at most the
+round it was in. The defaults of run_rounds are notebook 08's (helpers.contract).
 """
 
 from __future__ import annotations
@@ -137,9 +136,8 @@ def training_fakes(root: Path, upto: int) -> pd.DataFrame:
     return pd.concat([old, *new], ignore_index=True)
 
 
-def run_rounds(root: str | Path, rounds: int = default("adv_rounds", "08"), *,
-               mode: str = default("adv_mode", "08"), run_name: str = default("run_name", "08"),
-               train_comments: int = default("adv_train_comments", "08"),
+def run_rounds(root: str | Path, rounds: int = default("adv_rounds", "08"), *, mode: str = default("adv_mode", "08"),
+               run_name: str = default("run_name", "08"), train_comments: int = default("adv_train_comments", "08"),
                eval_comments: int = default("adv_eval_comments", "08"),
                n_candidates: int = default("n_candidates", "08"), epochs: int = default("adv_epochs", "08"),
                batch_size: int = default("bert_batch_size", "08"),

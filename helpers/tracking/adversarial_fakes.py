@@ -1,9 +1,8 @@
 """Stage 08's fresh fakes: which comments a round writes for, and the generation process.
 
 Generation runs in its own process (``python -m helpers.tracking.adversarial_fakes generate ...``), because
-gpt-2-simple's TF1
-graph and the Keras 3 BERT model that 08 trains must not share a runtime. A round's file is written whole (atomic), so
-a round killed while generating starts its generation again and one killed later reuses the file.
+gpt-2-simple's TF1 graph and the Keras 3 BERT model that 08 trains must not share a runtime. A round's file is written
+whole (atomic), so a round killed while generating starts its generation again and one killed later reuses the file.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..contract import default
 from ..errors import InputError, StageError
 from ..files import read_csv, write_csv
 from ..procgroup import run_child
@@ -50,9 +50,11 @@ def pick_comments(generate: pd.DataFrame, k: int, n_train: int, n_eval: int, see
     return out[["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
 
 
-def generate_round(root: str | Path, k: int, comments: pd.DataFrame, run_name: str = "run1", n: int = 2,
-                   seed: int = 1234, timeout_s: float = 3600, **gen: float) -> tuple[Path, float]:
-    """Write adversarial/round_<k>_fakes.csv with a subprocess; kept as is when it exists (resume)."""
+def generate_round(root: str | Path, k: int, comments: pd.DataFrame, run_name: str = default("run_name", "08"),
+                   n: int = default("n_candidates", "08"), seed: int = default("seed", "08"),
+                   timeout_s: float = 3600, **gen: float) -> tuple[Path, float]:
+    """Write adversarial/round_<k>_fakes.csv with a subprocess; kept as is when it exists (resume). gen: temperature,
+    top_k, top_p, length (each left out takes notebook 08's default)."""
     out = fakes_path(root, k)
     if out.exists():
         return out, 0.0
@@ -93,22 +95,26 @@ def _generate_main(a: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
+    """The subprocess's command line; its defaults are notebook 08's."""
     ap = argparse.ArgumentParser(prog="python -m helpers.tracking.adversarial_fakes")
     sub = ap.add_subparsers(dest="cmd", required=True)
     g = sub.add_parser("generate", help="write one round's fakes (run in its own process by run_rounds)")
     g.add_argument("--checkpoint-dir", required=True)
-    g.add_argument("--run-name", default="run1")
+    g.add_argument("--run-name", default=default("run_name", "08"))
     g.add_argument("--comments", required=True)
     g.add_argument("--out", required=True)
-    g.add_argument("--n", type=int, default=2)
-    g.add_argument("--seed", type=int, default=1234)
-    g.add_argument("--temperature", type=float, default=0.7)
-    g.add_argument("--top-k", type=int, default=40)
-    g.add_argument("--top-p", type=float, default=0.0)
-    g.add_argument("--length", type=int, default=100)
-    args = ap.parse_args(argv)
-    return _generate_main(args)
+    g.add_argument("--n", type=int, default=default("n_candidates", "08"))
+    g.add_argument("--seed", type=int, default=default("seed", "08"))
+    g.add_argument("--temperature", type=float, default=default("temperature", "08"))
+    g.add_argument("--top-k", type=int, default=default("top_k", "08"))
+    g.add_argument("--top-p", type=float, default=default("top_p", "08"))
+    g.add_argument("--length", type=int, default=default("max_reply_tokens", "08"))
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    return _generate_main(parser().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..contract import default
 from ..data.prepare import rating_bin
 from ..files import read_csv, write_csv
 from ..live.ledger import LEDGER_COLUMNS
@@ -99,7 +100,8 @@ def _count_replies(thing) -> float:
     return len(thing.replies) + sum(int(getattr(m, "count", 0) or 0) for m in more)
 
 
-def check_outcomes(reddit, posted: pd.DataFrame, count_replies: bool = True, checked_at: str = "") -> pd.DataFrame:
+def check_outcomes(reddit, posted: pd.DataFrame, count_replies: bool = default("count_replies", "07"),
+                   checked_at: str = "") -> pd.DataFrame:
     """One history row per posted reply: score, reply count and state now. A reply /api/info does not return at all
     is recorded as state "missing" (score NaN), never dropped."""
     checked_at = checked_at or now_iso()
@@ -194,7 +196,7 @@ def _prediction_for(cid: str, body: str, preds: pd.DataFrame, review: pd.DataFra
     return empty
 
 
-def track(reddit, root: str | Path, count_replies: bool = True, checked_at: str = "",
+def track(reddit, root: str | Path, count_replies: bool = default("count_replies", "07"), checked_at: str = "",
           recorded: bool = False) -> tuple[pd.DataFrame, dict]:
     """The whole check: ledger -> Reddit -> history (appended) -> latest joined with predictions -> outputs.
     ``recorded``: the client talks to the offline recorded threads, where no real reply can be found."""

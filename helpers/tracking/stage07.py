@@ -48,12 +48,13 @@ def start(p: Params) -> TrackRun:
 def connect(run: TrackRun) -> None:
     """Reddit as the bot's account sees it (or the recorded threads offline); its user agent and account, no secret."""
     print("Reddit:", attach(run))
-    describe(run.client)
+    with run.stopping_on_error():
+        describe(run.client)
 
 
 def track(run: TrackRun) -> pd.DataFrame:
     """One new check of every posted reply, appended to the history under the posting lock (one writer at a time)."""
-    with posting_lock(run.drive, "07 track_outcomes", break_lease=run.p.break_lease):
+    with run.stopping_on_error(), posting_lock(run.drive, "07 track_outcomes", break_lease=run.p.break_lease):
         run.drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY)  # as they are now, read under the lock
         run.table, run.summary = outcomes.track(run.client, run.drive.root, count_replies=run.p.count_replies,
                                                 recorded=run.p.reddit == "recorded")
@@ -74,8 +75,10 @@ def measures(run: TrackRun) -> tuple[dict[str, Any], Path, Path, Path]:
 
 def finish(run: TrackRun) -> None:
     """Push the outcome files to Drive and stop the offline loopback server."""
-    push_outputs(KEY, run.p, run.drive)
-    run.stop_server()
+    try:
+        push_outputs(KEY, run.p, run.drive)
+    finally:
+        run.stop_server()
 
 
 STEPS = (connect, track, measures, finish)

@@ -1,8 +1,8 @@
 """The seed wished for a GAN-like loop; this is its discriminator half, made real. Each of `adv_rounds` rounds:
 
 1. the fine-tuned GPT-2 (`checkpoint/<run_name>`) writes `n_candidates` fresh fakes for `adv_train_comments` train
-   comments and `adv_eval_comments` held-out test comments (a new sample every round)
-   → `adversarial/round_<NN>_fakes.csv`;
+   comments and `adv_eval_comments` held-out test comments (a new sample every round) →
+   `adversarial/round_<NN>_fakes.csv`;
 2. the realism classifier is scored on the round's held-out fakes against the real test replies: **AUC before**;
 3. it continues training (`adv_mode = "continue"`) or is rebuilt from its base and trained from scratch
    (`"retrain"`) on the real replies + 02's fakes + every round's train fakes so far;
@@ -10,10 +10,11 @@
    classifier; "after" shows how much training on them wins back.
 
 The first round starts from 03's `models/bert_realism`; the result after the last round is
-`models/bert_realism_refreshed` (06 keeps using 03's model unless you point it there). Generation runs in a separate
-process, because gpt-2-simple's TF1 graph and the Keras 3 BERT model cannot share one. Resumable round by round: a
-re-run continues after the last finished round; raise `adv_rounds` to add rounds, or set `adv_restart = True` to
-start over from 03's model.
+`models/bert_realism_refreshed`, which 06 uses from then on (its `realism_model = "auto"`; set
+`realism_model = "bert_realism"` there to keep 03's). Generation runs in a separate process
+(`helpers.tracking.adversarial_fakes`), because gpt-2-simple's TF1 graph and the Keras 3 BERT model cannot share one.
+Resumable round by round: each finished round is on Drive the moment it is written, and a re-run continues after the
+last finished round; raise `adv_rounds` to add rounds, or set `adv_restart = True` to start over from 03's model.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import drive as drv
-from ..contract import Params
-from ..stage import StageRun, open_stage, push_outputs
+from ..contract import Params, stage
+from ..stage import StageRun, globs, open_stage, push_outputs
 from . import adversarial
 
 KEY = "08"
@@ -33,19 +34,38 @@ KEY = "08"
 
 @dataclass
 class RefreshRun(StageRun):
+    """An 08 run in progress: the parameters, the Drive root, and the rounds table once the rounds ran."""
+
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def start(p: Params) -> RefreshRun:
-    run = RefreshRun(p, open_stage(KEY, p))
-    if p.adv_restart:
-        adversarial.restart(run.drive.root)
+    return RefreshRun(p, open_stage(KEY, p))
+
+
+def resume(run: RefreshRun) -> None:
+    """With `adv_restart`, forget every earlier round first (03's model is untouched); then say how many rounds are
+    already done: a re-run continues after them."""
+    if run.p.adv_restart:
+        forget(run)
     print(len(adversarial.done_rounds(run.drive.root)), "round(s) done before this run")
-    return run
 
 
-def rounds(run: RefreshRun) -> pd.DataFrame:
-    """The missing rounds, each pushed to Drive as it finishes (gdrive); AUC before and after, round by round."""
+def forget(run: RefreshRun) -> None:
+    """Delete the earlier rounds' files here and, with the gdrive backend, remotely too: a stale round left on the
+    remote Drive would be pulled back by the next runtime and taken for a finished round of the new refresh."""
+    for rel in globs(stage(KEY).writes, run.p):
+        for found in run.drive.glob(rel):  # a folder's glob matches the folder: remove every file below it
+            for path in [found] if found.is_file() else sorted(found.rglob("*")):
+                if path.is_file():
+                    run.drive.remove(path)
+    adversarial.restart(run.drive.root)
+
+
+def refresh_rounds(run: RefreshRun) -> pd.DataFrame:
+    """Run the rounds still to do; each round's fakes, and then its model and table row, are pushed to Drive the moment
+    they are written (gdrive backend), so a disconnect loses at most the round in progress. The table of every
+    round."""
     p = run.p
     run.table = adversarial.run_rounds(
         run.drive.root, p.adv_rounds, mode=p.adv_mode, run_name=p.run_name, train_comments=p.adv_train_comments,
@@ -57,14 +77,16 @@ def rounds(run: RefreshRun) -> pd.DataFrame:
     return run.table
 
 
-def auc_plot(run: RefreshRun) -> Path:
-    """AUC on each round's held-out fakes, before and after training on them."""
+def plot(run: RefreshRun) -> Path:
+    """The classifier's AUC on each round's fresh fakes before and after training on them, and the share of fakes
+    passing as real."""
     return run.drive.path(drv.ADVERSARIAL_PNG)
 
 
 def push(run: RefreshRun) -> None:
-    """Send the rounds' fakes, the refreshed classifier and the round table to Drive (gdrive backend)."""
+    """Send every round's fakes, the refreshed model and the rounds table to Drive once more (gdrive backend;
+    elsewhere already there)."""
     push_outputs(KEY, run.p, run.drive)
 
 
-STEPS = (rounds, auc_plot, push)
+STEPS = (resume, refresh_rounds, plot, push)
