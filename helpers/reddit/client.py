@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..contract import default
 from ..errors import ConfigError
 
 APP_ID = "reddit-gpt2-bert-bot"
@@ -130,7 +131,7 @@ def describe(reddit) -> dict[str, Any]:
             "read_only": reddit.read_only}
 
 
-def connect(reddit: str = "recorded", praw_site: str = "bot", praw_ini: str | Path | None = None,
+def connect(reddit: str = default("reddit"), praw_site: str = default("praw_site"), praw_ini: str | Path | None = None,
             recorded_threads: str | Path | None = None):
     """(reddit, source, server) for a notebook. "recorded": the bundled threads served on 127.0.0.1 and reached
     through a temporary praw.ini site, the same PRAW code path as live Reddit with no credentials; "live": praw_site."""
