@@ -28,8 +28,6 @@ helpers.discriminators.bert_inputs:check_pairs (03) sequence_length=bert_sequenc
 helpers.discriminators.scoring:realism_model_dir (06) choice=realism_model
 helpers.pipeline.evaluate:pick_test_comments (05) seed
 helpers.pipeline.evaluate:evaluate (05) n_candidates run_name seed
-helpers.pipeline.evaluate:evaluate (06) realism_model min_prob_real max_reply_chars
-helpers.reddit.client:connect (05) reddit praw_site
 helpers.reddit.client:connect (07) praw_ini
 helpers.reddit.client:make_reddit (07) praw_site praw_ini
 helpers.reddit.client:resolve_settings (07) praw_site praw_ini
@@ -52,6 +50,12 @@ helpers.live.proposals:propose_replies (05) n=n_candidates
 helpers.live.proposals:fetch_comments (05) posts_per_subreddit min_comment_score
 helpers.generator.generation:GenerationEngine.generate (05) n=n_candidates temperature top_k top_p
     length=max_reply_tokens
+helpers.reddit.client:connect (05) reddit praw_site
+helpers.live.lease:posting_lock (06) break_lease
+helpers.pipeline.evaluate:evaluate (06) realism_model min_prob_real max_reply_chars
+helpers.tracking.outcomes:track (07) count_replies
+helpers.tracking.outcomes:check_outcomes (07) count_replies
+helpers.discriminators.metrics:pairwise_accuracy (04) min_gap=pairwise_min_gap
 """
 
 

@@ -20,6 +20,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
+from ..contract import default
 from ..drive import POSTING_LEASE, Drive
 from ..errors import BotError
 from ..files import write_text
@@ -101,7 +102,7 @@ class Lease:
 
 
 @contextlib.contextmanager
-def posting_lock(drive: Drive, owner: str = "06", *, ttl_s: float = 900.0, break_lease: bool = False,
+def posting_lock(drive: Drive, owner: str = "06", *, ttl_s: float = 900.0, break_lease: bool = default("break_lease"),
                  settle_s: float = 2.0, sleep: Callable[[float], Any] = time.sleep) -> Iterator[Lease]:
     """Hold the Drive root's posting lock for the block, or raise LeaseHeld at once naming the holder and expiry."""
     lease = Lease(drive, owner, ttl_s)

@@ -64,9 +64,10 @@ def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: in
 
 
 def evaluate(root: str | Path, n: int = 50, n_candidates: int = default("n_candidates", "05"),
-             run_name: str = default("run_name"), realism_model: str = default("realism_model"),
-             min_prob_real: float = default("min_prob_real"), max_reply_chars: int = default("max_reply_chars"),
-             seed: int = default("seed"), run_date: str = "", **gen: float) -> tuple[dict, Path]:
+             run_name: str = default("run_name", "05"), realism_model: str = default("realism_model", "06"),
+             min_prob_real: float = default("min_prob_real", "06"),
+             max_reply_chars: int = default("max_reply_chars", "06"), seed: int = default("seed", "05"),
+             run_date: str = "", **gen: float) -> tuple[dict, Path]:
     """Generate, score, select and measure; returns the summary and the metrics file written."""
     from ..discriminators.scoring import Scorer, realism_model_dir
 
@@ -101,15 +102,17 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--drive", default="drive", help="the Drive root (00-04 must have run)")
     ap.add_argument("--n", type=int, default=50, help="test-split comments to evaluate on")
-    ap.add_argument("--n-candidates", type=int, default=10, help="candidates generated per comment")
-    ap.add_argument("--run-name", default="run1")
-    ap.add_argument("--realism-model", default="auto")
-    ap.add_argument("--min-prob-real", type=float, default=0.9)
-    ap.add_argument("--max-reply-chars", type=int, default=1000)
-    ap.add_argument("--temperature", type=float, default=0.7)
-    ap.add_argument("--top-k", type=int, default=40)
-    ap.add_argument("--length", type=int, default=100, help="max reply tokens")
-    ap.add_argument("--seed", type=int, default=1234)
+    # every default is a notebook's (05 generates, 06 selects): helpers.contract
+    ap.add_argument("--n-candidates", type=int, default=default("n_candidates", "05"),
+                    help="candidates generated per comment")
+    ap.add_argument("--run-name", default=default("run_name", "05"))
+    ap.add_argument("--realism-model", default=default("realism_model", "06"))
+    ap.add_argument("--min-prob-real", type=float, default=default("min_prob_real", "06"))
+    ap.add_argument("--max-reply-chars", type=int, default=default("max_reply_chars", "06"))
+    ap.add_argument("--temperature", type=float, default=default("temperature", "05"))
+    ap.add_argument("--top-k", type=int, default=default("top_k", "05"))
+    ap.add_argument("--length", type=int, default=default("max_reply_tokens", "05"), help="max reply tokens")
+    ap.add_argument("--seed", type=int, default=default("seed", "05"))
     ap.add_argument("--run-date", default="", help="names the output file, YYYY-MM-DD (default today, UTC)")
     a = ap.parse_args(argv)
     summary, path = evaluate(a.drive, a.n, a.n_candidates, a.run_name, a.realism_model, a.min_prob_real,

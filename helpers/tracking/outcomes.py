@@ -13,7 +13,6 @@ classifier's prediction for the very text that was posted.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pandas as pd
 from .. import drive as drv
 from ..contract import default
 from ..data.prepare import rating_bin
+from ..drive import day_of
 from ..files import read_csv, write_csv
 from ..live.ledger import LEDGER_COLUMNS
 from ..live.sheets import read_sheet
@@ -36,7 +36,6 @@ HISTORY_COLUMNS = ["checked_at", "reply_id", "comment_id", "post_id", "subreddit
                    "score", "num_replies", "state", "upvoted", "actual_bin"]
 PREDICTION_COLUMNS = ["prediction_source", "prediction_date", "prob_real", "p0", "p1", "p2", "p3", "expected_score",
                       "p_upvoted", "predicted_bin"]
-_DATED = re.compile(r"_(\d{4}-\d{2}-\d{2})\.csv$")
 
 
 def now_iso() -> str:
@@ -142,16 +141,19 @@ def latest_per_reply(history: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- what the models predicted ------------------------------------------------------------------------------------
-def _dated_frames(live_dir: Path, pattern: str) -> pd.DataFrame:
+def _dated_frames(live_dir: Path, dated: str) -> pd.DataFrame:
+    """Every day's file of a dated name (helpers.drive), with its day; review_<date>.bak.csv and the like never
+    count."""
     frames = []
-    for p in sorted(Path(live_dir).glob(pattern)):
-        m = _DATED.search(p.name)
-        if m is None:  # e.g. review_<date>.bak.csv, the copy 06 keeps before rewriting a sheet
+    for p in sorted(Path(live_dir).glob(Path(dated).name.replace("{date}", "*"))):
+        try:
+            day = day_of(p, dated)
+        except ValueError:  # e.g. review_<date>.bak.csv, the copy 06 keeps before rewriting a sheet
             continue
         df = read_sheet(p)  # people-facing CSVs: formula escapes removed, so bodies compare as posted
         if "comment_id" not in df.columns or df.empty:
             continue
-        frames.append(df.assign(prediction_date=m.group(1) if m else "", comment_id=df["comment_id"].astype(str)))
+        frames.append(df.assign(prediction_date=day, comment_id=df["comment_id"].astype(str)))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -159,8 +161,8 @@ def join_predictions(posted: pd.DataFrame, live_dir: str | Path) -> pd.DataFrame
     """posted + the scores of the very text that was posted (reply_score_predictions_<date>.csv: the body starts
     with the candidate; a footer may follow). A reply a person edited before approving has no exact candidate: it
     takes the review sheet's scores of the reply it replaced (prediction_source "review")."""
-    preds = _dated_frames(Path(live_dir), "reply_score_predictions_*.csv")
-    review = _dated_frames(Path(live_dir), "review_*.csv")
+    preds = _dated_frames(Path(live_dir), drv.REPLY_SCORES)
+    review = _dated_frames(Path(live_dir), drv.REVIEW_SHEET)
     rows = []
     for r in posted.to_dict("records"):
         rows.append({**r, **_prediction_for(str(r["comment_id"]), str(r.get("body", "")).strip(), preds, review)})
