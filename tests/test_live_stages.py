@@ -37,10 +37,7 @@ def test_05_stops_the_loopback_server_when_fetching_fails(tmp_path, monkeypatch)
     stopped = []
     watch(monkeypatch, server, stopped)
 
-    def fail(*a, **k):
-        raise Boom("reddit went away")
-
-    monkeypatch.setattr(stage05.proposals, "fetch_comments", fail)
+    monkeypatch.setattr(stage05.proposals, "fetch_comments", failing("reddit went away"))
     with pytest.raises(Boom):
         stage05.fetch(run)
     assert stopped == [True] and run.server is None
@@ -48,38 +45,37 @@ def test_05_stops_the_loopback_server_when_fetching_fails(tmp_path, monkeypatch)
     assert stopped == [True]
 
 
-def test_06_stops_the_loopback_server_when_posting_fails(tmp_path, monkeypatch):
-    day = "2021-05-06"
+def connected_06(tmp_path, monkeypatch) -> tuple[stage06.PostRun, list]:
+    """06 started on one day's (empty) proposals and connected to the loopback Reddit; each server stop recorded."""
     (tmp_path / "live").mkdir()
-    (tmp_path / stage06.proposals.proposed_path(day)).write_text("post_id,comment_id,comment,proposed_reply\n")
+    (tmp_path / stage06.proposals.proposed_path("2021-05-06")).write_text("post_id,comment_id,comment,proposed_reply\n")
     run = stage06.start(params("06", tmp_path))
-    assert run.date == day and run.dry  # recorded: always a dry run
-    run.proposed, run.review = pd.DataFrame({"comment_id": []}), pd.DataFrame()
+    assert run.date == "2021-05-06" and run.dry  # recorded: always a dry run
     stage06.connect(run)
-    stopped = []
+    stopped: list = []
     watch(monkeypatch, run.server, stopped)
+    return run, stopped
 
+
+def failing(message: str):
     def fail(*a, **k):
-        raise Boom("posting failed")
+        raise Boom(message)
 
-    monkeypatch.setattr(stage06.posting, "post_replies", fail)
+    return fail
+
+
+def test_06_stops_the_loopback_server_when_posting_fails(tmp_path, monkeypatch):
+    run, stopped = connected_06(tmp_path, monkeypatch)
+    run.proposed, run.review = pd.DataFrame({"comment_id": []}), pd.DataFrame()
+    monkeypatch.setattr(stage06.posting, "post_replies", failing("posting failed"))
     with pytest.raises(Boom):
         stage06.post(run)
     assert stopped == [True] and run.server is None
 
 
 def test_06_last_step_stops_the_server_even_if_pushing_fails(tmp_path, monkeypatch):
-    (tmp_path / "live").mkdir()
-    (tmp_path / stage06.proposals.proposed_path("2021-05-06")).write_text("post_id,comment_id,comment,proposed_reply\n")
-    run = stage06.start(params("06", tmp_path))
-    stage06.connect(run)
-    stopped = []
-    watch(monkeypatch, run.server, stopped)
-
-    def fail(*a, **k):
-        raise Boom("drive went away")
-
-    monkeypatch.setattr(run.drive, "push", fail)
+    run, stopped = connected_06(tmp_path, monkeypatch)
+    monkeypatch.setattr(run.drive, "push", failing("drive went away"))
     with pytest.raises(Boom):
         stage06.finish(run)
     assert stopped == [True]
