@@ -1,4 +1,5 @@
-"""Every notebook is thin, rendered from its spec, committed with outputs cleared, and has a `parameters` cell."""
+"""Every notebook is thin, generated from the contract and its stage module, committed with outputs cleared, and
+has a `parameters` cell."""
 
 import json
 import subprocess
@@ -48,19 +49,16 @@ def test_papermill_sees_every_parameter(path):
     assert all(info["help"] for info in inspected.values()), "every parameter has a # help comment"
 
 
-def _converted():
-    """Stages whose code is helpers/<part>/stageNN.py (the rest are still rendered from tools/nbspecs)."""
-    import importlib.util
-
+def _stages():
     from helpers.contract import STAGES
 
-    return [s for s in STAGES.values() if importlib.util.find_spec(s.module) is not None]
+    return list(STAGES.values())
 
 
-@pytest.mark.parametrize("stage", _converted(), ids=lambda s: s.key)
+@pytest.mark.parametrize("stage", _stages(), ids=lambda s: s.key)
 def test_notebook_metadata_is_the_contracts(stage):
-    """The manifest fingerprints what the notebook's metadata lists: for a converted stage exactly the contract's
-    files (a hand edit of the metadata, or a Reddit note among the Drive files, fails here)."""
+    """The manifest fingerprints what the notebook's metadata lists: exactly the contract's files (a hand edit of the
+    metadata, or a Reddit note among the Drive files, fails here)."""
     meta = json.loads((ROOT / "notebooks" / f"{stage.notebook}.ipynb").read_text())["metadata"]["reddit_bot"]
     assert meta == {"reads": [f.shown() for f in stage.reads], "writes": [f.shown() for f in stage.writes],
                     "always_run": stage.talks_to_reddit}
