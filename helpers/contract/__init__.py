@@ -32,7 +32,7 @@ STAGES: dict[str, Stage] = {s.key: s for s in (STAGE_00, STAGE_01, STAGE_02, STA
                                                STAGE_07, STAGE_08)}
 
 __all__ = ["DRIVE_PARAMS", "STAGES", "File", "P", "Param", "Params", "Stage", "all_params", "check_stage", "default",
-           "notebook_params", "stage"]
+           "notebook_params", "rules", "stage"]
 
 
 def stage(key: str) -> Stage:
@@ -62,12 +62,15 @@ def default(name: str, key: str = "") -> Any:
     return next(iter(found.values()))
 
 
+def rules(s: Stage) -> dict[str, Rule]:
+    """The ranges of the stage's parameters that have one."""
+    return {p.name: p.rule for p in all_params(s) if p.rule}
+
+
 def check_stage(key: str, given: dict[str, Any], unknown_ok: bool = False) -> dict[str, Any]:
     """The given values of one stage's parameters, typed and range-checked; ConfigError naming each problem."""
     s = stage(key)
-    params = all_params(s)
-    rules: dict[str, Rule] = {p.name: p.rule for p in params if p.rule}
-    return check(s.key, given, {p.name: p.default for p in params}, rules, unknown_ok=unknown_ok)
+    return check(s.key, given, {p.name: p.default for p in all_params(s)}, rules(s), unknown_ok=unknown_ok)
 
 
 class Params(SimpleNamespace):

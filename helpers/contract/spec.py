@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..params import Rule, kind_of
+from ..params import Rule
 
 COMMON = "common"  # the parameters every stage has (the Drive root)
 
@@ -42,10 +42,6 @@ class Param:
     default: Any
     help: str
     rule: Rule | None = None
-
-    @property
-    def kind(self) -> type:
-        return kind_of(self.default)
 
 
 def P(name: str, default: Any, help: str, **rule: Any) -> Param:  # noqa: N802 (reads like a table row)
@@ -94,12 +90,6 @@ class Stage:
     @property
     def module(self) -> str:
         return f"helpers.{self.part}.stage{self.key}"
-
-    def defaults(self) -> dict[str, Any]:
-        return {p.name: p.default for p in self.params}
-
-    def rules(self) -> dict[str, Rule]:
-        return {p.name: p.rule for p in self.params if p.rule}
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)

@@ -90,7 +90,7 @@ def stage_params(notebook: Path, drive_root: Path, given: dict[str, Any] | None)
     values = {"drive_root": str(Path(drive_root).resolve()), **(given or {})}
     key = Path(notebook).name[:2]
     stage = contract.STAGES.get(key)
-    rules = {p.name: p.rule for p in contract.all_params(stage) if p.rule} if stage else {}
+    rules = contract.rules(stage) if stage else {}
     return check_params(key, {k: v for k, v in values.items() if k in defaults}, defaults, rules)
 
 
