@@ -154,17 +154,22 @@ class Drive:
 DAY = r"\d{4}-\d{2}-\d{2}"  # what {date} stands for in the dated names above (the run's UTC day)
 
 
+def dated_name(dated: str) -> re.Pattern:
+    """The file names of a dated name ('review_{date}.csv'), the day captured; nothing else matches."""
+    return re.compile(re.escape(Path(dated).name).replace(re.escape("{date}"), f"({DAY})") + "$")
+
+
 def latest(root: str | os.PathLike, dated: str) -> Path | None:
     """The newest run's file of a dated name (e.g. REVIEW_SHEET, 'live/review_{date}.csv'): only names whose {date}
     is a real YYYY-MM-DD, so 06's review_<date>.bak.csv and other prefixes never count."""
-    pat = re.compile(re.escape(Path(dated).name).replace(re.escape("{date}"), f"({DAY})") + "$")
+    pat = dated_name(dated)
     found = sorted(p for p in Path(root, dated).parent.glob("*") if pat.match(p.name))
     return found[-1] if found else None
 
 
 def day_of(path: Path, dated: str) -> str:
     """The YYYY-MM-DD a file of a dated name was written for."""
-    m = re.match(re.escape(Path(dated).name).replace(re.escape("{date}"), f"({DAY})") + "$", Path(path).name)
+    m = dated_name(dated).match(Path(path).name)
     if not m:
         raise ValueError(f"{path} is not a {dated} file")
     return m.group(1)

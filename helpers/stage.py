@@ -49,11 +49,11 @@ class RedditRun(StageRun):
 def globs(files, p: Params, **names: str) -> list[str]:
     """The Drive-relative globs of contract files for these parameter values (absolute paths and empty ones left
     out)."""
-    out = []
+    out, values = [], p.values() | names
     for f in files:
         if not f.synced:
             continue
-        g = f.glob(p.values() | names)
+        g = f.glob(values)
         if g and not Path(g).is_absolute() and g not in out:
             out.append(g)
     return out

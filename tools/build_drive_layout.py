@@ -35,7 +35,7 @@ def table() -> str:
     lines = ["| stage | runtime | reads | writes |", "| --- | --- | --- | --- |"]
     for s in STAGES.values():
         reads = [f.shown() for f in s.reads]
-        also = f"<br>{s.extra['reads_also']}" if "reads_also" in s.extra else ""
+        also = f"<br>{s.reads_also}" if s.reads_also else ""
         lines.append(f"| {s.key} `{s.notebook}` | {s.runtime} | {cell(reads)}{also} | "
                      f"{cell([f.shown() for f in s.writes])} |")
     return "\n".join(lines)

@@ -16,7 +16,6 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import nbformat
 
@@ -70,53 +69,48 @@ def parameters_cell(stage) -> str:
     return "\n".join(f"{p.name} = {literal(p.default)}  # {p.help}" for p in all_params(stage))
 
 
-
 def contract_notebook(stage, module) -> nbformat.NotebookNode:
     """A notebook from the contract row and the stage's module: header, setup, parameters, check, then one cell per
     step of module.STEPS (each a call; the code lives in helpers/<part>/stageNN.py)."""
     short = module.__name__.rsplit(".", 1)[1]
-    info = SimpleNamespace(TITLE=stage.title, ABOUT=module.__doc__ or "", RUNTIME=stage.runtime,
-                           READS=[f.shown() for f in stage.reads], WRITES=[f.shown() for f in stage.writes],
-                           READS_ALSO=[stage.extra["reads_also"]] if "reads_also" in stage.extra else [],
-                           ALWAYS_RUN=stage.talks_to_reddit, PARAMETERS=parameters_cell(stage))
-    cells = [("markdown", header(stage.notebook, info))]
-    cells.append(SETUP.replace("NEEDS_GPU", str(stage.runtime == "GPU")))
-    cells.append(("parameters", info.PARAMETERS))
-    cells.append(CHECK.format(key=stage.key))
-    cells.append(f"from {module.__name__.rsplit('.', 1)[0]} import {short}\nfrom helpers.stage import show\n\n"
-                 f"run = {short}.start(p)")
+    cells = [("markdown", header(stage, module.__doc__ or "")),
+             SETUP.replace("NEEDS_GPU", str(stage.runtime == "GPU")),
+             ("parameters", parameters_cell(stage)),
+             CHECK.format(key=stage.key),
+             f"from {module.__package__} import {short}\nfrom helpers.stage import show\n\nrun = {short}.start(p)"]
     for step in module.STEPS:
         doc = (step.__doc__ or "").strip().split("\n\n")[0]
         cells.append(("markdown", f"**{step.__name__.replace('_', ' ').capitalize()}.** " + " ".join(doc.split())))
         cells.append(f"show({short}.{step.__name__}(run))")
-    return assemble(stage.notebook, info, cells)
+    return assemble(stage, cells)
 
 
-def header(name: str, spec) -> str:
+def header(stage, about: str) -> str:
     badge = (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-             f"(https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{name}.ipynb)")
-    # READS_ALSO (contract stages): what is not a Drive file (Reddit), shown in the header but not fingerprinted
-    reads = "\n".join(f"- `{r}`" for r in [*spec.READS, *getattr(spec, "READS_ALSO", [])]) or "- nothing"
-    writes = "\n".join(f"- `{w}`" for w in spec.WRITES) or "- nothing"
+             f"(https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{stage.notebook}.ipynb)")
+    # reads_also (Reddit) is shown here but is not a Drive file: the metadata below leaves it out
+    read = [f.shown() for f in stage.reads] + ([stage.reads_also] if stage.reads_also else [])
+    reads = "\n".join(f"- `{r}`" for r in read) or "- nothing"
+    writes = "\n".join(f"- `{f.shown()}`" for f in stage.writes) or "- nothing"
     runtime = ("**Runtime:** pick a GPU runtime in Colab (Runtime → Change runtime type → GPU)."
-               if spec.RUNTIME == "GPU" else "**Runtime:** CPU is enough.")
-    return (f"# {name[:2]} · {spec.TITLE}\n\n{badge}\n\n{spec.ABOUT.strip()}\n\n{runtime}\n\n"
+               if stage.runtime == "GPU" else "**Runtime:** CPU is enough.")
+    return (f"# {stage.key} · {stage.title}\n\n{badge}\n\n{about.strip()}\n\n{runtime}\n\n"
             f"**Reads from the Drive root:**\n{reads}\n\n**Writes to the Drive root:**\n{writes}\n\n"
             "See `drive_layout.md` for every file's columns. Run it alone with "
-            f"`python -m helpers run {name[:2]} --drive DIR -p name=value`.")
+            f"`python -m helpers run {stage.key} --drive DIR -p name=value`.")
 
 
-def assemble(name: str, spec, cells: list) -> nbformat.NotebookNode:
+def assemble(stage, cells: list) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
         "colab": {"provenance": []},
-        "accelerator": "GPU" if spec.RUNTIME == "GPU" else "None",
+        "accelerator": "GPU" if stage.runtime == "GPU" else "None",
         # Read by helpers.pipeline.manifest (copied from the contract): which Drive files this stage reads and writes
         # (<placeholders> match anything), and whether it talks to Reddit (such a stage always runs).
-        "reddit_bot": {"reads": list(spec.READS), "writes": list(spec.WRITES),
-                       "always_run": bool(getattr(spec, "ALWAYS_RUN", False))},
+        "reddit_bot": {"reads": [f.shown() for f in stage.reads], "writes": [f.shown() for f in stage.writes],
+                       "always_run": stage.talks_to_reddit},
     }
     made = []
     for c in cells:
@@ -127,7 +121,7 @@ def assemble(name: str, spec, cells: list) -> nbformat.NotebookNode:
         else:
             made.append(nbformat.v4.new_code_cell(c.strip()))
     for i, c in enumerate(made):  # stable ids so re-rendering is byte-identical
-        c["id"] = f"{name[:2]}-{i:02d}"
+        c["id"] = f"{stage.key}-{i:02d}"
     nb.cells = made
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb

@@ -18,7 +18,7 @@ STAGE_00 = Stage(
             File(f"{drv.RAW_BIGQUERY}/<YYYY_MM>.csv", "source bigquery", synced=False),
             File(drv.RAW_PUSHSHIFT, "source pushshift", synced=False),
             File(drv.GPT2_FINETUNE), File(drv.GPT2_GENERATE), File(drv.BERT_GAN_REAL), File(drv.DATA_SUMMARY)),
-    extra={"reads_also": "Reddit or Arctic Shift (sources reddit, arctic_shift)"},
+    reads_also="Reddit or Arctic Shift (sources reddit, arctic_shift)",
     params=(
     P("source", "sample",
       "reddit | arctic_shift (both work today) | sample (bundled, offline) | bigquery | pushshift | csv"),

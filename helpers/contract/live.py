@@ -19,7 +19,7 @@ STAGE_05 = Stage(
     runtime="GPU", talks_to_reddit=True,
     reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"),),
     writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY)),
-    extra={"reads_also": "Reddit (rising posts and their comments)"},
+    reads_also="Reddit (rising posts and their comments)",
     params=(
     *REDDIT,
     P("subreddits", ["sciencefiction", "gardening", "boardgames"],

@@ -8,12 +8,10 @@ once here and everything else is derived.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..params import Rule
-
-COMMON = "common"  # the parameters every stage has (the Drive root)
 
 
 def to_glob(entry: str, values: dict[str, Any] | None = None) -> str:
@@ -81,7 +79,7 @@ class Stage:
     writes: tuple[File, ...]
     params: tuple[Param, ...]
     talks_to_reddit: bool = False  # such a stage always runs: its input is the live site, not files
-    extra: dict[str, str] = field(default_factory=dict)  # e.g. {"reads_also": "Reddit (the bot's replies)"}
+    reads_also: str = ""  # what it reads that is not a Drive file (Reddit): shown, never fingerprinted
 
     @property
     def notebook(self) -> str:

@@ -14,7 +14,7 @@ STAGE_07 = Stage(
     writes=(File(drv.OUTCOME_HISTORY, "pushed under the posting lock", synced=False), File(drv.OUTCOMES),
             File(drv.OUTCOME_METRICS), File(drv.OUTCOME_CONFUSION), File(drv.OUTCOME_CALIBRATION),
             File(drv.OUTCOME_GROWTH), File(drv.POSTING_LEASE, "while writing", synced=False)),
-    extra={"reads_also": "Reddit (the bot's replies)"},
+    reads_also="Reddit (the bot's replies)",
     params=(
     *REDDIT,
     P("praw_ini", "", 'live: a praw.ini file to read praw_site from ("": the praw.ini files PRAW itself finds)'),
