@@ -23,7 +23,7 @@ from ..contract import default
 from ..drive import WOULD_POST
 from .ledger import LEDGER, LEDGER_COLUMNS, Ledger, now_iso
 from .reddit_post import TRANSIENT, UNKNOWN, RateLimitTooLong, classify, locate, recheck, send_reply
-from .select import is_true, reply_problem
+from .select import decision_of, is_approved, reply_problem
 
 __all__ = ["LEDGER", "LEDGER_COLUMNS", "Ledger", "post_replies", "resolve_open", "would_post_path"]
 RESULT_COLUMNS = ["comment_id", "post_id", "subreddit", "status", "reply_id", "error", "body"]
@@ -89,7 +89,9 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
         results.append(out)
         status, error = ledger.state(row["comment_id"])
         problem = reply_problem(text, **(text_rules or {})) if text else None
-        if not (auto_approve or is_true(r.get("approved"))):
+        if decision_of(r) == "rejected":  # a person said no: not even auto_approve posts it
+            out["status"] = "rejected"
+        elif not (auto_approve or is_approved(r)):
             out["status"] = "not_approved"
         elif row["comment_id"] in recovered:
             out.update(status="recovered", reply_id=recovered[row["comment_id"]])

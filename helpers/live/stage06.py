@@ -55,8 +55,9 @@ from ..drive import Drive
 from ..files import read_csv, write_json
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
-from . import posting, proposals, select, sheets
+from . import posting, proposals, review_panel, select, sheets
 from .lease import Lease, posting_lock
+from .review import ReviewSheet, TextRules
 from .toxicity import load_toxicity_scorer
 
 KEY = "06"
@@ -96,15 +97,19 @@ def score(run: PostRun) -> pd.DataFrame:
     return run.scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)
 
 
-def choose(run: PostRun) -> pd.DataFrame:
-    """The quality filters and the selection rule; the review sheet with a person's earlier marks kept."""
-    p = run.p
-    settings = filters.FilterSettings(
+def quality_settings(p: Params) -> filters.FilterSettings:
+    return filters.FilterSettings(
         parrot_threshold=p.parrot_threshold, max_repeated_trigrams=p.max_repeated_trigrams,
         max_word_run=p.max_word_run, min_words=p.min_reply_words, unfinished_min_words=p.unfinished_min_words,
         allow_mentions=p.allow_mentions, repeat_window_days=p.repeat_window_days,
         posted_before_threshold=p.posted_before_threshold,
         toxicity_thresholds=dict(p.toxicity_thresholds) if p.toxicity_model else {})
+
+
+def choose(run: PostRun) -> pd.DataFrame:
+    """The quality filters and the selection rule; the review sheet with a person's earlier marks kept."""
+    p = run.p
+    settings = quality_settings(p)
     posted_recently = filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)
     run.filtered, review, run.selection = select.select_candidates(
         run.scored, min_prob_real=p.min_prob_real, max_length=p.max_reply_chars, blocklist=p.blocklist,
@@ -118,8 +123,9 @@ def choose(run: PostRun) -> pd.DataFrame:
     sheets.backup(sheet)  # the sheet as the person left it: live/review_<date>.bak.csv
     sheets.write_sheet(run.review, sheet)
     print(run.selection)
-    approved = int(run.review["approved"].sum()) if len(run.review) else 0
-    print(f"review sheet: {drv.REVIEW_SHEET.format(date=run.date)} ({approved} approved)")
+    approved = int(select.approved_mask(run.review).sum()) if len(run.review) else 0
+    rejected = sum(select.decision_of(r) == "rejected" for r in run.review.to_dict("records"))
+    print(f"review sheet: {drv.REVIEW_SHEET.format(date=run.date)} ({approved} approved, {rejected} rejected)")
     return run.review.head(10)
 
 
@@ -137,6 +143,25 @@ def measure_quality(run: PostRun) -> pd.DataFrame:
     write_json(summary, run.drive.path(quality.quality_path(run.date)))
     print(quality.summary_line(summary))
     return quality.quality_table(summary)
+
+
+def review(run: PostRun) -> Any:
+    """The review panel (Colab, Jupyter): one card per chosen reply, to edit, swap for a runner-up, approve or reject;
+    each click writes the review sheet on Drive at once. Run by papermill, where nobody can click, it says how to
+    review instead. Nothing is posted here: the post step below posts what the sheet then approves."""
+    sheet = run.path(drv.REVIEW_SHEET)
+    run.drive.push(run.drive.rel(sheet))  # on gdrive the panel checks each click against the sheet on Drive
+    if not review_panel.can_click():
+        print(review_panel.how_to_review(run.drive.rel(sheet), run.review, run.p.auto_approve))
+        return None
+    if run.review.empty:
+        print("nothing to review: no reply passed selection")
+        return None
+    p = run.p
+    rules = TextRules(blocklist=tuple(p.blocklist), max_length=p.max_reply_chars, allow_links=p.allow_links,
+                      quality=quality_settings(p),
+                      posted=tuple(filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)))
+    return review_panel.ReviewPanel(ReviewSheet.open(sheet, rules, run.drive)).widget
 
 
 def connect(run: PostRun) -> None:
@@ -163,6 +188,7 @@ def post(run: PostRun) -> pd.DataFrame:
     lock = contextlib.nullcontext() if run.dry else posting_lock(run.drive, "06 score_and_post",
                                                                   break_lease=p.break_lease)
     with run.stopping_on_error(), lock as lease:
+        run.review = select.read_review(run.path(drv.REVIEW_SHEET))  # as the panel or a person left it since choose
         run.drive.pull(drv.POSTING_LEDGER)  # the ledger as it is now, read under the lock
         ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER),
                                 on_write=None if run.dry else ledger_written(run.drive, lease))
@@ -188,4 +214,4 @@ def finish(run: PostRun) -> None:
         run.stop_server()
 
 
-STEPS = (score, choose, measure_quality, connect, post, finish)
+STEPS = (score, choose, measure_quality, review, connect, post, finish)

@@ -1,0 +1,180 @@
+"""The review sheet as a person works through it in 06's review panel (helpers.live.review_panel): approve, reject,
+approve an edited reply, pick a runner-up instead. Pure functions over the sheet's DataFrame, and ReviewSheet, which
+writes each change to the sheet file at once — atomically, keeping every other row as the person left it, and never
+over a sheet someone changed since it was read (its content fingerprint differs: reload and say so instead).
+
+No widgets here, so every rule is testable without a browser. Posting stays 06's separate `post` step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..contract import default
+from ..errors import InputError
+from ..filters import FilterSettings, text_reason
+from .select import approval_problems, read_review, reply_problem
+from .sheets import write_sheet
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """The checks a reply text must pass before it may be approved: selection's own (select.reply_problem) and the
+    text quality filters (toxicity needs its model and is left to selection; posting re-checks reply_problem)."""
+
+    blocklist: tuple[str, ...] = ()
+    max_length: int = default("max_reply_chars", "06")
+    allow_links: bool = default("allow_links", "06")
+    quality: FilterSettings | None = None
+    posted: tuple[str, ...] = ()  # the bot's recent replies (posted_before)
+
+
+def text_problem(text: str, row: dict, rules: TextRules) -> str | None:
+    """Why this text may not be approved for this row (None: it may)."""
+    problem = reply_problem(text, blocklist=rules.blocklist, max_length=rules.max_length,
+                            allow_links=rules.allow_links)
+    if problem or rules.quality is None:
+        return problem
+    return text_reason(str(text), _text(row.get("comment")), _text(row.get("title")), rules.quality, rules.posted)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _index(review: pd.DataFrame, comment_id: str) -> Any:
+    hits = review.index[review["comment_id"].astype(str) == str(comment_id)]
+    if len(hits) != 1:
+        raise InputError(f"comment {comment_id} is {'not' if not len(hits) else 'more than once'} in the review sheet")
+    return hits[0]
+
+
+def _with_decision(review: pd.DataFrame) -> pd.DataFrame:
+    out = review.copy()
+    if "decision" not in out.columns:
+        out["decision"] = ""
+    out["approved"] = out["approved"].astype(object)
+    out["decision"] = out["decision"].astype(object)
+    return out
+
+
+def approve_reply(review: pd.DataFrame, comment_id: str, text: str, rules: TextRules) -> tuple[pd.DataFrame, str]:
+    """Approve this text (the chosen reply, a person's edit, or a picked runner-up) for the comment; a text that fails
+    a check is not approved: the sheet comes back unchanged with the reason."""
+    i = _index(review, comment_id)
+    problem = text_problem(text, review.loc[i].to_dict(), rules)
+    if problem:
+        return review, problem
+    out = _with_decision(review)
+    out.loc[i, ["reply", "approved", "decision"]] = [str(text), True, "approved"]
+    return out, ""
+
+
+def reject_reply(review: pd.DataFrame, comment_id: str) -> pd.DataFrame:
+    """A person's no: not approved, and marked so that a rebuilt sheet and approve_ids keep it rejected."""
+    i = _index(review, comment_id)
+    out = _with_decision(review)
+    out.loc[i, ["approved", "decision"]] = [False, "rejected"]
+    return out
+
+
+def runner_ups(review: pd.DataFrame, comment_id: str) -> list[tuple[int, str, float, float]]:
+    """The runner-ups of this row: (k, text, expected_score, prob_real), non-empty ones only."""
+    r = review.loc[_index(review, comment_id)]
+    out, k = [], 1
+    while f"runner_up_{k}" in review.columns:
+        text = _text(r[f"runner_up_{k}"]).strip()
+        if text:
+            out.append((k, text, _num(r.get(f"runner_up_{k}_expected_score")), _num(r.get(f"runner_up_{k}_prob_real"))))
+        k += 1
+    return out
+
+
+def _num(value: Any) -> float:
+    return float(pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0])
+
+
+def pick_runner_up(review: pd.DataFrame, comment_id: str, k: int) -> pd.DataFrame:
+    """Runner-up k becomes the reply (its scores with it) and the reply becomes runner-up k, so a person can switch
+    back; the row needs approving again."""
+    i = _index(review, comment_id)
+    col = f"runner_up_{k}"
+    if col not in review.columns or not _text(review.loc[i, col]).strip():
+        raise InputError(f"comment {comment_id} has no {col} in the review sheet")
+    out = _with_decision(review)
+    for a, b in ((col, "reply"), (f"{col}_expected_score", "expected_score"), (f"{col}_prob_real", "prob_real")):
+        if a not in out.columns:
+            out[a] = float("nan")
+        if b in out.columns:
+            out.loc[i, [a, b]] = [out.loc[i, b], out.loc[i, a]]
+    out.loc[i, ["approved", "decision"]] = [False, ""]
+    return out
+
+
+def fingerprint(path: str | Path) -> str:
+    """The sheet's content as read ("" if there is none): a change by anyone, however saved, changes it."""
+    path = Path(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+@dataclass
+class ReviewSheet:
+    """One review sheet on the Drive root, read once and then changed click by click. ``drive`` (helpers.drive.Drive):
+    on the gdrive backend each change is checked against the sheet on Drive (pulled first) and pushed at once."""
+
+    path: Path
+    rules: TextRules = TextRules()
+    drive: Any = None
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    seen: str = ""  # fingerprint of the sheet as last read or written here
+    problems: list[str] = field(default_factory=list)  # approval_problems of the sheet as read
+
+    @classmethod
+    def open(cls, path: str | Path, rules: TextRules = TextRules(), drive: Any = None) -> "ReviewSheet":
+        sheet = cls(Path(path), rules, drive)
+        sheet._pull()
+        sheet.reload()
+        return sheet
+
+    def reload(self) -> None:
+        self.frame = read_review(self.path, warn=False)
+        self.seen = fingerprint(self.path)
+        self.problems = approval_problems(self.frame, self.path)
+
+    def _pull(self) -> None:
+        if self.drive is not None:
+            self.drive.pull(self.drive.rel(self.path))
+
+    def change(self, edit: Callable[[pd.DataFrame], pd.DataFrame]) -> str:
+        """Apply ``edit`` and write the sheet at once; "" when written, else why not (the sheet changed since it was
+        read: it is reloaded, nothing is written)."""
+        self._pull()
+        if fingerprint(self.path) != self.seen:
+            self.reload()
+            return (f"{self.path.name} was changed since it was read (on Drive or by another notebook); reloaded it "
+                    "and wrote nothing: check the card and click again")
+        new = edit(self.frame)
+        write_sheet(new, self.path)
+        self.frame, self.seen = new, fingerprint(self.path)
+        if self.drive is not None:
+            self.drive.push(self.drive.rel(self.path))
+        return ""
+
+    def approve(self, comment_id: str, text: str) -> str:
+        """"" when approved and written, else the reason (a failed check, or a changed sheet)."""
+        row = self.frame.loc[_index(self.frame, comment_id)].to_dict()
+        problem = text_problem(text, row, self.rules)
+        if problem:
+            return f"not approved: {problem}"
+        return self.change(lambda df: approve_reply(df, comment_id, text, self.rules)[0])
+
+    def reject(self, comment_id: str) -> str:
+        return self.change(lambda df: reject_reply(df, comment_id))
+
+    def pick(self, comment_id: str, k: int) -> str:
+        return self.change(lambda df: pick_runner_up(df, comment_id, k))
