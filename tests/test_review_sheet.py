@@ -5,11 +5,11 @@ approval cell nobody can read is named, not taken as "no"; a rejected row is nev
 import fsspec
 import pandas as pd
 import pytest
-from reviewfixtures import RULES, write_demo_sheet
 
 from helpers import drive as drv
 from helpers.live import posting, select, sheets
 from helpers.live.review import ReviewSheet, fingerprint
+from reviewfixtures import RULES, write_demo_sheet
 
 
 @pytest.fixture()

@@ -37,7 +37,8 @@ def thread_link(row: dict) -> str:
     url = REDDIT + link if link.startswith("/") else link
     if not url.startswith(("https://", "http://")):
         return title
-    return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{title}</a>'
+    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener" '
+            f'style="color:#0645ad;text-decoration:underline">{title}</a>')
 
 
 def state_of(row: dict) -> str:
