@@ -41,7 +41,8 @@ def jupyter(tmp_path):
                JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests")]))
     log = open(tmp_path / "jupyter.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "notebook", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-                             f"--port={port}", f"--notebook-dir={tmp_path}"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                             f"--port={port}", f"--notebook-dir={tmp_path}"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT,
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 40
