@@ -188,7 +188,8 @@ def post(run: PostRun) -> pd.DataFrame:
     lock = contextlib.nullcontext() if run.dry else posting_lock(run.drive, "06 score_and_post",
                                                                   break_lease=p.break_lease)
     with run.stopping_on_error(), lock as lease:
-        run.review = select.read_review(run.path(drv.REVIEW_SHEET))  # as the panel or a person left it since choose
+        if run.path(drv.REVIEW_SHEET).exists():  # the sheet as the panel or a person left it since choose wrote it
+            run.review = select.read_review(run.path(drv.REVIEW_SHEET))
         run.drive.pull(drv.POSTING_LEDGER)  # the ledger as it is now, read under the lock
         ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER),
                                 on_write=None if run.dry else ledger_written(run.drive, lease))
