@@ -70,4 +70,6 @@ def test_06_scores_selects_and_dry_runs(pipeline):
     assert not (root / posting.LEDGER).exists()  # a dry run sends nothing and records no attempt
     text = outputs_text(root / "executed" / "06_score_and_post.ipynb")
     assert "loopback-secret" not in text and "loopback-password" not in text
+    assert "Nobody can click in this run" in text and "approve_ids" in text  # papermill: how to review instead
+    assert "decision" in review.columns
     assert live.today(date) == date

@@ -16,9 +16,13 @@ approve, and posts the approved replies with PRAW (the seed's steps 6 and 7).
 - **Quality measured:** distinct-1/2, repeated-trigram rate, parrot rate, length, `prob_real` and `expected_score`
   of all candidates, of the selected replies and of real test-split replies, and the selection lift, written to
   `metrics/quality_<date>.json` and shown in the report.
-- **Review:** `live/review_<date>.csv` holds the chosen reply, runner-ups, scores and an `approved` column. Approve by
-  writing `True` (or yes / y / 1 / x / ✓ / approved, any case) there on Drive, or list comment ids in `approve_ids`
-  here, and run this notebook again. Only approved rows are posted, unless `auto_approve = True` is set explicitly.
+- **Review:** `live/review_<date>.csv` holds the chosen reply, runner-ups, scores and an `approved` column. In Colab
+  or Jupyter the review step shows one card per reply: edit it, use a runner-up, Approve or Reject; each click saves
+  the sheet at once (an edit must pass the checks below first; a sheet changed meanwhile is reloaded, not
+  overwritten). Run by papermill, the step says how to review instead: write `True` (or yes / y / 1 / x / ✓ /
+  approved, any case) in the sheet on Drive, or list comment ids in `approve_ids` here, and run this notebook again.
+  Only approved rows are posted, unless `auto_approve = True` is set explicitly; a row a person rejected never is. An
+  approved cell that says something else (`maybe`) is named in a warning and counts as not approved.
   The sheet may be saved by Excel or Google Sheets (comma, semicolon or tab; any header case); cells that a
   spreadsheet would run as formulas are written with a `'` prefix, removed again on reading. Before the sheet is
   rewritten the previous one is kept as `live/review_<date>.bak.csv`.
