@@ -25,7 +25,8 @@ from .sheets import write_sheet
 @dataclass(frozen=True)
 class TextRules:
     """The checks a reply text must pass before it may be approved: selection's own (select.reply_problem) and the
-    text quality filters (toxicity needs its model and is left to selection; posting re-checks reply_problem)."""
+    text quality filters (parrot, repetition, unfinished markers, too_short, mention, posted_before; toxicity needs
+    its model and stays with selection). Posting re-checks reply_problem whatever the sheet says."""
 
     blocklist: tuple[str, ...] = ()
     max_length: int = default("max_reply_chars", "06")
@@ -40,7 +41,9 @@ def text_problem(text: str, row: dict, rules: TextRules) -> str | None:
                             allow_links=rules.allow_links)
     if problem or rules.quality is None:
         return problem
-    return text_reason(str(text), _text(row.get("comment")), _text(row.get("title")), rules.quality, rules.posted)
+    # ended=True: "cut at the length limit" is a generation's fault, judged at selection; a person's text is whole
+    return text_reason(str(text), _text(row.get("comment")), _text(row.get("title")), rules.quality, rules.posted,
+                       ended=True)
 
 
 def _text(value: Any) -> str:
