@@ -68,6 +68,8 @@ def test_an_edited_reply_is_approved_as_edited(sheet_path):
     ("ok", "too_short"),
     ("ask u/someone about it", "mention"),
     ("   ", "empty reply"),
+    ("crispy crispy crispy crispy crispy potatoes", "repetition"),
+    ("Use hot oil [SEP] and salt", "unfinished"),
 ])
 def test_an_edit_that_fails_a_check_cannot_be_approved(sheet_path, text, reason):
     raw = sheet_path.read_bytes()
