@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -36,6 +37,7 @@ class Browser:
         if port is None:
             self.close()
             raise RuntimeError("chromium did not print its DevTools address")
+        threading.Thread(target=self.proc.stderr.read, daemon=True).start()  # drained: a full pipe would block it
         pages = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
         page = next(p for p in pages if p.get("type") == "page")
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True)
