@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import drive as drv
-from .generator import sampling
+from .generator import GENERATOR, GENERATOR_READS, sampling
 from .spec import File, P, Stage
 
 # How 05, 06 and 07 reach Reddit.
@@ -17,7 +17,7 @@ REDDIT = (
 STAGE_05 = Stage(
     key="05", name="generate_replies", part="live", title="Fetch live comments and generate candidate replies",
     runtime="GPU", talks_to_reddit=True,
-    reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"),),
+    reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), *GENERATOR_READS),
     writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY)),
     reads_also="Reddit (rising posts and their comments)",
     params=(
@@ -28,6 +28,7 @@ STAGE_05 = Stage(
     P("min_comment_score", 3, "keep comments with a score above this (the seed's 3)"),
     P("run_date", "", "names the output file, YYYY-MM-DD; empty: today (UTC). 06 reads the same date"),
     *sampling("replies"),
+    GENERATOR,
     P("seed", 1234, "reproducibility of the sampling", low=0),
     ),
 )
