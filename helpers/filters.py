@@ -37,7 +37,7 @@ class FilterSettings:
     max_repeated_trigrams: float = 0.3  # share of a reply's word trigrams that repeat an earlier one
     max_word_run: int = 3  # the same word more times in a row than this is repetition
     min_words: int = 2  # fewer words than this is too_short
-    unfinished_min_words: int = 40  # a reply this long without a sentence end was cut at the length limit
+    unfinished_min_words: int = 40  # no generation_ended: a reply this long without a sentence end was cut
     allow_mentions: bool = False  # u/name and r/name are rejected unless allowed
     repeat_window_days: float = 30.0  # posted_before looks this far back in the ledger
     posted_before_threshold: float = 0.9  # similarity to an earlier posted reply at or above which it is a repeat

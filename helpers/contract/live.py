@@ -62,7 +62,8 @@ STAGE_06 = Stage(
       "reject a reply whose word trigrams repeat an earlier one of it more often than this share"),
     P("max_word_run", 3, "reject a reply with one word more often than this in a row"),
     P("min_reply_words", 2, "reject replies with fewer words (too_short)"),
-    P("unfinished_min_words", 40, "a reply this long that ends mid-sentence was cut at the length limit (unfinished)"),
+    P("unfinished_min_words", 40, "proposals without 05's generation_ended column (older files): a reply this long "
+                                  "that ends mid-sentence was cut at the length limit (unfinished)"),
     P("allow_mentions", False, "False: reject replies naming u/users or r/subreddits"),
     P("repeat_window_days", 30,
       "reject what the bot already posted (same or nearly the same text) within this many days"),
