@@ -61,6 +61,11 @@ def test_only_rounds_descended_from_run_name_through_accepted_rounds_count(tmp_p
     root = make_drive(tmp_path, rounds, ("run1", "run1_g1", "run1_g2", "run1_g3", "run2", "run2_g1", "run1_g5"))
     assert resolve_generator(root, "run1").line == "generator: checkpoint/run1_g5 (newest accepted round 5)"
     assert resolve_generator(root, "run2").run_name == "run2_g1"
+    more = rounds + [{"round": k, "run_name": f"run1_g{k}", "base": "run1_g5", "accepted": False,
+                      "reason": f"test loss rose ({k})"} for k in (6, 7, 8)]
+    (root / drv.GENERATOR_ROUNDS).write_text(pd.DataFrame(more).to_csv(index=False))
+    assert resolve_generator(root, "run1").line == ("generator: checkpoint/run1_g5 (newest accepted round 5; rounds 6, "
+                                                    "7, 8 rejected, the last: test loss rose (8))")
 
 
 def test_a_pin_picks_one_a_rejected_round_is_said_so_and_a_missing_one_lists_what_exists(tmp_path):
@@ -80,6 +85,8 @@ def test_an_accepted_round_whose_checkpoint_is_gone_and_a_bad_table_row_are_clea
     bad = [ROUNDS[0], {**ROUNDS[1], "accepted": "maybe"}]
     with pytest.raises(InputError, match=r"generator_rounds.csv, row 2: .*accepted='maybe'"):
         read_rounds(make_drive(tmp_path / "b", rounds=bad))
+    with pytest.raises(InputError, match=r"generator_rounds.csv, row 1: .*round=1.5"):
+        read_rounds(make_drive(tmp_path / "c", rounds=[{**ROUNDS[0], "round": 1.5}]))
 
 
 class RecordingEngine:

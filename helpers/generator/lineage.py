@@ -45,10 +45,11 @@ def read_rounds(root: str | Path) -> pd.DataFrame:
     rounds, accepted = [], []
     for i, (r, a, name) in enumerate(zip(df["round"], df["accepted"], df["run_name"]), start=1):
         flag = str(a).strip().lower() if not (isinstance(a, float) and a != a) else ""
-        if flag not in _TRUE + _FALSE or not name or pd.isna(pd.to_numeric(r, errors="coerce")):
-            raise InputError(f"needs a round number, a run_name and accepted True/False, not round={r!r}, "
+        number = pd.to_numeric(r, errors="coerce")
+        if flag not in _TRUE + _FALSE or not name or pd.isna(number) or not float(number).is_integer():
+            raise InputError(f"needs a whole round number, a run_name and accepted True/False, not round={r!r}, "
                              f"run_name={name!r}, accepted={a!r}", file=path, row=i)
-        rounds.append(int(pd.to_numeric(r)))
+        rounds.append(int(number))
         accepted.append(flag in _TRUE)
     return df.assign(round=rounds, accepted=accepted).sort_values("round", kind="stable").reset_index(drop=True)
 
@@ -78,25 +79,27 @@ def resolve_generator(root: str | Path, run_name: str, generator: str = AUTO,
         state = f"round {r['round']}, accepted" if r["accepted"] else _rejected(r).replace("rejected", "REJECTED", 1)
         return Generator(generator, f"generator: {where}{generator} (pinned by generator; {state})", int(r["round"]),
                          bool(r["accepted"]))
-    reach, newest, later_rejected = {run_name}, None, []
+    reach, newest, later = {run_name}, None, []  # later: rounds rejected since the newest accepted one
     for _, r in table.iterrows():
         if r["base"] not in reach:
             continue
         if r["accepted"]:
             reach.add(r["run_name"])
-            newest, later_rejected = r, []
+            newest, later = r, []
         else:
-            later_rejected.append(_rejected(r))
+            later.append(r)
+    tail = "; ".join(_rejected(r) for r in later)
+    if len(later) > 2:  # one line stays short: the rounds, and the last one's reason
+        tail = f"rounds {', '.join(str(r['round']) for r in later)} rejected, the last: {later[-1]['reason'] or '?'}"
     if newest is None:
-        why = "; ".join(later_rejected) or ("no generator round yet" if table.empty
-                                            else f"no generator round descends from {run_name}")
+        why = tail or ("no generator round yet" if table.empty else f"no generator round descends from {run_name}")
         return Generator(run_name, f"generator: {where}{run_name} ({why})")
     name = newest["run_name"]
     if name not in have:
         raise InputError(f"round {newest['round']} was accepted as {where}{name}/, which is not on Drive "
                          f"(checkpoints: {', '.join(have) or 'none'}); restore it or pin another with parameter "
                          "generator", file=GENERATOR_ROUNDS)
-    tail = "".join(f"; {x}" for x in later_rejected)
+    tail = f"; {tail}" if tail else ""
     return Generator(name, f"generator: {where}{name} (newest accepted round {newest['round']}{tail})",
                      int(newest["round"]), True)
 
