@@ -74,6 +74,7 @@ ADVERSARIAL_MODEL = "models/bert_realism_refreshed"  # 08: the realism classifie
 ADVERSARIAL_ROUNDS = "metrics/adversarial_rounds.csv"  # 08: one row per round: AUC on its fakes before/after
 ADVERSARIAL_JSON = "metrics/adversarial_rounds.json"  # 08: the same rows plus the run's settings
 ADVERSARIAL_PNG = "metrics/adversarial_auc.png"  # 08: AUC before/after per round
+GENERATOR_ROUNDS = "metrics/generator_rounds.csv"  # generator rounds: one row per round (run_name, base, accepted)
 EXECUTED_DIR = "executed"  # papermill's executed copies of the notebooks
 MANIFEST_DIR = "manifests"  # one JSON per stage: inputs' and outputs' fingerprints and parameters
 REPORT_HTML = "report.html"
@@ -116,6 +117,15 @@ class Drive:
                 else:
                     got.append(self._download(sub))
         return got
+
+    def listdir(self, rel: str) -> list[str]:
+        """Names of the folders directly under rel: the remote ones for gdrive (a folder not pulled yet counts)."""
+        if self.backend != "gdrive":
+            return sorted(p.name for p in self.path(rel).glob("*") if p.is_dir())
+        if not self.fs.exists(self._remote(rel)):
+            return []
+        return sorted(Path(e["name"]).name for e in self.fs.ls(self._remote(rel), detail=True)
+                      if e.get("type") == "directory")
 
     def _download(self, rel: str) -> str:
         local = self.path(rel)

@@ -37,7 +37,7 @@ class FilterSettings:
     max_repeated_trigrams: float = 0.3  # share of a reply's word trigrams that repeat an earlier one
     max_word_run: int = 3  # the same word more times in a row than this is repetition
     min_words: int = 2  # fewer words than this is too_short
-    unfinished_min_words: int = 40  # a reply this long without a sentence end was cut at the length limit
+    unfinished_min_words: int = 40  # no generation_ended: a reply this long without a sentence end was cut
     allow_mentions: bool = False  # u/name and r/name are rejected unless allowed
     repeat_window_days: float = 30.0  # posted_before looks this far back in the ledger
     posted_before_threshold: float = 0.9  # similarity to an earlier posted reply at or above which it is a repeat
@@ -108,6 +108,22 @@ def unfinished_reason(reply: str, min_words: int = 40, ended: bool | None = None
     return None
 
 
+def ended_flag(value, row: object = None) -> bool | None:
+    """A ``generation_ended`` cell as the unfinished filter reads it: True/False (also "true"/"1"/"0" from a CSV),
+    None when unknown (empty: a file written before the engine recorded it, so the text heuristic decides)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip().lower()
+    if text in ("", "nan", "none"):
+        return None
+    if text in ("true", "1", "1.0"):
+        return True
+    if text in ("false", "0", "0.0"):
+        return False
+    raise InputError(f"generation_ended{'' if row is None else f' of row {row}'} must be True, False or empty, "
+                     f"not {value!r}")
+
+
 def too_short_reason(reply: str, min_words: int = 2) -> str | None:
     return "too_short" if len(words(reply)) < min_words else None
 
@@ -175,9 +191,10 @@ def apply_filters(df: pd.DataFrame, settings: FilterSettings = FilterSettings(),
         out["rejected"] = ""
     out["rejected"] = out["rejected"].fillna("").astype(str)
     col = lambda c: out[c].fillna("").astype(str) if c in out.columns else pd.Series("", index=out.index)  # noqa
+    # the engine's record of whether each sample reached its end marker beats the text heuristic; old files lack it
     ended = out["generation_ended"] if "generation_ended" in out.columns else pd.Series(None, index=out.index)
-    flags = [text_reason(r, c, t, settings, posted, None if pd.isna(e) else bool(e))
-             for r, c, t, e in zip(col(reply_col), col("comment"), col("title"), ended)]
+    flags = [text_reason(r, c, t, settings, posted, ended_flag(e, row=i))
+             for i, r, c, t, e in zip(out.index, col(reply_col), col("comment"), col("title"), ended)]
     out["quality_flags"] = [f or "" for f in flags]
     free = (out["rejected"] == "") & (out["quality_flags"] == "")
     if toxicity is not None and settings.toxicity_thresholds and free.any():

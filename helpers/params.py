@@ -34,6 +34,7 @@ class Rule:
     high_open: bool = False  # high itself is not allowed
     non_empty: bool = False  # lists: at least one item
     at_most: str = ""  # the name of another parameter this one may not exceed
+    folder_name: bool = False  # strings: one folder's name under a Drive folder (no path, not "." or "..")
 
 
 def kind_of(default: Any) -> type:
@@ -127,6 +128,9 @@ def check_range(name: str, value: Any, rule: Rule, values: dict[str, Any]) -> st
     """The problem with one value under its rule, or None."""
     if rule.non_empty and isinstance(value, list) and not value:
         return f"parameter {name} must not be empty"
+    if rule.folder_name and isinstance(value, str) and (value.strip() in ("", ".", "..") or value != value.strip()
+                                                        or any(c in value for c in "/\\*?[]<>:")):
+        return f"parameter {name} must be one folder's name (no path, spaces around or wildcards), not {value!r}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if rule.low is not None and (value < rule.low or (rule.low_open and value == rule.low)):

@@ -36,7 +36,7 @@ def engine(ckpt):
 def test_n_cleaned_candidates_per_comment_without_the_prompt(engine):
     comments = ["why is this not funny", "the cat said lol &amp;#x200B;"]
     df = engine.generate(comments, n=5, length=20)
-    assert list(df.columns) == ["comment_idx", "candidate_idx", "comment", "reply"]
+    assert list(df.columns) == ["comment_idx", "candidate_idx", "comment", "reply", "generation_ended"]
     assert engine.last_stats["requested"] == 10
     assert len(df) + engine.last_stats["dropped_empty"] == 10
     assert df.groupby("comment_idx").size().max() <= 5 and set(df["comment_idx"]) <= {0, 1}
@@ -115,10 +115,30 @@ def test_decode_cuts_at_endoftext_and_cleans(engine):
     assert engine.decode_reply(enc.encode("just the bestendoftext and more")) == "just the best"
 
 
+def test_decode_says_whether_the_sample_reached_its_end_marker(engine):
+    enc = engine.enc
+    assert engine.decode(enc.encode("ok") + [engine.eot_id] + enc.encode("more")) == ("ok", True)
+    assert engine.decode(enc.encode("nice one" + END_TOKEN + "junk")) == ("nice one", True)
+    assert engine.decode(enc.encode("fair point <|endoftextext|> junk")) == ("fair point", True)
+    assert engine.decode(enc.encode("sure thing [SEP] a second reply")) == ("sure thing", True)
+    assert engine.decode(enc.encode("cut off right in the")) == ("cut off right in the", False)  # the length limit
+
+
+def test_generate_records_per_candidate_whether_the_end_marker_was_reached(engine):
+    """One token leaves no room for a reply and its end marker: every kept candidate ran to the limit. With room,
+    the column agrees with the stats and with the decoded tokens."""
+    comments = ["why is this not funny", "the cat said lol", "you are right"]
+    short = engine.generate(comments, n=6, length=1)
+    assert len(short) and not short["generation_ended"].any()
+    roomy = engine.generate(comments, n=6, length=60)
+    assert roomy["generation_ended"].dtype == bool and roomy["generation_ended"].any()
+    assert engine.last_stats["ended"] == int(roomy["generation_ended"].sum())
+
+
 def test_empty_candidates_are_dropped_and_counted(engine, monkeypatch):
     calls = iter(range(10 ** 6))
-    real = engine.decode_reply
-    monkeypatch.setattr(engine, "decode_reply", lambda t: "" if next(calls) % 3 == 0 else real(t))
+    real = engine.decode
+    monkeypatch.setattr(engine, "decode", lambda t: ("", True) if next(calls) % 3 == 0 else real(t))
     df = engine.generate(["a comment"], n=6, length=8)
     assert engine.last_stats["dropped_empty"] >= 2 and len(df) == 6 - engine.last_stats["dropped_empty"]
     assert 0 not in df["candidate_idx"].tolist()

@@ -82,7 +82,21 @@ def test_every_rule_fits_its_parameter():
             if p.rule:
                 assert not p.rule.at_most or p.rule.at_most in declared, (stage.key, p.name)
                 assert isinstance(p.default, list) == p.rule.non_empty or not p.rule.non_empty, (stage.key, p.name)
-                assert isinstance(p.default, (int, float, list)), (stage.key, p.name)
+                assert not p.rule.folder_name or isinstance(p.default, str), (stage.key, p.name)
+                assert isinstance(p.default, (int, float, list)) or p.rule.folder_name, (stage.key, p.name)
+
+
+@pytest.mark.parametrize("value", ["auto", "run1", "run1_g2", "my-run.2"])
+def test_generator_takes_auto_or_a_checkpoint_folder_name(value):
+    for key in ("05", "08"):
+        assert check_stage(key, {"generator": value}) == {"generator": value}
+
+
+@pytest.mark.parametrize("value", ["", "..", "../run1", "run1/", "checkpoint/run1", "run1_g*", " run1", "C:\\x"])
+def test_generator_refuses_paths_and_wildcards(value):
+    """A pin names one folder under checkpoint/: a path would load (and a wildcard pull) something else."""
+    with pytest.raises(ConfigError, match="parameter generator must be one folder's name"):
+        check_stage("05", {"generator": value})
 
 
 @pytest.mark.parametrize("param,msg", [

@@ -73,3 +73,16 @@ def test_a_bad_parameter_fails_the_stage_with_a_clear_message(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "00_pull_reddit_data" in err and "source must be one of" in err
     assert str(tmp_path / drv.EXECUTED_DIR / "00_pull_reddit_data.ipynb") in err
+
+
+def test_the_runner_checks_generator_before_any_stage_runs(tmp_path, capsys):
+    from helpers.pipeline.runner import check_all
+
+    stages = list_stages()
+    assert check_all(["05", "08"], stages, tmp_path, {"generator": "run1_g1"})["08"]["generator"] == "run1_g1"
+    assert main(["run", "05", "--drive", str(tmp_path), "-p", "generator=../run1"]) == 2
+    err = capsys.readouterr().err
+    assert "parameter generator must be one folder's name" in err and "'../run1'" in err
+    assert not (tmp_path / drv.EXECUTED_DIR).exists()  # refused before anything ran
+    assert main(["run", "03", "--drive", str(tmp_path), "-p", "generator=run1_g1"]) == 2
+    assert "parameter 'generator' belongs to stage(s) 05, 08" in capsys.readouterr().err

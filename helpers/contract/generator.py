@@ -20,6 +20,14 @@ def sampling(what: str) -> tuple[Param, ...]:
                                    "to make room", low=1),
     )
 
+# 05, 08 and `python -m helpers evaluate` sample from the generator this picks (helpers.generator.lineage).
+GENERATOR = P("generator", "auto",
+              "auto: the newest accepted generator round descended from run_name (metrics/generator_rounds.csv), "
+              "else run_name itself | a checkpoint folder name, e.g. \"run1_g1\", pins one (a rejected round too)",
+              folder_name=True)
+GENERATOR_READS = (File(drv.GENERATOR_ROUNDS, "which round is the newest accepted generator"),
+                   File(f"{drv.CHECKPOINT_DIR}/<generator>/", "pinned, or the round generator = auto chose"))
+
 STAGE_01 = Stage(
     key="01", name="finetune_gpt2", part="generator", title="Fine-tune GPT-2 on comment → reply pairs", runtime="GPU",
     reads=(File(drv.GPT2_FINETUNE), File(f"{drv.GPT2_MODELS}/<base_model>/", "built or downloaded when missing"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import drive as drv
-from .generator import sampling
+from .generator import GENERATOR, GENERATOR_READS, sampling
 from .spec import File, P, Stage
 
 # How 05, 06 and 07 reach Reddit.
@@ -17,7 +17,7 @@ REDDIT = (
 STAGE_05 = Stage(
     key="05", name="generate_replies", part="live", title="Fetch live comments and generate candidate replies",
     runtime="GPU", talks_to_reddit=True,
-    reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"),),
+    reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), *GENERATOR_READS),
     writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY)),
     reads_also="Reddit (rising posts and their comments)",
     params=(
@@ -28,6 +28,7 @@ STAGE_05 = Stage(
     P("min_comment_score", 3, "keep comments with a score above this (the seed's 3)"),
     P("run_date", "", "names the output file, YYYY-MM-DD; empty: today (UTC). 06 reads the same date"),
     *sampling("replies"),
+    GENERATOR,
     P("seed", 1234, "reproducibility of the sampling", low=0),
     ),
 )
@@ -61,7 +62,8 @@ STAGE_06 = Stage(
       "reject a reply whose word trigrams repeat an earlier one of it more often than this share"),
     P("max_word_run", 3, "reject a reply with one word more often than this in a row"),
     P("min_reply_words", 2, "reject replies with fewer words (too_short)"),
-    P("unfinished_min_words", 40, "a reply this long that ends mid-sentence was cut at the length limit (unfinished)"),
+    P("unfinished_min_words", 40, "proposals without 05's generation_ended column (older files): a reply this long "
+                                  "that ends mid-sentence was cut at the length limit (unfinished)"),
     P("allow_mentions", False, "False: reject replies naming u/users or r/subreddits"),
     P("repeat_window_days", 30,
       "reject what the bot already posted (same or nearly the same text) within this many days"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import drive as drv
-from .generator import sampling
+from .generator import GENERATOR, GENERATOR_READS, sampling
 from .live import REDDIT
 from .spec import File, P, Stage
 
@@ -29,7 +29,7 @@ STAGE_08 = Stage(
     key="08", name="adversarial_refresh", part="tracking",
     title="Adversarial refresh: fresh fakes vs the realism classifier, round by round", runtime="GPU",
     reads=(File(drv.GPT2_GENERATE), File(drv.BERT_GAN_REAL), File(drv.BERT_GAN_FAKE),
-           File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), File(drv.BERT_REALISM + "/"),
+           File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), *GENERATOR_READS, File(drv.BERT_REALISM + "/"),
            File(f"{drv.BERT_BASE_DIR}/<bert_base>/"), File(drv.ADVERSARIAL_FAKES, "rounds already finished"),
            File(drv.ADVERSARIAL_MODEL + "/", "to continue"),
            File(drv.ADVERSARIAL_ROUNDS, "rounds already finished")),
@@ -50,6 +50,7 @@ STAGE_08 = Stage(
     P("adv_max_train_rows", 0, "sample at most this many training rows per round, every class kept (0: all)", low=0),
     P("bert_base", "tiny", "retrain mode: the base, as in 03 (tiny | bert_base_en_uncased | a local folder)"),
     *sampling("fakes"),
+    GENERATOR,
     P("seed", 1234, "reproducibility: the comments picked per round, the sampling, the training order", low=0),
     ),
 )

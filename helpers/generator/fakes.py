@@ -22,7 +22,7 @@ from ..files import read_json, write_csv, write_json
 
 log = logging.getLogger(__name__)
 
-FAKE_COLUMNS = ["comment", "reply", "real", "comment_id", "thread_id", "subreddit", "split"]
+FAKE_COLUMNS = ["comment", "reply", "real", "comment_id", "thread_id", "subreddit", "split", "generation_ended"]
 _FAKE_RE = re.compile(r"^bert_gan_fake_(\d{4,})\.csv$")
 
 
@@ -72,10 +72,12 @@ def existing_chunks(out_dir: Path) -> dict[int, Path]:
 
 
 def fakes_frame(chunk: pd.DataFrame, gen: pd.DataFrame) -> pd.DataFrame:
-    """Join the generated replies back to their comments' ids, in the contract's column order."""
+    """Join the generated replies back to their comments' ids, in the contract's column order (generation_ended
+    left empty when the engine did not say: the unfinished filter then falls back to its text heuristic)."""
     meta = chunk.reset_index(drop=True)
     out = meta.iloc[gen["comment_idx"].to_numpy()].reset_index(drop=True)
-    out = out.assign(reply=gen["reply"].to_numpy(), real=0)
+    ended = gen["generation_ended"].to_numpy() if "generation_ended" in gen.columns else None
+    out = out.assign(reply=gen["reply"].to_numpy(), real=0, generation_ended=ended)
     return out[FAKE_COLUMNS].astype({"real": int})
 
 

@@ -29,7 +29,7 @@ from ..text import END_TOKEN, SEP, START_TOKEN, clean_text
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ["comment_idx", "candidate_idx", "comment", "reply"]
+COLUMNS = ["comment_idx", "candidate_idx", "comment", "reply", "generation_ended"]
 # gpt-2-simple trains on the markers as plain text, so the model writes them as several tokens, and a half-trained one
 # spells them wrong ("<|endoftextext|>", a bare "endoftext"); a reply ends at the first marker-like piece or a new
 # "[SEP]".
@@ -149,11 +149,18 @@ class GenerationEngine:
         return self.prefix_tokens + body + self.sep_tokens, length, cut
 
     def decode_reply(self, tokens: Sequence[int]) -> str:
+        return self.decode(tokens)[0]
+
+    def decode(self, tokens: Sequence[int]) -> tuple[str, bool]:
+        """(the cleaned reply, ended?): ended when the sample reached an end marker (<|endoftext|>, a misspelled
+        marker piece, a new [SEP]) before the length limit; a reply that was cut at the limit is not ended."""
         tokens = list(tokens)
-        if self.eot_id in tokens:
+        ended = self.eot_id in tokens
+        if ended:
             tokens = tokens[: tokens.index(self.eot_id)]
-        text = self.enc.decode(tokens).split(END_TOKEN, 1)[0].replace(START_TOKEN, " ")
-        return clean_text(_MARKER.split(text, 1)[0])
+        head, end, _ = self.enc.decode(tokens).partition(END_TOKEN)
+        parts = _MARKER.split(head.replace(START_TOKEN, " "), 1)
+        return clean_text(parts[0]), ended or bool(end) or len(parts) > 1
 
     def _seed_for(self, batch: list, prompts: list, index: int) -> int:
         """One stateless seed per run, from the engine's seed and what the run holds: same input, same replies."""
@@ -165,7 +172,8 @@ class GenerationEngine:
                  temperature: float = default("temperature", "05"), top_k: int = default("top_k", "05"),
                  top_p: float = default("top_p", "05"), length: int = default("max_reply_tokens", "05"),
                  batch_size: int | None = None, on_comment: Callable[[int], None] | None = None) -> pd.DataFrame:
-        """``n`` cleaned candidate replies per comment -> DataFrame[comment_idx, candidate_idx, comment, reply].
+        """``n`` cleaned candidate replies per comment -> DataFrame[comment_idx, candidate_idx, comment, reply,
+        generation_ended] (generation_ended: the sample stopped at an end marker, not at the length limit).
 
         Empty candidates are dropped and counted in ``last_stats``; ``candidate_idx`` keeps the sample's number.
         ``batch_size`` caps the rows of one run (default max(n, 64)): prompts of similar length are batched together.
@@ -198,10 +206,10 @@ class GenerationEngine:
             r = 0
             for ci, start, count in batch:
                 for j in range(count):
-                    reply = self.decode_reply(out[r])
+                    reply, ended = self.decode(out[r])
                     r += 1
                     if reply:
-                        rows.append((ci, start + j, comments[ci], reply))
+                        rows.append((ci, start + j, comments[ci], reply, ended))
                         kept[ci] += 1
                     else:
                         dropped += 1
@@ -211,7 +219,8 @@ class GenerationEngine:
         secs = time.perf_counter() - t0
         cut = sum(p[2] for p in prompts)
         self.last_stats = {"comments": len(comments), "requested": n * len(comments), "kept": len(rows),
-                           "dropped_empty": dropped, "comments_cut": cut, "runs": len(batches),
+                           "dropped_empty": dropped, "ended": sum(row[4] for row in rows), "comments_cut": cut,
+                           "runs": len(batches),
                            "sampling_steps": steps, "seconds": round(secs, 3),
                            "candidates_per_s": round(n * len(comments) / secs, 2) if secs > 0 else None}
         if dropped:
@@ -219,7 +228,7 @@ class GenerationEngine:
         if cut:
             log.info("%d comment(s) longer than the context were cut from the front", cut)
         df = pd.DataFrame(sorted(rows, key=lambda t: (t[0], t[1])), columns=COLUMNS)
-        return df.astype({"comment_idx": int, "candidate_idx": int})
+        return df.astype({"comment_idx": int, "candidate_idx": int, "generation_ended": bool})
 
     def close(self) -> None:
         self.sess.close()

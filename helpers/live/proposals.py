@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 COMMENT_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
                    "comment_permalink", "comment_created_utc"]
 PROPOSED_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
-                    "proposed_reply", "comment_permalink", "comment_created_utc", "candidate_idx"]
+                    "proposed_reply", "comment_permalink", "comment_created_utc", "candidate_idx", "generation_ended"]
 
 
 def today(run_date: str = "") -> str:
@@ -134,7 +134,8 @@ def fetch_comments(reddit, subreddits: Iterable[str],
 
 def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidates", "05"),
                     **generate_kwargs: Any) -> pd.DataFrame:
-    """Candidates from the generation engine joined back to their comment rows (seed columns first)."""
+    """Candidates from the generation engine joined back to their comment rows (seed columns first);
+    generation_ended (the sample stopped at its end marker) is left empty when the engine did not say."""
     if comments.empty:
         return pd.DataFrame(columns=PROPOSED_COLUMNS)
     from tqdm.auto import tqdm
@@ -142,6 +143,9 @@ def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidat
     with tqdm(total=len(comments) * n, desc="candidates", unit="cand") as bar:
         gen = engine.generate(comments["comment"].tolist(), n=n, on_comment=lambda _: bar.update(n),
                               **generate_kwargs)
-    gen = gen.rename(columns={"reply": "proposed_reply"})[["comment_idx", "candidate_idx", "proposed_reply"]]
+    if "generation_ended" not in gen.columns:
+        gen = gen.assign(generation_ended=None)
+    gen = gen.rename(columns={"reply": "proposed_reply"})[["comment_idx", "candidate_idx", "proposed_reply",
+                                                            "generation_ended"]]
     out = comments.reset_index(drop=True).join(gen.set_index("comment_idx"), how="inner")
     return out[PROPOSED_COLUMNS].reset_index(drop=True)

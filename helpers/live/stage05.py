@@ -3,7 +3,9 @@
 For each subreddit in `subreddits`: the top `posts_per_subreddit` **rising** posts. A post where the bot account has
 already commented is skipped whole; so are locked and archived threads. Kept: comments with a score above
 `min_comment_score`, not deleted or removed, not by the bot. Each gets `n_candidates` replies from the fine-tuned
-gpt-2-simple checkpoint (`checkpoint/<run_name>`).
+gpt-2-simple checkpoint: with `generator = "auto"` the newest accepted generator round descended from `run_name`
+(`checkpoint/<run_name>_g<k>`), else `checkpoint/<run_name>` itself; a checkpoint folder name pins one. The first
+step prints which.
 
 `reddit = "recorded"` (default, offline) serves threads recorded for this project from a loopback server that PRAW
 talks to exactly as to reddit.com, so no credentials are needed. `reddit = "live"` uses the praw.ini site `praw_site`
@@ -25,6 +27,7 @@ from .. import drive as drv
 from ..contract import Params
 from ..files import write_csv, write_json
 from ..generator.generation import GenerationEngine
+from ..generator.lineage import Generator, use_generator
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from . import proposals
@@ -37,10 +40,14 @@ class ProposeRun(RedditRun):
     date: str = ""  # the run's day (UTC): names the proposals file
     comments: pd.DataFrame = field(default_factory=pd.DataFrame)
     fetch_summary: dict[str, Any] = field(default_factory=dict)
+    generator: Generator | None = None  # the checkpoint the replies are sampled from
 
 
 def start(p: Params) -> ProposeRun:
-    return ProposeRun(p, open_stage(KEY, p), date=proposals.today(p.run_date))
+    """The Drive root with the rounds table and the chosen generator checkpoint pulled; prints which generator."""
+    drive = open_stage(KEY, p)
+    return ProposeRun(p, drive, date=proposals.today(p.run_date), generator=use_generator(drive, p.run_name,
+                                                                                          p.generator))
 
 
 def connect(run: ProposeRun) -> None:
@@ -63,14 +70,14 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
 
 def generate(run: ProposeRun) -> pd.DataFrame:
     """`n_candidates` replies per comment, written to live/proposed_replies_<date>.csv with the fetch summary."""
-    p = run.p
-    with GenerationEngine(run.drive.path(drv.CHECKPOINT_DIR), p.run_name, seed=p.seed) as engine:
+    p, chosen = run.p, run.generator or use_generator(run.drive, run.p.run_name, run.p.generator)
+    with GenerationEngine(run.drive.path(drv.CHECKPOINT_DIR), chosen.run_name, seed=p.seed) as engine:
         proposed = proposals.propose_replies(run.comments, engine, n=p.n_candidates, temperature=p.temperature,
                                              top_k=p.top_k, top_p=p.top_p, length=p.max_reply_tokens)
         print(engine.last_stats)
     out = proposals.proposed_path(run.date)
     write_csv(proposed, run.drive.path(out))
-    write_json({**run.fetch_summary, "candidates": len(proposed)},
+    write_json({**run.fetch_summary, "candidates": len(proposed), "generator": chosen.run_name},
                run.drive.path(proposals.fetch_summary_path(run.date)))
     print(f"{len(proposed)} candidate replies for {proposed['comment_id'].nunique()} comments -> {out}")
     return proposed[["subreddit", "comment", "proposed_reply"]].head(10)

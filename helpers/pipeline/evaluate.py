@@ -1,9 +1,11 @@
 """Offline evaluation, no Reddit: ``python -m helpers evaluate --drive DIR --n 50``.
 
 For N comments of the test split: generate candidates with the fine-tuned GPT-2 (in its own process: gpt-2-simple's TF1
-graph and the BERT models cannot share one), score them, select with 06's rule and filters (06's defaults; one reply
-per comment, since every comment here is its own prompt), and measure candidates, selected and the comments' real
-replies with helpers.quality. Written to ``metrics/evaluate_quality_<date>.json``; shown in the report.
+graph and the BERT models cannot share one; ``--generator auto`` takes the newest accepted generator round descended
+from ``--run-name``, as 05 and 08 do, and a checkpoint folder name pins one), score them, select with 06's rule and
+filters (06's defaults; one reply per comment, since every comment here is its own prompt), and measure candidates,
+selected and the comments' real replies with helpers.quality. Written to ``metrics/evaluate_quality_<date>.json``;
+shown in the report.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .. import files, quality
 from ..contract import default
 from ..errors import ConfigError, InputError, StageError
 from ..filters import FilterSettings
+from ..generator.lineage import resolve_generator
 from ..live.proposals import today
 from ..live.select import select_candidates
 
@@ -67,8 +70,9 @@ def evaluate(root: str | Path, n: int = 50, n_candidates: int = default("n_candi
              run_name: str = default("run_name", "05"), realism_model: str = default("realism_model", "06"),
              min_prob_real: float = default("min_prob_real", "06"),
              max_reply_chars: int = default("max_reply_chars", "06"), seed: int = default("seed", "05"),
-             run_date: str = "", **gen: float) -> tuple[dict, Path]:
-    """Generate, score, select and measure; returns the summary and the metrics file written."""
+             run_date: str = "", generator: str = default("generator", "05"), **gen: float) -> tuple[dict, Path]:
+    """Generate, score, select and measure; returns the summary and the metrics file written. ``generator`` picks
+    the checkpoint as 05 does (printed; the summary's ``generator``)."""
     from ..discriminators.scoring import Scorer, realism_model_dir
 
     root = Path(root)
@@ -76,7 +80,9 @@ def evaluate(root: str | Path, n: int = 50, n_candidates: int = default("n_candi
         raise ConfigError(f"evaluate: --n and --n-candidates must be >= 1 (got {n}, {n_candidates})")
     comments = pick_test_comments(files.read_csv(root / drv.GPT2_GENERATE, required=["comment", "comment_id",
                                   "thread_id", "subreddit", "split"], hint="run stage 00 first"), n, seed)
-    cands = generate_candidates(root, comments, run_name, n_candidates, seed, **gen)
+    chosen = resolve_generator(root, run_name, generator)
+    print(chosen.line)
+    cands = generate_candidates(root, comments, chosen.run_name, n_candidates, seed, **gen)
     scorer = Scorer.load(realism_model_dir(root, realism_model), root / drv.BERT_UPVOTE)
     scored = scorer.score(cands.rename(columns={"reply": "proposed_reply"}).assign(
         post_id=lambda d: d["comment_id"].astype(str), title=""), comment_col="comment", reply_col="proposed_reply")
@@ -90,7 +96,8 @@ def evaluate(root: str | Path, n: int = 50, n_candidates: int = default("n_candi
         groups["real"] = quality.quality_metrics(scorer.score(real, comment_col="comment", reply_col="reply"),
                                                  "reply", matched_size=k)
     date = today(run_date)
-    out = quality.quality_summary(groups, date=date, comments=len(comments), n_candidates=n_candidates,
+    out = quality.quality_summary(groups, date=date, generator=chosen.run_name, comments=len(comments),
+                                  n_candidates=n_candidates,
                                   min_prob_real=min_prob_real, matched_size=k, rejected=summary["rejected"],
                                   comments_with_a_selected_reply=len(review))
     path = files.write_json(out, root / quality.evaluate_path(date))
@@ -105,7 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     # every default is a notebook's (05 generates, 06 selects): helpers.contract
     ap.add_argument("--n-candidates", type=int, default=default("n_candidates", "05"),
                     help="candidates generated per comment")
-    ap.add_argument("--run-name", default=default("run_name", "05"))
+    ap.add_argument("--run-name", default=default("run_name", "05"),
+                    help="01's checkpoint, where the generator rounds start")
+    ap.add_argument("--generator", default=default("generator", "05"),
+                    help="auto: the newest accepted generator round descended from --run-name (as 05) | a checkpoint "
+                         "folder name")
     ap.add_argument("--realism-model", default=default("realism_model", "06"))
     ap.add_argument("--min-prob-real", type=float, default=default("min_prob_real", "06"))
     ap.add_argument("--max-reply-chars", type=int, default=default("max_reply_chars", "06"))
@@ -116,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--run-date", default="", help="names the output file, YYYY-MM-DD (default today, UTC)")
     a = ap.parse_args(argv)
     summary, path = evaluate(a.drive, a.n, a.n_candidates, a.run_name, a.realism_model, a.min_prob_real,
-                             a.max_reply_chars, a.seed, a.run_date, temperature=a.temperature, top_k=a.top_k,
-                             length=a.length)
+                             a.max_reply_chars, a.seed, a.run_date, a.generator, temperature=a.temperature,
+                             top_k=a.top_k, length=a.length)
     with pd.option_context("display.width", 140, "display.float_format", "{:.3f}".format):
         print(quality.quality_table(summary).to_string())
     print(quality.summary_line(summary))

@@ -1,6 +1,7 @@
 """The seed wished for a GAN-like loop; this is its discriminator half, made real. Each of `adv_rounds` rounds:
 
-1. the fine-tuned GPT-2 (`checkpoint/<run_name>`) writes `n_candidates` fresh fakes for `adv_train_comments` train
+1. the fine-tuned GPT-2 (`checkpoint/<run_name>`, or with `generator = "auto"` the newest accepted generator round
+   descended from it; a checkpoint name pins one) writes `n_candidates` fresh fakes for `adv_train_comments` train
    comments and `adv_eval_comments` held-out test comments (a new sample every round) →
    `adversarial/round_<NN>_fakes.csv`;
 2. the realism classifier is scored on the round's held-out fakes against the real test replies: **AUC before**;
@@ -26,6 +27,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params, stage
+from ..generator.lineage import Generator, use_generator
 from ..stage import StageRun, globs, open_stage, push_outputs
 from . import adversarial
 
@@ -37,10 +39,13 @@ class RefreshRun(StageRun):
     """An 08 run in progress: the parameters, the Drive root, and the rounds table once the rounds ran."""
 
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    generator: Generator | None = None  # the checkpoint the fresh fakes are sampled from
 
 
 def start(p: Params) -> RefreshRun:
-    return RefreshRun(p, open_stage(KEY, p))
+    """The Drive root with every input pulled, the chosen generator checkpoint too; prints which generator."""
+    drive = open_stage(KEY, p)
+    return RefreshRun(p, drive, generator=use_generator(drive, p.run_name, p.generator))
 
 
 def resume(run: RefreshRun) -> None:
@@ -66,9 +71,9 @@ def refresh_rounds(run: RefreshRun) -> pd.DataFrame:
     """Run the rounds still to do; each round's fakes, and then its model and table row, are pushed to Drive the moment
     they are written (gdrive backend), so a disconnect loses at most the round in progress. The table of every
     round."""
-    p = run.p
+    p, chosen = run.p, run.generator or use_generator(run.drive, run.p.run_name, run.p.generator)
     run.table = adversarial.run_rounds(
-        run.drive.root, p.adv_rounds, mode=p.adv_mode, run_name=p.run_name, train_comments=p.adv_train_comments,
+        run.drive.root, p.adv_rounds, mode=p.adv_mode, run_name=chosen.run_name, train_comments=p.adv_train_comments,
         eval_comments=p.adv_eval_comments, n_candidates=p.n_candidates, epochs=p.adv_epochs,
         batch_size=p.bert_batch_size, learning_rate=p.bert_learning_rate, max_train_rows=p.adv_max_train_rows,
         base=p.bert_base, seed=p.seed,
