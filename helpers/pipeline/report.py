@@ -14,7 +14,6 @@ warning (in the report and on stderr) instead of failing the report: it runs at 
 from __future__ import annotations
 
 import sys
-from itertools import groupby
 from pathlib import Path
 from typing import Any, Callable
 
@@ -105,6 +104,8 @@ def params_html(key: str, params: dict[str, Any], when: str) -> str:
 
 def stage_part(root: Path, key: str, builders: list[Builder], warnings: list[str]) -> str:
     """One stage's part of the report: its status bar, its sections, its last finished run's parameters."""
+    if key not in STAGES:
+        return render(root, builders, warnings)
     s = stage_status(root, key)
     bar = (f'<div class="stage-bar {s.status.replace(" ", "-")}" id="stage-{esc(key)}" data-status="{esc(s.status)}">'
            f"{MARK.get(s.status, '…')} <b>{esc(key)}</b> {esc(s.title)} · {esc(status_line(s))}"
@@ -125,8 +126,8 @@ def build_report(root: str | Path) -> Path:
     root = Path(root)
     warnings: list[str] = []
     notices = [render(root, [fn], warnings) for fn in NOTICES]
-    parts = "".join(stage_part(root, key, [fn for _, fn in group], warnings)
-                    for key, group in groupby(SECTIONS, key=lambda kv: kv[0]))
+    keys = dict.fromkeys(key for key, _ in SECTIONS)  # a stage's builders together, wherever they were added
+    parts = "".join(stage_part(root, key, [fn for k, fn in SECTIONS if k == key], warnings) for key in keys)
     for w in warnings:
         print(f"warning: report: {w}", file=sys.stderr, flush=True)
     page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Reddit bot run report</title>"
