@@ -128,7 +128,9 @@ def test_sections_and_notices_plug_in(run_root, monkeypatch):
     assert html.index('id="live-trouble"') < html.index('id="stages"')  # above everything
     assert html.index('id="candidates"') < html.index('id="extra-06"') < html.index('id="outcomes"')
     one = report.stage_html("06", run_root)  # what 06's notebook shows in its last cell
-    assert 'id="extra-06"' in one and 'id="data"' not in one and "<style>" in one
+    assert 'id="extra-06"' in one and 'id="data"' not in one
+    style = BeautifulSoup(one, "html.parser").find("style").get_text()  # restyles only its own output, not Jupyter
+    assert all(rule.startswith(".reddit-bot-report") for rule in style.splitlines()) and "body" not in style
 
 
 def test_a_notebooks_last_cell_shows_its_stage_with_this_runs_parameters(run_root):

@@ -85,6 +85,19 @@ font-size:.85em}.figure .means{font-size:.8em;color:#555}details{margin:.5em 0}s
 """
 
 
+def scoped_css(css: str, scope: str) -> str:
+    """The report's style limited to one element (a notebook's output), so it restyles nothing else on the page:
+    every selector prefixed with `scope`, `body` replaced by it."""
+    rules = []
+    for rule in css.replace("\n", "").split("}"):
+        if "{" not in rule:
+            continue
+        selectors, decls = rule.split("{", 1)
+        scoped = [scope if sel.strip() == "body" else f"{scope} {sel.strip()}" for sel in selectors.split(",")]
+        rules.append(f"{','.join(scoped)}{{{decls}}}")
+    return "\n".join(rules)
+
+
 def render(root: Path, builders: list[Builder], warnings: list[str]) -> str:
     """The builders' HTML; one whose files cannot be read adds a warning (naming the file) instead."""
     parts = []
@@ -146,7 +159,7 @@ def stage_html(key: str, root: str | Path, params: dict[str, Any] | None = None)
     body = render(Path(root), [fn for k, fn in SECTIONS if k == key], warnings)
     body += params_html(key, params or {}, "this run") if params is not None else ""
     listed = "".join(f"<li>{esc(w)}</li>" for w in warnings)
-    return (f'<div class="reddit-bot-report"><style>{CSS}</style>{body}'
+    return (f'<div class="reddit-bot-report"><style>{scoped_css(CSS, ".reddit-bot-report")}</style>{body}'
             f'{"<ul class=warnings>" + listed + "</ul>" if listed else ""}</div>')
 
 
