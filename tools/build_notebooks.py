@@ -52,9 +52,9 @@ from helpers.contract import notebook_params
 p = notebook_params("{key}", globals())"""
 
 
-REPORT_NOTE = ("**This stage in the run report.** What `report.html` on the Drive root shows for this stage: its plots, "
-               "a few named numbers, its parameters folded away (`python -m helpers report --drive DIR` rebuilds the "
-               "whole report).")
+REPORT_NOTE = ("**This stage in the run report.** What `report.html` on the Drive root shows for this stage: its "
+               "plots, a few named numbers, its parameters folded away (`python -m helpers report --drive DIR` "
+               "rebuilds the whole report).")
 
 
 def literal(value) -> str:

@@ -11,8 +11,19 @@ from .. import drive as drv
 from ..drive import latest
 from ..live.select import is_true
 from ..live.sheets import unescape_frame
-from ..report_html import (df_table, details, esc, figures, fmt, img_tag, json_or_none, kv_table, not_run,
-                           read_table, section)
+from ..report_html import (
+    details,
+    df_table,
+    esc,
+    figures,
+    fmt,
+    img_tag,
+    json_or_none,
+    kv_table,
+    not_run,
+    read_table,
+    section,
+)
 from ..seed_figures import seed_upvoted_share
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
-from ..report_html import df_table, details, figures, img_tag, json_or_none, kv_table, not_run, read_table, section
+from ..report_html import details, df_table, figures, img_tag, json_or_none, kv_table, not_run, read_table, section
 from ..seed_figures import SEED
 
 
