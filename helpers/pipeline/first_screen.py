@@ -28,7 +28,7 @@ def strip_html(statuses: list[StageStatus]) -> str:
         f'<li class="stage {s.status.replace(" ", "-")}" data-stage="{esc(s.key)}" data-status="{esc(s.status)}">'
         f'<div class="head"><span class="mark">{MARK.get(s.status, "…")}</span> <a href="#stage-{esc(s.key)}">'
         f'{esc(s.key)}</a> {esc(s.title)}</div><div class="when">{esc(status_line(s))}</div>'
-        f'<div class="outcome">{esc(s.outcome)}</div></li>' for s in statuses)
+        f'<div class="outcome" title="{esc(s.outcome)}">{esc(s.outcome)}</div></li>' for s in statuses)
     return (f'<section id="stages"><h2>Did every stage run? <span class="verdict">{esc(verdict)}</span></h2>'
             f'<ol class="strip">{cards}</ol></section>')
 
@@ -41,7 +41,7 @@ def attention_html(c: ReviewCounts, warnings: list[str]) -> str:
 
     all_warnings = c.warnings + warnings
     counts = (big("count-awaiting", c.awaiting, "awaiting review", hot=True)
-              + big("count-approved", c.approved, "approved, not posted yet")
+              + big("count-approved", c.approved, "approved, to post")
               + big("count-posted", c.posted, "posted")
               + big("count-warnings", len(all_warnings), "warnings", hot=True))
     where = (f'<p>Review sheet: <code>{esc(c.sheet)}</code> ({c.rows} repl{"y" if c.rows == 1 else "ies"}); '

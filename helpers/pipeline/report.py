@@ -68,10 +68,11 @@ gap:6px}ol.strip li{border:1px solid #ddd;border-top:5px solid #bbb;border-radiu
 background:#fafafa}ol.strip li.ok{border-top-color:#2e9d44}ol.strip li.failed{border-top-color:#d33;
 background:#fdeeee}ol.strip li.unfinished{border-top-color:#e3a21a}ol.strip li.not-run{color:#888}
 ol.strip .head{font-weight:600}ol.strip .head a{color:inherit}ol.strip .when{color:#555}
-ol.strip .outcome{color:#333;margin-top:2px}.mark{display:inline-block;width:1.1em}
+ol.strip .outcome{color:#333;margin-top:2px;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;
+overflow:hidden}.mark{display:inline-block;width:1.1em}
 .columns{display:grid;grid-template-columns:minmax(0,5fr) minmax(0,6fr);gap:1.2em}
-.counts{display:flex;gap:8px;flex-wrap:wrap}.count{border:1px solid #ddd;border-radius:4px;padding:4px 10px;
-min-width:5.5em;text-align:center}.count .value{font-size:1.8em;font-weight:700}.count .name{font-size:.8em}
+.counts{display:flex;gap:6px;flex-wrap:wrap}.count{border:1px solid #ddd;border-radius:4px;padding:2px 8px;
+min-width:4.5em;text-align:center}.count .value{font-size:1.8em;font-weight:700}.count .name{font-size:.8em}
 .count.hot{background:#fff4e5;border-color:#e3a21a}ul.warnings{color:#8a4b00;font-size:.9em;padding-left:1.2em}
 .todo{background:#fff4e5;padding:.3em .6em;font-size:.9em}#scorecard-table{font-size:.85em}td.num{white-space:nowrap;
 font-variant-numeric:tabular-nums}td.means{color:#555}
@@ -121,7 +122,7 @@ def stage_part(root: Path, key: str, builders: list[Builder], warnings: list[str
         return render(root, builders, warnings)
     s = stage_status(root, key)
     bar = (f'<div class="stage-bar {s.status.replace(" ", "-")}" id="stage-{esc(key)}" data-status="{esc(s.status)}">'
-           f"{MARK.get(s.status, '…')} <b>{esc(key)}</b> {esc(s.title)} · {esc(status_line(s))}"
+           f"{MARK.get(s.status, '…')} <b>{esc(key)}</b> · {esc(status_line(s))}"
            f"{' — ' + esc(s.outcome) if s.outcome else ''}</div>")
     body = render(root, builders, warnings)
     return bar + body + params_html(key, manifest_params(root, key), "its last finished run")

@@ -72,18 +72,18 @@ def fakes_section(root: Path) -> str:
 
     chunks = sorted(Path(root).glob(drv.BERT_GAN_FAKE_GLOB))
     title = "02 · GPT-2 fakes"
-    if not chunks:
+    q = json_or_none(Path(root, drv.FAKES_QUALITY)) or {}
+    if not chunks and not q:
         return section("fakes", title, not_run("Stage 02"))
     sig = json_or_none(Path(root, drv.BERT_GAN_FAKE_SIGNATURE)) or {}
-    q = json_or_none(Path(root, drv.FAKES_QUALITY)) or {}
     fakes, real = _get(q, "groups", "candidates") or {}, _get(q, "groups", "real") or {}
     body = figures([
         ("fake replies", fakes.get("n"), f"in {len(chunks)} chunk file(s), for the realism classifier"),
         ("distinct-2, fakes", fakes.get("distinct_2_matched"), "share of distinct word pairs: low = repetitive"),
         ("distinct-2, real", real.get("distinct_2_matched"), "the same on real replies, at the same set size"),
     ], "fakes-figures")
-    raw = quality_report.one_file(Path(root), drv.FAKES_QUALITY, "quality-fakes-02", "Quality of the fakes")
-    body += details("Raw: quality of the fakes and the signature", raw + kv_table(sig, "fakes-signature"))
+    body += quality_report.one_file(Path(root), drv.FAKES_QUALITY, "quality-fakes", "Quality of the fakes")
+    body += details("The checkpoint and settings the fakes were written with", kv_table(sig, "fakes-signature"))
     return section("fakes", title, body)
 
 
