@@ -47,9 +47,9 @@ def attention_html(c: ReviewCounts, warnings: list[str]) -> str:
     where = (f'<p>Review sheet: <code>{esc(c.sheet)}</code> ({c.rows} repl{"y" if c.rows == 1 else "ies"}); '
              f'{c.posted_total} posted in all runs (<code>{drv.POSTING_LEDGER}</code>).</p>' if c.sheet
              else '<p class="muted">No review sheet yet: stage 06 has not run on this Drive root.</p>')
-    todo = ('<p class="todo">To review: open notebook 06 and mark the replies there, or set <code>approved</code> to '
-            f'<code>yes</code> in <code>{esc(c.sheet)}</code>; posting is a separate, explicit run of 06.</p>'
-            if c.awaiting else "")
+    todo = ('<p class="todo">To review: in notebook 06, approve replies in its review step or list their comment ids '
+            f'in <code>approve_ids</code>; or set <code>approved</code> to <code>yes</code> in <code>{esc(c.sheet)}'
+            '</code>. Posting is a separate, explicit run of 06.</p>' if c.awaiting else "")
     items = "".join(f"<li>{esc(w)}</li>" for w in all_warnings)
     listed = f'<ul class="warnings">{items}</ul>' if items else ""
     return (f'<section id="attention"><h2>Needs you now</h2><div class="counts">{counts}</div>{where}{todo}'

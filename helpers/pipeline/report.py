@@ -50,7 +50,7 @@ SECTIONS: list[tuple[str, Builder]] = [
 ]
 
 # Shown above the stage strip, most urgent first (e.g. live trouble found by 07: holds after removals, bans); each
-# builder returns "" when there is nothing to say.
+# builder returns "" when there is nothing to say, else a block such as '<div class="notice">...</div>'.
 NOTICES: list[Builder] = []
 
 CSS = """
@@ -82,7 +82,8 @@ font-size:.85em}.figure .means{font-size:.8em;color:#555}details{margin:.5em 0}s
 .stage-bar{margin-top:2em;padding:3px 8px;border-left:5px solid #bbb;background:#f6f6f6;font-size:.85em}
 .stage-bar.ok{border-left-color:#2e9d44}.stage-bar.failed{border-left-color:#d33;background:#fdeeee}
 .stage-bar.unfinished{border-left-color:#e3a21a}.stage-bar + section h2{margin-top:.3em}
-#notices:empty{display:none}
+#notices:empty{display:none}.notice{background:#fdeeee;border:1px solid #d33;border-radius:4px;padding:.4em .8em;
+margin:.5em 0}
 """
 
 
@@ -142,12 +143,18 @@ def build_report(root: str | Path) -> Path:
     notices = [render(root, [fn], warnings) for fn in NOTICES]
     keys = dict.fromkeys(key for key, _ in SECTIONS)  # a stage's builders together, wherever they were added
     parts = "".join(stage_part(root, key, [fn for k, fn in SECTIONS if k == key], warnings) for key in keys)
+
+    def first(r: Path) -> str:  # after the sections: their warnings are counted on it
+        return first_screen(r, list(warnings), notices)
+
+    first.__name__ = "first_screen"
+    head = render(root, [first], warnings)  # a malformed manifest or metrics file: a warning, never a failed report
     for w in warnings:
         print(f"warning: report: {w}", file=sys.stderr, flush=True)
     page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Reddit bot run report</title>"
             f"<style>{CSS}</style></head><body><h1>Reddit bot run report</h1>"
             f"<p class=\"muted\">Drive root: <code>{esc(root.resolve())}</code> · executed notebooks in "
-            f"<code>{drv.EXECUTED_DIR}/</code></p>{first_screen(root, warnings, notices)}"
+            f"<code>{drv.EXECUTED_DIR}/</code></p>{head}"
             f"{warnings_section(warnings)}<h2 id=\"per-stage\">Stage by stage</h2>{parts}</body></html>")
     return files.write_text(page, root / drv.REPORT_HTML)
 

@@ -30,7 +30,7 @@ class StageStatus:
     key: str
     title: str
     status: str
-    when: str = ""  # UTC, "YYYY-MM-DD HH:MM"
+    when: str = ""  # "YYYY-MM-DD HH:MM UTC"
     seconds: float | None = None
     outcome: str = ""  # its one outcome line (helpers.pipeline.outcome_lines), or the error of a failed run
     notebook: str = ""  # the executed notebook, relative to the Drive root ("" when there is none)
@@ -41,9 +41,11 @@ def _papermill(path: Path) -> dict | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("papermill") or {}
+        nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    pm = nb.get("metadata", {}).get("papermill") if isinstance(nb, dict) else None
+    return pm if isinstance(pm, dict) else {}
 
 
 def _error_line(path: Path) -> str:
@@ -70,7 +72,7 @@ def _utc(stamp: str | float | None) -> str:
             t = datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).astimezone(timezone.utc)
         except ValueError:
             return str(stamp)
-    return t.strftime("%Y-%m-%d %H:%M")
+    return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _manifest(root: Path, key: str) -> tuple[dict | None, float | None]:
@@ -78,9 +80,10 @@ def _manifest(root: Path, key: str) -> tuple[dict | None, float | None]:
     if not path.exists():
         return None, None
     try:
-        return json.loads(path.read_text(encoding="utf-8")), path.stat().st_mtime
+        m = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, None
+    return (m, path.stat().st_mtime) if isinstance(m, dict) else (None, None)
 
 
 def stage_status(root: str | Path, key: str) -> StageStatus:
