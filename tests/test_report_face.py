@@ -81,7 +81,7 @@ def test_the_strip_says_which_stages_ran_failed_or_did_not(run_root):
     assert "source sample: 100 rows in, 90 kept" in cards["00"].get_text()  # its one outcome line
     assert "InputError: bert_gan_fake_0000.csv: file not found" in cards["03"].get_text()  # the error, not the AUC
     assert "failed" in soup.find(id="stage-03")["class"]  # its part of the report says so too
-    assert "1 failed" in soup.find(id="stages").find("h2").get_text()
+    assert "1 failed, 1 unfinished, 2 ok, 5 not run" in soup.find(id="stages").find("h2").get_text()
 
 
 def test_what_needs_a_person_counts_the_review_sheet_by_06s_definitions(run_root):
@@ -98,7 +98,7 @@ def test_what_needs_a_person_counts_the_review_sheet_by_06s_definitions(run_root
 def test_models_next_to_the_seed(run_root):
     rows = {tr.find("th").get_text(): [td.get_text() for td in tr.find_all("td")]
             for tr in _soup(run_root).find(id="scorecard-table").find_all("tr")[1:]}
-    assert rows["Realism AUC (03)"][:2] == ["0.9123", "0.9934"]
+    assert rows["Realism AUC (03)"][:2] == ["0.9123an earlier run's: the last run failed", "0.9934"]  # 03 failed
     assert rows["Posted replies with an upvote (07)"][1] == "30% (24 of 80)"
     assert rows["Upvote pairwise accuracy (04)"][0] == "–"  # 04 has not finished
 

@@ -9,7 +9,7 @@ from .. import drive as drv
 from ..report_html import esc
 from .attention import ReviewCounts, review_counts
 from .scorecard import scorecard_html
-from .stage_status import FAILED, NOT_RUN, OK, StageStatus, duration, stage_statuses
+from .stage_status import FAILED, NOT_RUN, OK, UNFINISHED, StageStatus, duration, stage_statuses
 
 MARK = {OK: "✓", FAILED: "✗", NOT_RUN: "–"}
 
@@ -21,7 +21,8 @@ def status_line(s: StageStatus) -> str:
 
 def strip_html(statuses: list[StageStatus]) -> str:
     """One card per stage, coloured by status, with its outcome line; a summary sentence above."""
-    counts = {k: sum(s.status == k for s in statuses) for k in dict.fromkeys(s.status for s in statuses)}
+    counts = {k: sum(s.status == k for s in statuses) for k in (FAILED, UNFINISHED, OK, NOT_RUN)}
+    counts = {k: n for k, n in counts.items() if n}
     verdict = ("every stage ran" if counts.get(OK) == len(statuses)
                else ", ".join(f"{n} {k}" for k, n in counts.items()))
     cards = "".join(

@@ -14,6 +14,7 @@ from ..drive import latest
 from ..errors import InputError
 from ..report_html import esc, fmt, json_or_none
 from ..seed_figures import SEED, seed_upvoted_share
+from .stage_status import FAILED, UNFINISHED, stage_statuses
 
 
 @dataclass
@@ -22,6 +23,21 @@ class Measure:
     value: str  # this run's figure, formatted ("–" when its stage has not run)
     seed: str  # the seed's figure, or why there is none
     means: str  # what it says, in a phrase
+    note: str = ""  # e.g. that the figure is an earlier run's
+
+    @property
+    def stage(self) -> str:
+        """The stage that measured it: the name ends with "(NN)"."""
+        return self.name.rsplit("(", 1)[-1].rstrip(")")
+
+
+def mark_stale(rows: list[Measure], root: Path) -> list[Measure]:
+    """A figure whose stage's last run failed or did not finish is an earlier run's: say so next to it."""
+    stale = {s.key: s.status for s in stage_statuses(root) if s.status in (FAILED, UNFINISHED)}
+    for m in rows:
+        if m.stage in stale and not m.value.startswith("–"):
+            m.note = f"an earlier run's: the last run {stale[m.stage]}"
+    return rows
 
 
 def _num(x, pct: bool = False) -> str:
@@ -74,7 +90,9 @@ def _signed(x) -> str:
 
 
 def scorecard_html(root: str | Path) -> str:
-    rows = "".join(f'<tr><th>{esc(m.name)}</th><td class="num">{esc(m.value)}</td><td class="num">{esc(m.seed)}'
-                   f'</td><td class="means">{esc(m.means)}</td></tr>' for m in measures(root))
+    rows = "".join(f'<tr><th>{esc(m.name)}</th><td class="num">{esc(m.value)}'
+                   f'{"<br><span class=stale>" + esc(m.note) + "</span>" if m.note else ""}</td>'
+                   f'<td class="num">{esc(m.seed)}</td><td class="means">{esc(m.means)}</td></tr>'
+                   for m in mark_stale(measures(root), Path(root)))
     return ('<table id="scorecard-table"><tr><th>measure</th><th>this run</th><th>seed</th><th>what it says</th>'
             f"</tr>{rows}</table>")
