@@ -145,11 +145,10 @@ def build_report(root: str | Path) -> Path:
     keys = dict.fromkeys(key for key, _ in SECTIONS)  # a stage's builders together, wherever they were added
     parts = "".join(stage_part(root, key, [fn for k, fn in SECTIONS if k == key], warnings) for key in keys)
 
-    def first(r: Path) -> str:  # after the sections: their warnings are counted on it
+    def first_screen_of(r: Path) -> str:  # built after the sections, so their warnings are counted on it
         return first_screen(r, list(warnings), notices)
 
-    first.__name__ = "first_screen"
-    head = render(root, [first], warnings)  # a malformed manifest or metrics file: a warning, never a failed report
+    head = render(root, [first_screen_of], warnings)  # a malformed file: a warning, never a failed report
     for w in warnings:
         print(f"warning: report: {w}", file=sys.stderr, flush=True)
     page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Reddit bot run report</title>"
