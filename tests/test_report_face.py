@@ -178,10 +178,13 @@ def test_malformed_run_records_leave_the_first_screen_standing(run_root):
     """A half-written executed notebook, a manifest that is not an object, a metrics file that is a list: each stage
     still gets its card, and the review counts are still there."""
     (run_root / drv.EXECUTED_DIR / "00_pull_reddit_data.ipynb").write_text("{not json")
+    manifest = json.loads((run_root / drv.MANIFEST_DIR / "00.json").read_text())
+    files.write_json({**manifest, "finished_at": "2026-11-21T09:30:00+00:00"}, run_root / drv.MANIFEST_DIR / "00.json")
     (run_root / drv.MANIFEST_DIR / "01.json").write_text("[1, 2]")
     (run_root / drv.REALISM_METRICS).write_text("[]")
     soup = _soup(run_root)
     cards = {li["data-stage"]: li["data-status"] for li in soup.find(id="stages").find_all("li")}
     assert cards["00"] == "ok" and cards["01"] == "ok" and cards["03"] == "failed"  # the manifest; 01's outputs
     assert "run outside" in soup.find("li", attrs={"data-stage": "01"}).get_text()
+    assert "2026-11-21 09:30 UTC · 2 s" in soup.find("li", attrs={"data-stage": "00"}).get_text()  # the manifest's
     assert _count(soup, "count-awaiting") == 2

@@ -105,7 +105,7 @@ def stage_status(root: str | Path, key: str) -> StageStatus:
         row.outcome = "started, did not finish (still running, or stopped)"
     elif manifest is not None:
         row.status = OK
-        row.when = _utc((pm or {}).get("end_time") or manifest_mtime)
+        row.when = _utc((pm or {}).get("end_time") or manifest.get("finished_at") or manifest_mtime)
         row.seconds = (pm or {}).get("duration") or manifest.get("wall_s")
     elif line:  # run by hand (Colab): no runner wrote a manifest, but its outputs are there
         row.status, row.outcome = OK, f"{line} (run outside `python -m helpers run`)"
