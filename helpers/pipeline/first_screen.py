@@ -45,7 +45,8 @@ def attention_html(c: ReviewCounts, warnings: list[str]) -> str:
               + big("count-approved", c.approved, "approved, to post")
               + big("count-posted", c.posted, "posted")
               + big("count-warnings", len(all_warnings), "warnings", hot=True))
-    where = (f'<p>Review sheet: <code>{esc(c.sheet)}</code> ({c.rows} repl{"y" if c.rows == 1 else "ies"}); '
+    where = (f'<p>Review sheet: <code>{esc(c.sheet)}</code> (<a href="#candidates">{c.rows} '
+             f'repl{"y" if c.rows == 1 else "ies"}</a>); '
              f'{c.posted_total} posted in all runs (<code>{drv.POSTING_LEDGER}</code>).</p>' if c.sheet
              else '<p class="muted">No review sheet yet: stage 06 has not run on this Drive root.</p>')
     todo = ('<p class="todo">To review: in notebook 06, approve replies in its review step or list their comment ids '
