@@ -15,7 +15,7 @@ MARK = {OK: "✓", FAILED: "✗", NOT_RUN: "–"}
 
 
 def status_line(s: StageStatus) -> str:
-    """'ok · 2026-12-04 18:45 · 42 s': the status and, when known, when it ended and how long it took."""
+    """'ok · 2026-12-04 18:45 UTC · 42 s': the status and, when known, when it ended and how long it took."""
     return " · ".join(x for x in (s.status, s.when, duration(s.seconds)) if x)
 
 
