@@ -90,3 +90,17 @@ def section(sid: str, title: str, body: str) -> str:
 
 def not_run(what: str) -> str:
     return f'<p class="muted">{esc(what)} has not run on this Drive root yet.</p>'
+
+
+def figures(items: list[tuple[str, object, str]], fig_id: str = "") -> str:
+    """A row of named numbers: (name, value, what it means in a phrase); a value of None shows as "–"."""
+    cells = "".join(f'<div class="figure"><div class="value">{"–" if v is None else fmt(v)}</div>'
+                    f'<div class="name">{esc(name)}</div><div class="means">{esc(means)}</div></div>'
+                    for name, v, means in items)
+    ident = f' id="{esc(fig_id)}"' if fig_id else ""
+    return f'<div class="figures"{ident}>{cells}</div>'
+
+
+def details(summary: str, body: str) -> str:
+    """Folded away: parameters and raw metrics, there for whoever needs them, out of the way of everyone else."""
+    return f"<details><summary>{esc(summary)}</summary>{body}</details>" if body else ""

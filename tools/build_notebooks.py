@@ -4,7 +4,8 @@
 A notebook is: a markdown header (the contract's title, runtime and Drive reads/writes around the module's docstring,
 an Open-in-Colab badge), the setup cell, the cell tagged `parameters` (one `name = default  # help` line per contract
 parameter), the check cell (`p = notebook_params("NN", globals())`), `run = stageNN.start(p)`, then for each function
-of the module's STEPS a markdown cell (its docstring's first paragraph) and a `show(stageNN.step(run))` cell.
+of the module's STEPS a markdown cell (its docstring's first paragraph) and a `show(stageNN.step(run))` cell, and
+last the stage's part of the run report (helpers.pipeline.report.stage_report).
 Run `make notebooks` after editing either source; tests/test_notebook_specs.py fails if a committed notebook differs.
 The same run rewrites (with `--check`: checks) drive_layout.md's per-stage table from the contract
 (tools/build_drive_layout.py).
@@ -51,6 +52,11 @@ from helpers.contract import notebook_params
 p = notebook_params("{key}", globals())"""
 
 
+REPORT_NOTE = ("**This stage in the run report.** What `report.html` on the Drive root shows for this stage: its "
+               "plots, a few named numbers, its parameters folded away (`python -m helpers report --drive DIR` "
+               "rebuilds the whole report).")
+
+
 def literal(value) -> str:
     """A parameter's default as the parameters cell shows it (double-quoted strings, as papermill writes them)."""
     if isinstance(value, str):
@@ -82,6 +88,8 @@ def contract_notebook(stage, module) -> nbformat.NotebookNode:
         doc = (step.__doc__ or "").strip().split("\n\n")[0]
         cells.append(("markdown", f"**{step.__name__.replace('_', ' ').capitalize()}.** " + " ".join(doc.split())))
         cells.append(f"show({short}.{step.__name__}(run))")
+    cells.append(("markdown", REPORT_NOTE))
+    cells.append(f'from helpers.pipeline.report import stage_report\n\nshow(stage_report("{stage.key}", run))')
     return assemble(stage, cells)
 
 

@@ -13,6 +13,7 @@ import glob
 import hashlib
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -119,4 +120,5 @@ def why_stale(notebook: Path, root: Path, stage: str, params: dict[str, Any]) ->
 def record(notebook: Path, root: Path, stage: str, params: dict[str, Any], wall_s: float) -> Path:
     m = build(notebook, root, params)
     m["wall_s"] = round(wall_s, 2)
+    m["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")  # the report's "when"
     return files.write_json(m, manifest_path(root, stage))

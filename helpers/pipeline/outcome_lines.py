@@ -104,8 +104,9 @@ def line_08(root: Path) -> str | None:
     if not rounds:
         return None
     last = rounds[-1]
-    return f"{len(rounds)} adversarial round(s); last: " + ", ".join(
-        f"{k} {_fmt(v)}" for k, v in last.items() if isinstance(v, (int, float)))
+    return (f"{len(rounds)} adversarial round(s); last: AUC on its fresh fakes {_fmt(last.get('auc_newest_before'))} "
+            f"-> {_fmt(last.get('auc_newest_after'))}, fooled {_fmt(last.get('fooled_before'))} -> "
+            f"{_fmt(last.get('fooled_after'))}")
 
 
 LINES: dict[str, Callable[[Path], str | None]] = {

@@ -13,7 +13,7 @@ from .. import drive as drv
 from ..discriminators.metrics import figure
 from ..drive import latest
 from ..quality import GROUPS, quality_table, summary_line
-from ..report_html import df_table, json_or_none, not_run, read_table, section
+from ..report_html import details, df_table, figures, json_or_none, not_run, read_table, section
 
 # all on 0..1; distinct-n at the matched size, since the raw one flatters a small set
 PLOTTED = ["distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "prob_real"]
@@ -54,6 +54,7 @@ def rejections(root: Path) -> pd.DataFrame | None:
 
 
 def one_file(root: Path, rel: str | None, sid: str, title: str) -> str:
+    """One quality file: its summary line and plot, its full table folded away."""
     m = json_or_none(Path(root, rel)) if rel else None
     if not m:
         return ""
@@ -61,25 +62,46 @@ def one_file(root: Path, rel: str | None, sid: str, title: str) -> str:
     png = plot_png(m)
     img = (f'<img alt="{title} quality" data-file="{sid}.png" src="data:image/png;base64,'
            f'{base64.b64encode(png).decode("ascii")}">' if png else "")
-    return (f"<h3>{title} <span class=\"muted\">({Path(rel).name})</span></h3><p>{summary_line(m)}</p>"
-            + df_table(table, f"{sid}-table") + img)
+    return (f"<h3>{title} <span class=\"muted\">({Path(rel).name})</span></h3><p>{summary_line(m)}</p>" + img
+            + details(f"Every metric, per group ({Path(rel).name})", df_table(table, f"{sid}-table")))
+
+
+def lift_figures(root: Path) -> str:
+    """What selection buys, in named numbers: the chosen replies minus all candidates (06's newest run)."""
+    run = latest(root, drv.QUALITY_METRICS)
+    m = json_or_none(run) if run else None
+    lf = ((m or {}).get("lift") or {}).get("selected_vs_candidates")
+    if not lf:
+        return ""
+    return figures([
+        ("realism lift", _signed(lf.get("prob_real")), "mean prob_real, chosen minus all candidates"),
+        ("expected score lift", _signed(lf.get("expected_score")), "mean predicted score, chosen minus all"),
+        ("distinct-2 lift", _signed(lf.get("distinct_2_matched")), "variety, at the same set size: < 0 = blander"),
+        ("parrot rate lift", _signed(lf.get("parrot_rate")), "share repeating their comment: < 0 = better"),
+    ], "quality-figures")
+
+
+def _signed(x) -> str | None:
+    return f"{x:+.3g}" if isinstance(x, (int, float)) else None
 
 
 def report_section(root: str | Path) -> str:
-    """Quality of candidates, selected and real replies (06, evaluate), of 02's fakes, and 06's rejections."""
+    """Quality of candidates, selected and real replies (06, evaluate) and 06's rejections (02's fakes are in 02's
+    part of the report)."""
     root = Path(root)
     run = latest(root, drv.QUALITY_METRICS)
     ev = latest(root, drv.EVALUATE_QUALITY)
-    body = one_file(root, run and str(run.relative_to(root)), "quality-06", "Stage 06")
+    body = lift_figures(root)
+    body += one_file(root, run and str(run.relative_to(root)), "quality-06", "Stage 06")
     body += one_file(root, ev and str(ev.relative_to(root)), "quality-evaluate", "Offline evaluation")
-    body += one_file(root, drv.FAKES_QUALITY, "quality-fakes", "02's fakes")
     rej = rejections(root)
     if rej is not None:
         counts = rej["rejected"].str.replace(r"^not scored: .*", "not scored", regex=True).value_counts()
         body += "<h3>Rejected candidates (06)</h3>" + df_table(
             counts.rename_axis("reason").reset_index(name="candidates"), "quality-rejections")
-        body += df_table(rej, "quality-rejected-candidates", max_rows=30)
-    return section("quality", "Quality", body or not_run("Quality measurement (02, 06 or evaluate)"))
+        body += details("The rejected candidates", df_table(rej, "quality-rejected-candidates", max_rows=30))
+    return section("quality", "06 · Quality: chosen replies vs all candidates vs real ones",
+                   body or not_run("Quality measurement (02, 06 or evaluate)"))
 
 
 def summary_lines(root: str | Path) -> list[str]:

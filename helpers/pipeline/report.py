@@ -1,205 +1,184 @@
-"""The run report: one self-contained HTML file on the Drive root (images inlined), plus the text summary `demo` prints.
+"""The run report: one self-contained HTML file on the Drive root (images inlined, no network), the run's face.
 
-It reads only what the stages left on Drive, so it can be rebuilt any time (`python -m helpers report --drive DIR`);
-a stage that has not run yet shows as such, and a file it cannot read is a warning (in the report and on stderr)
-instead of failing the report: the report runs at the end of every `run`, and must never fail one.
+Its first screen answers at a glance: did every stage run (the stage strip), what needs a person now, and how good the
+models are next to the seed's figures (helpers.pipeline.first_screen). Below it, one part per stage: its status bar,
+its section(s) with plots and a few named numbers, its parameters folded away. Each notebook's last cell shows its
+stage's part (stage_report).
+
+Sections plug in: SECTIONS is a list of (stage key, builder), NOTICES a list of builders shown above everything. A
+builder takes the Drive root and returns HTML ("" for nothing to say). The report reads only what the stages left on
+Drive, so it can be rebuilt any time (`python -m helpers report --drive DIR`); a file a builder cannot read is a
+warning (in the report and on stderr) instead of failing the report: it runs at the end of every `run`.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable
-
-import pandas as pd
+from typing import Any, Callable
 
 from .. import drive as drv
 from .. import files
-from ..drive import latest
+from ..contract import STAGES
 from ..errors import BotError, InputError
-from ..live.select import is_true
-from ..live.sheets import unescape_frame
-from ..report_html import (
-    df_table,
-    esc,
-    first_line,
-    fmt,
-    img_tag,
-    json_or_none,
-    kv_table,
-    not_run,
-    read_table,
-    section,
-)
-from ..tracking import adversarial, outcome_metrics
+from ..report_html import details, esc, first_line, kv_table
 from . import quality_report
+from .first_screen import MARK, first_screen, status_line
+from .live_sections import adversarial_section, candidates_section, outcomes_section
+from .stage_sections import data_section, fakes_section, generate_section, gpt2_section, realism_section, upvote_section
+from .stage_status import manifest_params, stage_status
+
+Builder = Callable[[Path], str]
 
 # What a malformed file on Drive can raise while a section reads or draws it (pandas' ParserError, UnicodeDecodeError
 # and JSONDecodeError are ValueErrors; a missing column is a KeyError).
 READ_ERRORS = (BotError, OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
+# One entry per section, in the report's order: (the stage it belongs to, its builder). A new stage's section is one
+# more line here (e.g. ("09", generator_rounds.report_section)); it then also shows in that stage's notebook.
+SECTIONS: list[tuple[str, Builder]] = [
+    ("00", data_section),
+    ("01", gpt2_section),
+    ("02", fakes_section),
+    ("03", realism_section),
+    ("04", upvote_section),
+    ("05", generate_section),
+    ("06", candidates_section),
+    ("06", quality_report.report_section),  # 02's fakes, 06's candidates vs selected, evaluate
+    ("07", outcomes_section),
+    ("08", adversarial_section),
+]
+
+# Shown above the stage strip, most urgent first (e.g. live trouble found by 07: holds after removals, bans); each
+# builder returns "" when there is nothing to say, else a block such as '<div class="notice">...</div>'.
+NOTICES: list[Builder] = []
+
 CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#222;
-line-height:1.4;padding:0 1em}h1{border-bottom:2px solid #ff4500}h2{margin-top:2em;border-bottom:1px solid #ddd}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1em auto;max-width:1180px;color:#222;
+line-height:1.35;padding:0 1em}h1{border-bottom:2px solid #ff4500;margin:.2em 0;font-size:1.6em}
+h2{margin:1.4em 0 .4em;border-bottom:1px solid #ddd;font-size:1.25em}
 table{border-collapse:collapse;margin:.5em 0;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 8px;
 vertical-align:top;text-align:left}th{background:#f6f6f6}tr.chosen{background:#e8f6e8;font-weight:600}
 .muted{color:#888}.comment{background:#f9f9f9;border-left:3px solid #ff4500;padding:.4em .8em;margin:1em 0 .3em}
 img{max-width:100%;border:1px solid #eee}.badge{display:inline-block;padding:0 .5em;border-radius:3px;
 background:#eee;font-size:.85em}.badge.ok{background:#c8ecc8}.badge.no{background:#f3d0d0}
+#stages h2,#attention h2,#scorecard h2{margin-top:.6em}.verdict{font-weight:400;font-size:.8em;color:#555}
+ol.strip{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(215px,1fr));
+gap:6px}ol.strip li{border:1px solid #ddd;border-top:5px solid #bbb;border-radius:4px;padding:4px 7px;font-size:.8em;
+background:#fafafa}ol.strip li.ok{border-top-color:#2e9d44}ol.strip li.failed{border-top-color:#d33;
+background:#fdeeee}ol.strip li.unfinished{border-top-color:#e3a21a}ol.strip li.not-run{color:#888}
+ol.strip .head{font-weight:600}ol.strip .head a{color:inherit}ol.strip .when{color:#555}
+ol.strip .outcome{color:#333;margin-top:2px;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;
+overflow:hidden}.mark{display:inline-block;width:1.1em}
+.columns{display:grid;grid-template-columns:minmax(0,5fr) minmax(0,6fr);gap:1.2em}
+.counts{display:flex;gap:6px;flex-wrap:wrap}.count{border:1px solid #ddd;border-radius:4px;padding:2px 8px;
+min-width:4.5em;text-align:center}.count .value{font-size:1.8em;font-weight:700}.count .name{font-size:.8em}
+.count.hot{background:#fff4e5;border-color:#e3a21a}ul.warnings{color:#8a4b00;font-size:.9em;padding-left:1.2em}
+.todo{background:#fff4e5;padding:.3em .6em;font-size:.9em}#scorecard-table{font-size:.85em}
+td.num{font-variant-numeric:tabular-nums}
+td.means{color:#555}.stale{color:#b00;font-size:.85em}
+.figures{display:flex;flex-wrap:wrap;gap:8px;margin:.4em 0}.figure{border:1px solid #e3e3e3;border-radius:4px;
+padding:4px 10px;max-width:15em}.figure .value{font-size:1.4em;font-weight:700}.figure .name{font-weight:600;
+font-size:.85em}.figure .means{font-size:.8em;color:#555}details{margin:.5em 0}summary{cursor:pointer;color:#555}
+.stage-bar{margin-top:2em;padding:3px 8px;border-left:5px solid #bbb;background:#f6f6f6;font-size:.85em}
+.stage-bar.ok{border-left-color:#2e9d44}.stage-bar.failed{border-left-color:#d33;background:#fdeeee}
+.stage-bar.unfinished{border-left-color:#e3a21a}.stage-bar + section h2{margin-top:.3em}
+#notices:empty{display:none}.notice{background:#fdeeee;border:1px solid #d33;border-radius:4px;padding:.4em .8em;
+margin:.5em 0}
 """
 
 
-# ---- sections ------------------------------------------------------------------------------------------------------
-def stages_section(root: Path) -> str:
-    rows = []
-    for p in sorted(Path(root, drv.MANIFEST_DIR).glob("*.json")):
-        m = json_or_none(p) or {}
-        params = ", ".join(f"{k}={v}" for k, v in sorted(m.get("params", {}).items())
-                           if k not in ("drive_backend", "gdrive_folder"))
-        rows.append({"stage": p.stem, "notebook": m.get("notebook", ""), "wall_s": m.get("wall_s", ""),
-                     "outputs": len(m.get("outputs", {})), "parameters": params})
-    if not rows:
-        return section("stages", "Stages", not_run("No stage"))
-    note = f'<p>Executed notebooks: <code>{esc(Path(root, drv.EXECUTED_DIR))}</code></p>'
-    return section("stages", "Stages", df_table(pd.DataFrame(rows), "stages-table") + note)
+def scoped_css(css: str, scope: str) -> str:
+    """The report's style limited to one element (a notebook's output), so it restyles nothing else on the page:
+    every selector prefixed with `scope`, `body` replaced by it."""
+    rules = []
+    for rule in css.replace("\n", "").split("}"):
+        if "{" not in rule:
+            continue
+        selectors, decls = rule.split("{", 1)
+        scoped = [scope if sel.strip() == "body" else f"{scope} {sel.strip()}" for sel in selectors.split(",")]
+        rules.append(f"{','.join(scoped)}{{{decls}}}")
+    return "\n".join(rules)
 
 
-def data_section(root: Path) -> str:
-    summary = json_or_none(Path(root, drv.DATA_SUMMARY))
-    if not summary:
-        return section("data", "Data (00)", not_run("Stage 00"))
-    per_sub = summary.get("rows_per_subreddit")
-    rest = {k: v for k, v in summary.items() if k != "rows_per_subreddit"}
-    body = kv_table(rest, "data-summary")
-    if isinstance(per_sub, dict) and per_sub:
-        table = pd.DataFrame(per_sub).T.fillna(0).astype(int)
-        order = [c for c in ("train", "validation", "test") if c in table.columns]
-        table = table[order + [c for c in table.columns if c not in order]].rename_axis("subreddit").reset_index()
-        body += "<h3>Rows per subreddit and split</h3>" + df_table(table, "data-per-subreddit")
-    return section("data", "Data (00)", body)
-
-
-def gpt2_section(root: Path) -> str:
-    m = json_or_none(Path(root, drv.GPT2_METRICS))
-    body = (kv_table(m, "gpt2-metrics") if m else not_run("Stage 01"))
-    body += img_tag(Path(root, drv.GPT2_LOSS_PNG), "GPT-2 training loss curve")
-    return section("gpt2", "GPT-2 fine-tuning (01)", body)
-
-
-def classifier_section(root: Path, sid: str, title: str, metrics: str, images: list[str]) -> str:
-    m = json_or_none(Path(root, metrics))
-    body = kv_table(m, f"{sid}-metrics") if m else not_run(title)
-    for rel in images:
-        body += img_tag(Path(root, rel), Path(rel).name)
-    return section(sid, title, body)
-
-
-def _read(path: Path | None) -> pd.DataFrame | None:
-    """A people-facing CSV as it was meant (the formula-safety ' prefixes removed); InputError naming it if
-    unreadable."""
-    df = read_table(path)
-    return None if df is None else unescape_frame(df)
-
-
-def candidates_section(root: Path) -> str:
-    """Per comment: every candidate with prob_real and expected score, the chosen one marked, its review status."""
-    preds = _read(latest(root, drv.REPLY_SCORES))
-    if preds is None or preds.empty:
-        return section("candidates", "Candidate replies (05, 06)", not_run("Stage 06"))
-    review = _read(latest(root, drv.REVIEW_SHEET))
-    ledger = _read(Path(root, drv.POSTING_LEDGER))
-    reply_col = "proposed_reply" if "proposed_reply" in preds.columns else "reply"
-    chosen: dict[str, dict] = {}
-    if review is not None and "comment_id" in review.columns:
-        for r in review.to_dict("records"):
-            chosen[str(r["comment_id"])] = r
-    chosen_posts = {str(r.get("post_id", "")) for r in chosen.values()}
-    posted: dict[str, str] = {}
-    if ledger is not None and {"comment_id", "status"} <= set(ledger.columns):
-        for r in ledger.to_dict("records"):
-            posted[str(r["comment_id"])] = str(r["status"])
+def render(root: Path, builders: list[Builder], warnings: list[str]) -> str:
+    """The builders' HTML; one whose files cannot be read adds a warning (naming the file) instead."""
     parts = []
-    for cid, group in preds.groupby("comment_id", sort=False):
-        first = group.iloc[0]
-        pick = chosen.get(str(cid))
-        post_taken = pick is None and str(first.get("post_id", "")) in chosen_posts
-        status = _status(pick, posted.get(str(cid)), post_taken)
-        head = (f'<div class="comment" data-comment-id="{esc(cid)}"><b>r/{esc(first.get("subreddit", ""))}</b> '
-                f'{esc(first.get("title", ""))}<br>{esc(first.get("comment", ""))} {status}</div>')
-        rows = []
-        ordered = group.sort_values("expected_score", ascending=False) if "expected_score" in group else group
-        for r in ordered.to_dict("records"):
-            is_chosen = pick is not None and str(pick.get(reply_col, pick.get("reply", ""))) == str(r[reply_col])
-            cls = ' class="chosen"' if is_chosen else ""
-            mark = "✔ chosen" if is_chosen else ""
-            rows.append(f"<tr{cls}><td>{esc(r[reply_col])}</td><td>{fmt(r.get('prob_real'))}</td>"
-                        f"<td>{fmt(r.get('expected_score'))}</td><td>{mark}</td></tr>")
-        table = ("<table class=\"candidates\"><tr><th>candidate reply</th><th>prob_real</th>"
-                 f"<th>expected_score</th><th></th></tr>{''.join(rows)}</table>")
-        parts.append(head + table)
-    intro = (f"<p>{preds['comment_id'].nunique()} comments, {len(preds)} candidates; "
-             f"{len(chosen)} chosen for review.</p>")
-    return section("candidates", "Candidate replies (05, 06)", intro + "\n".join(parts))
-
-
-def _status(pick: dict | None, ledger_status: str | None, post_taken: bool = False) -> str:
-    if pick is None and post_taken:  # the seed's rule: one reply per post
-        return '<span class="badge">another comment on this post was chosen</span>'
-    if pick is None:
-        return '<span class="badge no">no candidate passed selection</span>'
-    if ledger_status:
-        return f'<span class="badge ok">{esc(ledger_status)}</span>'
-    return approval_badge(pick)
-
-
-def approval_badge(pick: dict) -> str:
-    """Approved or awaiting, by 06's own definition (helpers.live.select.is_true), so the two never disagree."""
-    if is_true(pick.get("approved", "")):
-        return '<span class="badge ok">approved</span>'
-    return '<span class="badge">awaiting approval</span>'
-
-
-SECTIONS: list[Callable[[Path], str]] = [
-    stages_section,
-    data_section,
-    gpt2_section,
-    lambda r: classifier_section(r, "realism", "BERT realism classifier (03)", drv.REALISM_METRICS, [drv.REALISM_ROC]),
-    lambda r: classifier_section(r, "upvote", "BERT upvote classifier (04)", drv.UPVOTE_METRICS,
-                                 [drv.UPVOTE_ROC, drv.UPVOTE_CONFUSION]),
-    candidates_section,
-    quality_report.report_section,  # 02, 06, evaluate
-    outcome_metrics.report_section,  # 07
-    adversarial.report_section,  # 08
-]
-
-
-def render_sections(root: Path, sections: list[Callable[[Path], str]]) -> tuple[str, list[str]]:
-    """Each section's HTML; a section whose files cannot be read gives a warning (naming the file) instead."""
-    parts, warnings = [], []
-    for fn in sections:
+    for fn in builders:
         try:
-            parts.append(fn(root))
+            parts.append(fn(root) or "")
         except READ_ERRORS as e:
             name = getattr(fn, "__name__", "section")
             warnings.append(str(e) if isinstance(e, InputError) and e.file
                             else f"{name}: a file it reads is malformed ({type(e).__name__}: {first_line(e)})")
-    return "".join(parts), warnings
+    return "".join(parts)
+
+
+def params_html(key: str, params: dict[str, Any], when: str) -> str:
+    return details(f"{key} parameters ({when})", kv_table(params, f"params-{key}")) if params else ""
+
+
+def stage_part(root: Path, key: str, builders: list[Builder], warnings: list[str]) -> str:
+    """One stage's part of the report: its status bar, its sections, its last finished run's parameters."""
+    if key not in STAGES:
+        return render(root, builders, warnings)
+    s = stage_status(root, key)
+    bar = (f'<div class="stage-bar {s.status.replace(" ", "-")}" id="stage-{esc(key)}" data-status="{esc(s.status)}">'
+           f"{MARK.get(s.status, '…')} <b>{esc(key)}</b> · {esc(status_line(s))}"
+           f"{' — ' + esc(s.outcome) if s.outcome else ''}</div>")
+    body = render(root, builders, warnings)
+    return bar + body + params_html(key, manifest_params(root, key), "its last finished run")
 
 
 def warnings_section(warnings: list[str]) -> str:
     items = "".join(f"<li>{esc(w)}</li>" for w in warnings)
-    return section("warnings", "Warnings: files the report could not read", f"<ul>{items}</ul>") if warnings else ""
+    return (f'<section id="warnings"><h2>Warnings: files the report could not read</h2><ul>{items}</ul></section>'
+            if warnings else "")
 
 
 def build_report(root: str | Path) -> Path:
     """Write report.html on the Drive root. A file that cannot be read is a warning line in the report and on stderr,
     never an exception."""
     root = Path(root)
-    body, warnings = render_sections(root, SECTIONS)
+    warnings: list[str] = []
+    notices = [render(root, [fn], warnings) for fn in NOTICES]
+    keys = dict.fromkeys(key for key, _ in SECTIONS)  # a stage's builders together, wherever they were added
+    parts = "".join(stage_part(root, key, [fn for k, fn in SECTIONS if k == key], warnings) for key in keys)
+
+    def first_screen_of(r: Path) -> str:  # built after the sections, so their warnings are counted on it
+        return first_screen(r, list(warnings), notices)
+
+    head = render(root, [first_screen_of], warnings)  # a malformed file: a warning, never a failed report
     for w in warnings:
         print(f"warning: report: {w}", file=sys.stderr, flush=True)
     page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Reddit bot run report</title>"
             f"<style>{CSS}</style></head><body><h1>Reddit bot run report</h1>"
-            f"<p class=\"muted\">Drive root: <code>{esc(root.resolve())}</code></p>{warnings_section(warnings)}"
-            f"{body}</body></html>")
+            f"<p class=\"muted\">Drive root: <code>{esc(root.resolve())}</code> · executed notebooks in "
+            f"<code>{drv.EXECUTED_DIR}/</code></p>{head}"
+            f"{warnings_section(warnings)}<h2 id=\"per-stage\">Stage by stage</h2>{parts}</body></html>")
     return files.write_text(page, root / drv.REPORT_HTML)
+
+
+def stage_html(key: str, root: str | Path, params: dict[str, Any] | None = None) -> str:
+    """A stage's sections as one HTML block with the report's style: what its notebook's last cell shows."""
+    if key not in STAGES:
+        raise KeyError(f"unknown stage {key!r}; stages are {', '.join(STAGES)}")
+    warnings: list[str] = []
+    body = render(Path(root), [fn for k, fn in SECTIONS if k == key], warnings)
+    body += params_html(key, params or {}, "this run") if params is not None else ""
+    listed = "".join(f"<li>{esc(w)}</li>" for w in warnings)
+    return (f'<div class="reddit-bot-report"><style>{scoped_css(CSS, ".reddit-bot-report")}</style>{body}'
+            f'{"<ul class=warnings>" + listed + "</ul>" if listed else ""}</div>')
+
+
+def stage_report(key: str, run: Any):
+    """The stage's part of the run report, shown in its notebook (the last cell): `run` is the stage's run (its Drive
+    root and parameters) or a Drive root path."""
+    from IPython.display import HTML
+
+    drive = getattr(run, "drive", None)
+    root = drive.root if drive is not None else Path(run)
+    p = getattr(run, "p", None)
+    params = ({k: v for k, v in sorted(p.values().items()) if k not in ("drive_root", "drive_backend",
+                                                                      "gdrive_folder")} if p is not None else None)
+    return HTML(stage_html(key, root, params))

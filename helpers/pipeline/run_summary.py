@@ -11,6 +11,7 @@ from ..drive import latest
 from ..errors import InputError
 from ..report_html import flatten, fmt, json_or_none, read_table
 from . import quality_report
+from .stage_status import stage_statuses
 
 
 def _count_rows(paths: list[Path]) -> int | str:
@@ -59,6 +60,7 @@ def summary_text(root: str | Path) -> str:
     An unreadable file shows as such on its line."""
     root = Path(root)
     lines = ["", "=== Run summary " + "=" * 60]
+    lines.append("Stages: " + ", ".join(f"{s.key} {s.status}" for s in stage_statuses(root)))
     counts = {
         "gpt2_finetune.csv rows": _count_rows([root / drv.GPT2_FINETUNE]),
         "gpt2_generate.csv comments": _count_rows([root / drv.GPT2_GENERATE]),

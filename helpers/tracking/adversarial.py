@@ -243,18 +243,3 @@ def auc_png(table: pd.DataFrame, path: Path) -> Path:
            title="Adversarial refresh: realism classifier vs fresh fakes")
     ax.legend(loc="lower right", fontsize=8)
     return save_png(fig, path)
-
-
-def report_section(root: str | Path) -> str:
-    from ..report_html import df_table, img_tag, not_run, read_table, section
-
-    root = Path(root)
-    title = "Adversarial refresh rounds (08)"
-    table = Path(root, drv.ADVERSARIAL_ROUNDS)
-    if not table.exists():
-        return section("adversarial", title, not_run("Stage 08"))
-    df = read_table(table)  # an unreadable file: InputError naming it, a warning in the report
-    note = ("<p>Each round: fresh GPT-2 fakes; the realism classifier's AUC (real test replies vs the round's "
-            "held-out fakes) before and after training on old + new fakes.</p>")
-    return section("adversarial", title, note + df_table(df, "adversarial-rounds") +
-                   img_tag(Path(root, drv.ADVERSARIAL_PNG), "AUC per round"))

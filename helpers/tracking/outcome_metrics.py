@@ -1,5 +1,6 @@
 """Stage 07's numbers: the fraction of posted replies with at least one upvote, actual vs predicted upvote bin,
-calibration of P(score >= 2), tables per subreddit and per week, the figures, and the run report's section.
+calibration of P(score >= 2), tables per subreddit and per week, and the figures (shown in the run report by
+helpers.pipeline.live_sections).
 
 Input is ``outcomes`` (helpers.tracking.outcomes.track): the latest check per posted reply joined with its prediction.
 """
@@ -15,6 +16,7 @@ from .. import drive as drv
 from .. import files
 from ..files import write_csv
 from ..schema import NUM_RATING_BINS
+from ..seed_figures import seed_upvoted_text
 
 UPVOTE_DEFINITION = "score >= 2 (Reddit starts a comment at 1: its author's own vote)"
 
@@ -85,7 +87,7 @@ def summarize(outcomes: pd.DataFrame, history: pd.DataFrame | None = None) -> di
         "calibration": calibration(outcomes).to_dict("records"),
         "per_subreddit": group_table(outcomes, "subreddit").to_dict("records"),
         "per_week": group_table(outcomes, "week").to_dict("records"),
-        "seed_for_comparison": "the seed, judged by hand: 24 of 80 replies (30%) got at least one upvote",
+        "seed_for_comparison": seed_upvoted_text(),
     }
 
 
@@ -135,28 +137,3 @@ def write_outputs(root: str | Path, history: pd.DataFrame, outcomes: pd.DataFram
     calibration_png(outcomes, root / drv.OUTCOME_CALIBRATION)
     growth_png(history, root / drv.OUTCOME_GROWTH)
     return summary
-
-
-def report_section(root: str | Path) -> str:
-    """The run report's outcome section (helpers.pipeline.report calls it)."""
-    from ..report_html import df_table, img_tag, json_or_none, kv_table, not_run, section
-
-    root = Path(root)
-    m = json_or_none(root / drv.OUTCOME_METRICS)
-    title = "Outcomes of posted replies (07)"
-    if not m:
-        return section("outcomes", title, not_run("Stage 07"))
-    if not m.get("replies"):
-        return section("outcomes", title, '<p class="muted">No reply has been posted yet (06 in the offline demo '
-                                          'is always a dry run), so there is nothing to track.</p>')
-    head = {k: m.get(k) for k in ("upvote_definition", "replies", "checks", "upvoted", "fraction_upvoted",
-                                  "mean_score", "removed_or_deleted", "states", "with_prediction", "bin_accuracy",
-                                  "brier_p_upvoted", "mean_predicted_p_upvoted", "seed_for_comparison")}
-    body = kv_table(head, "outcome-metrics")
-    body += "<h3>Per subreddit</h3>" + df_table(pd.DataFrame(m.get("per_subreddit", [])), "outcome-per-subreddit")
-    body += "<h3>Per week</h3>" + df_table(pd.DataFrame(m.get("per_week", [])), "outcome-per-week")
-    body += "<h3>Calibration</h3>" + df_table(pd.DataFrame(m.get("calibration", [])), "outcome-calibration")
-    for rel, alt in ((drv.OUTCOME_CONFUSION, "actual vs predicted upvote bin"),
-                     (drv.OUTCOME_CALIBRATION, "upvote calibration"), (drv.OUTCOME_GROWTH, "score per check")):
-        body += img_tag(root / rel, alt)
-    return section("outcomes", title, body)
