@@ -95,6 +95,19 @@ def test_what_needs_a_person_counts_the_review_sheet_by_06s_definitions(run_root
     assert "live/review_2026-11-22.csv" in soup.find(id="attention").get_text()
 
 
+def test_a_rejected_row_and_an_unreadable_approval_are_counted_not_taken_for_no(run_root):
+    """A row a person rejected in 06's panel is not "awaiting"; `maybe` is a warning naming the row, as 06 says it."""
+    sheet = run_root / "live/review_2026-11-22.csv"
+    review = pd.read_csv(sheet, keep_default_na=False)
+    review["decision"] = ["", "", "rejected", ""]
+    review.loc[3, "approved"] = "maybe"
+    files.write_csv(review, sheet)
+    soup = _soup(run_root)
+    assert (_count(soup, "count-awaiting"), _count(soup, "count-rejected"), _count(soup, "count-approved")) == (1, 1, 1)
+    warnings = soup.find(id="attention").find("ul", class_="warnings").get_text()
+    assert "row 5 (comment c4): approved value 'maybe' is neither yes nor no" in warnings
+
+
 def test_models_next_to_the_seed(run_root):
     rows = {tr.find("th").get_text(): [td.get_text() for td in tr.find_all("td")]
             for tr in _soup(run_root).find(id="scorecard-table").find_all("tr")[1:]}

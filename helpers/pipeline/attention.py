@@ -16,7 +16,7 @@ from .. import drive as drv
 from ..drive import latest
 from ..errors import InputError
 from ..live.ledger import OPEN, read_ledger
-from ..live.select import is_true, read_review
+from ..live.select import approval_problems, decision_of, is_approved, read_review
 
 # would_post statuses a person should look at: the reply was not posted for a reason that may need them
 NEEDS_A_LOOK = {"error": "failed to post", "refused": "refused by the checks", "held": "held back"}
@@ -26,7 +26,8 @@ NEEDS_A_LOOK = {"error": "failed to post", "refused": "refused by the checks", "
 class ReviewCounts:
     sheet: str = ""  # the newest review sheet, relative to the Drive root ("" when 06 has not run)
     rows: int = 0  # replies chosen for review on it
-    awaiting: int = 0  # not approved yet: a person's turn
+    awaiting: int = 0  # not decided yet: a person's turn
+    rejected: int = 0  # a person rejected it (06's panel): never posted
     approved: int = 0  # approved, not posted yet: the next 06 run with posting on sends them
     posted: int = 0  # of the sheet's replies, posted (the ledger says so)
     posted_total: int = 0  # every reply the ledger says was posted, all runs
@@ -59,16 +60,19 @@ def review_counts(root: str | Path) -> ReviewCounts:
         return out
     out.sheet = sheet.relative_to(root).as_posix()
     try:
-        review = read_review(sheet)
+        review = read_review(sheet, warn=False)
     except InputError as e:
         out.warnings.append(f"review sheet unreadable: {e}")
         return out
     out.rows = len(review)
+    out.warnings += approval_problems(review, sheet)  # `maybe` is named, never silently counted as "no"
     for r in review.to_dict("records"):
         if status.get(str(r["comment_id"])) == "posted":
             out.posted += 1
-        elif is_true(r.get("approved")):
+        elif is_approved(r):
             out.approved += 1
+        elif decision_of(r) == "rejected":
+            out.rejected += 1
         else:
             out.awaiting += 1
     out.warnings += _posting_problems(root)

@@ -44,6 +44,7 @@ def attention_html(c: ReviewCounts, warnings: list[str]) -> str:
     counts = (big("count-awaiting", c.awaiting, "awaiting review", hot=True)
               + big("count-approved", c.approved, "approved, to post")
               + big("count-posted", c.posted, "posted")
+              + (big("count-rejected", c.rejected, "rejected by you") if c.rejected else "")
               + big("count-warnings", len(all_warnings), "warnings", hot=True))
     where = (f'<p>Review sheet: <code>{esc(c.sheet)}</code> (<a href="#candidates">{c.rows} '
              f'repl{"y" if c.rows == 1 else "ies"}</a>); '
