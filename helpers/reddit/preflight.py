@@ -71,7 +71,7 @@ def praw_rules(reddit) -> RulesFor:
 def account_row(reddit, now: float | None = None) -> dict[str, Any]:
     """The bot account: name, suspended, age in days, karma, and a warning where communities often filter it."""
     try:
-        me = reddit.user.me()
+        me = reddit.user.me(use_cache=False)  # now, not as the client first saw it
     except Exception as e:  # a 401/403 here is nearly always the app's approval or its credentials
         err = access_error(e)
         if err is None:

@@ -80,9 +80,10 @@ def check(run: TrackRun) -> pd.DataFrame:
 
 def _hold(run: TrackRun, trouble: dict[str, str], removed_ids: list[str]) -> None:
     if trouble or removed_ids:
+        before = holds.read_holds(run.drive.path(drv.HOLDS))
         held = holds.add_holds(run.drive.path(drv.HOLDS), trouble, removed_ids)
         for key, reason in trouble.items():
-            print(f"POSTING STOPPED for {key}: {reason} (hold in {drv.HOLDS}; 06's clear_holds lifts it)")
+            print(("" if key in before else "NEW: ") + f"posting stopped for {key}: {reason} (hold in {drv.HOLDS}; 06's clear_holds lifts it)")
         run.drive.push(drv.HOLDS)
         print(f"holds now: {sorted(held)}")
 
