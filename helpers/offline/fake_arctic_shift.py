@@ -5,8 +5,9 @@ both exclusive), ``limit`` (1..100; more is a 400 as on the real service), ``sor
 answer ``{"data": [...]}`` with Pushshift-shaped records. ``fields`` takes only the fields Arctic Shift's API README
 lists as selectable (anything else, e.g. ``permalink``, is a 400 naming it, as the real service refuses it).
 ``GET /api/subreddits/rules?subreddits=a,b`` answers ``{"data": [{"subreddit", "rules": [...]}]}`` for the
-subreddits in ``rules`` (the archive's copy of each community's rules). Faults are queued per path: a 429 with Retry-After, a 5xx,
-or a truncated body (the connection closes half-way through a JSON answer). Every request is recorded.
+subreddits in ``rules`` (the archive's copy of each community's rules). Faults are queued per path: a 429 with
+Retry-After, a 5xx, or a truncated body (the connection closes half-way through a JSON answer). Every request is
+recorded.
 """
 
 from __future__ import annotations

@@ -83,7 +83,8 @@ def _hold(run: TrackRun, trouble: dict[str, str], removed_ids: list[str]) -> Non
         before = holds.read_holds(run.drive.path(drv.HOLDS))
         held = holds.add_holds(run.drive.path(drv.HOLDS), trouble, removed_ids)
         for key, reason in trouble.items():
-            print(("" if key in before else "NEW: ") + f"posting stopped for {key}: {reason} (hold in {drv.HOLDS}; 06's clear_holds lifts it)")
+            print(("" if key in before else "NEW: ") + f"posting stopped for {key}: {reason} (hold in {drv.HOLDS}; "
+                  "06's clear_holds lifts it)")
         run.drive.push(drv.HOLDS)
         print(f"holds now: {sorted(held)}")
 
