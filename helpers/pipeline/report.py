@@ -32,7 +32,7 @@ from ..report_html import (
     section,
 )
 from ..tracking import adversarial, outcome_metrics
-from . import quality_report
+from . import live_trouble, quality_report
 
 # What a malformed file on Drive can raise while a section reads or draws it (pandas' ParserError, UnicodeDecodeError
 # and JSONDecodeError are ValueErrors; a missing column is a KeyError).
@@ -160,6 +160,7 @@ def approval_badge(pick: dict) -> str:
 
 
 SECTIONS: list[Callable[[Path], str]] = [
+    live_trouble.report_section,  # holds and the last preflight: at the top
     stages_section,
     data_section,
     gpt2_section,

@@ -1,0 +1,49 @@
+"""The report's first section: where posting is stopped (07's holds) and the last preflight (account, subreddits).
+
+Why at the top: a removed reply, a ban or a suspension matters more than any score below it, and a person must act
+(look into it, then clear the hold with 06's `clear_holds`) before the bot posts there again. Empty when neither file
+exists, so a run that never went live shows nothing here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import drive as drv
+from ..drive import latest
+from ..files import read_json
+from ..report_html import df_table, esc, section
+
+
+def holds_rows(root: Path) -> pd.DataFrame:
+    """One row per hold: what is held (r/<name> or the account), why, since when."""
+    path = Path(root, drv.HOLDS)
+    holds = read_json(path).get("holds", {}) if path.exists() else {}
+    return pd.DataFrame([{"held": k, "reason": v.get("reason", ""), "since": v.get("since", "")}
+                         for k, v in sorted(holds.items())], columns=["held", "reason", "since"])
+
+
+def report_section(root: Path) -> str:
+    held = holds_rows(root)
+    newest = latest(root, drv.PREFLIGHT)
+    if held.empty and newest is None:
+        return ""
+    parts = []
+    if len(held):
+        parts.append('<p><span class="badge no">posting stopped</span> 06 posts nothing where a hold is set until '
+                     "<code>clear_holds</code> names it (after you have looked into it).</p>" +
+                     df_table(held, "holds-table"))
+    else:
+        parts.append('<p><span class="badge ok">no holds</span> 07 saw no removed reply, ban or suspension.</p>')
+    if newest is not None:
+        pf = read_json(newest)
+        a = pf.get("account") or {}
+        who = (f"u/{esc(a.get('name'))}: " + ("<b>SUSPENDED</b>" if a.get("suspended") else
+               f"not suspended, {esc(a.get('age_days'))} days old, karma {esc(a.get('karma'))}")
+               if a.get("name") else "account not checked (rules from the archive)")
+        warn = f" &mdash; {esc(a['warning'])}" if a.get("warning") else ""
+        parts.append(f"<p>Last preflight ({esc(pf.get('stage', ''))}, {esc(pf.get('checked_at', newest.name))}): "
+                     f"{who}{warn}</p>" + df_table(pd.DataFrame(pf.get("subreddits", [])), "preflight-table"))
+    return section("live-trouble", "Going live: holds and preflight", "\n".join(parts))
