@@ -104,3 +104,19 @@ def test_401_or_403_at_connect_names_the_approval_policy(server, tmp_path, statu
     msg = str(e.value)
     assert f"HTTP {status}" in msg and "Responsible Builder Policy" in msg and "client_id" in msg
     assert "loopback-secret" not in msg and "loopback-password" not in msg
+
+
+def test_stage_00_reddit_source_refused_at_connect_names_the_policy(server, tmp_path):
+    from helpers.data import reddit_source
+
+    server.state.faults.append(Fault("/api/v1/access_token", status=401, times=20))
+    reddit = make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
+    with pytest.raises(ConfigError, match="Responsible Builder Policy"):
+        reddit_source.pull(reddit, ["gardening"], tmp_path / "raw", posts_per_subreddit=2)
+
+
+def test_a_wrong_password_is_named_as_such():
+    import prawcore
+
+    err = preflight.access_error(prawcore.OAuthException(None, "invalid_grant", None))
+    assert "username or password" in str(err) and "invalid_grant" in str(err)
