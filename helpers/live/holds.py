@@ -1,4 +1,4 @@
-"""Holds: where 07 saw trouble, posting stops until a person clears it (``clear_holds`` in 06 or 07).
+"""Holds: where 07 saw trouble, posting stops until a person clears it (06's ``clear_holds``).
 
 Why: a reply removed by a community's moderators, a ban from a subreddit or a suspended account are Reddit telling
 the bot to stop. 07 sees them while checking outcomes and writes ``live/holds.json``; 06 reads it before posting and
