@@ -42,7 +42,7 @@ def test_05_generates_nothing_for_a_subreddit_whose_rules_forbid_bots(tmp_path):
         stage05.fetch(run)
         assert "boardgames" not in set(run.comments["subreddit"]) and len(run.comments)
         saved = json.loads((tmp_path / drv.PREFLIGHT.format(date=run.date)).read_text())
-        assert {r["subreddit"]: r["verdict"] for r in saved["subreddits"]}["boardgames"] == "refused"
+        assert {r["subreddit"]: r["verdict"] for r in saved["checks"]["05"]["subreddits"]}["boardgames"] == "refused"
     finally:
         run.stop_server()
     run = stage05.start(params("05", tmp_path, bot_allowed_subreddits=["boardgames"]))

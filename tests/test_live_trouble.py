@@ -11,16 +11,19 @@ from helpers.pipeline.report import build_report
 def test_holds_and_preflight_are_the_first_section(tmp_path):
     holds.add_holds(tmp_path / drv.HOLDS, {"r/gardening": "1 reply removed by the moderators",
                                            "account": "the account is suspended"}, now="2026-12-01T10:00:00+00:00")
-    write_json({"account": {"name": "bot", "suspended": False, "age_days": 400, "karma": 99, "warning": ""},
-                "subreddits": [{"subreddit": "boardgames", "verdict": "refused", "reason": 'rule "No bots"',
-                                "nsfw": False, "type": "public"}], "stage": "06", "checked_at": "2026-12-01"},
-               tmp_path / drv.PREFLIGHT.format(date="2026-12-01"))
+    write_json({"checks": {"05": {
+        "account": {"name": "bot", "suspended": False, "age_days": 400, "karma": 99, "warning": ""},
+        "subreddits": [{"subreddit": "boardgames", "verdict": "refused", "reason": 'rule "No bots"', "nsfw": False,
+                        "type": "public"}], "checked_at": "2026-12-01"},
+        "07": {"account": {"name": "bot", "suspended": False}, "subreddits": []}}},
+        tmp_path / drv.PREFLIGHT.format(date="2026-12-01"))
     soup = BeautifulSoup(build_report(tmp_path).read_text(), "html.parser")
     first = soup.find("section")
     assert first["id"] == "live-trouble" and "posting stopped" in first.get_text()
     rows = [tr.get_text(" ") for tr in first.find(id="holds-table").find_all("tr")[1:]]
     assert len(rows) == 2 and "account" in rows[0] and "removed by the moderators" in rows[1]
-    assert 'rule "No bots"' in first.find(id="preflight-table").get_text()
+    assert 'rule "No bots"' in first.find(id="preflight-05").get_text()
+    assert "Preflight of 07" in first.get_text()  # each stage's check of the day, 07's empty one included
 
 
 def test_no_section_when_nothing_went_live(tmp_path):

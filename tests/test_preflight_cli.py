@@ -13,7 +13,7 @@ def test_preflight_prints_and_saves_the_table(tmp_path, capsys):
     assert "u/reply_bot_demo: not suspended" in out
     assert 'boardgames refused rule "No bots or AI-generated content"' in " ".join(out.split())
     saved = json.loads(next((tmp_path / drv.LIVE_DIR).glob("preflight_*.json")).read_text())
-    assert saved["stage"] == "cli" and [r["verdict"] for r in saved["subreddits"]] == ["ok", "ok", "refused"]
+    assert [r["verdict"] for r in saved["checks"]["cli"]["subreddits"]] == ["ok", "ok", "refused"]
 
 
 def test_preflight_refuses_a_wildcard_and_unknown_parameters(tmp_path, capsys):

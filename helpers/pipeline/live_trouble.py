@@ -25,6 +25,18 @@ def holds_rows(root: Path) -> pd.DataFrame:
                          for k, v in sorted(holds.items())], columns=["held", "reason", "since"])
 
 
+def preflight_html(stage: str, pf: dict) -> str:
+    """One stage's check: the account line and the subreddits' table."""
+    a = pf.get("account") or {}
+    who = (f"u/{esc(a.get('name'))}: " + ("<b>SUSPENDED</b>" if a.get("suspended") else
+           f"not suspended, {esc(a.get('age_days'))} days old, karma {esc(a.get('karma'))}")
+           if a.get("name") else "account not checked (rules from the archive)")
+    warn = f" &mdash; {esc(a['warning'])}" if a.get("warning") else ""
+    subs = pd.DataFrame(pf.get("subreddits", []))
+    table = df_table(subs, f"preflight-{stage}") if len(subs) else '<p class="muted">no subreddit to check</p>'
+    return f"<p>Preflight of {esc(stage)} ({esc(pf.get('checked_at', ''))}): {who}{warn}</p>" + table
+
+
 def report_section(root: Path) -> str:
     held = holds_rows(root)
     newest = latest(root, drv.PREFLIGHT)
@@ -38,12 +50,6 @@ def report_section(root: Path) -> str:
     else:
         parts.append('<p><span class="badge ok">no holds</span> 07 saw no removed reply, ban or suspension.</p>')
     if newest is not None:
-        pf = read_json(newest)
-        a = pf.get("account") or {}
-        who = (f"u/{esc(a.get('name'))}: " + ("<b>SUSPENDED</b>" if a.get("suspended") else
-               f"not suspended, {esc(a.get('age_days'))} days old, karma {esc(a.get('karma'))}")
-               if a.get("name") else "account not checked (rules from the archive)")
-        warn = f" &mdash; {esc(a['warning'])}" if a.get("warning") else ""
-        parts.append(f"<p>Last preflight ({esc(pf.get('stage', ''))}, {esc(pf.get('checked_at', newest.name))}): "
-                     f"{who}{warn}</p>" + df_table(pd.DataFrame(pf.get("subreddits", [])), "preflight-table"))
+        for stage, pf in sorted(read_json(newest).get("checks", {}).items()):
+            parts.append(preflight_html(stage, pf))
     return section("live-trouble", "Going live: holds and preflight", "\n".join(parts))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -198,17 +199,25 @@ def preflight(reddit, subreddits: Iterable[str], allowed: Iterable[str] = (), ru
     return Preflight(account, pd.DataFrame(rows, columns=COLUMNS))
 
 
+def save(pf: Preflight, path, stage: str) -> None:
+    """Keep this stage's check in the day's file beside the other stages' ({"checks": {"05": ..., "06": ...}}), so
+    06's check of the sheet's subreddits does not hide 05's refusals."""
+    from datetime import datetime, timezone
+
+    from ..files import read_json, write_json
+
+    data = read_json(path) if Path(path).exists() else {}
+    checks = dict(data.get("checks", {}))
+    checks[stage] = {**pf.to_json(), "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    write_json({"checks": checks}, path)
+
+
 def checked(reddit, subreddits: Iterable[str], allowed: Iterable[str], path, stage: str,
             rules_for: RulesFor | None = None) -> Preflight:
     """A stage's preflight: the table printed and saved to ``path`` (live/preflight_<date>.json); a suspended
     account stops the stage here with one clear line."""
-    from datetime import datetime, timezone
-
-    from ..files import write_json
-
     pf = preflight(reddit, subreddits, allowed, rules_for)
     print(f"preflight ({stage}):\n{pf.text()}")
-    write_json({**pf.to_json(), "stage": stage,
-                "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, path)
+    save(pf, path, stage)
     pf.stop_if_suspended()
     return pf

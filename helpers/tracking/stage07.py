@@ -32,7 +32,6 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
-from ..files import write_json
 from ..live import holds
 from ..live.lease import posting_lock
 from ..reddit import preflight
@@ -69,7 +68,7 @@ def check(run: TrackRun) -> pd.DataFrame:
     with run.stopping_on_error():
         run.pf = preflight.preflight(run.client, subs, run.p.bot_allowed_subreddits)
     print(f"preflight (07):\n{run.pf.text()}")
-    write_json({**run.pf.to_json(), "stage": "07"}, run.drive.path(drv.PREFLIGHT.format(date=outcomes.now_iso()[:10])))
+    preflight.save(run.pf, run.drive.path(drv.PREFLIGHT.format(date=outcomes.now_iso()[:10])), "07")
     banned = run.pf.table.loc[run.pf.table["reason"] == "the account is banned here", "subreddit"]
     trouble, _ = holds.trouble_seen(pd.DataFrame(), bool(run.pf.account.get("suspended")), banned)
     _hold(run, trouble, [])
