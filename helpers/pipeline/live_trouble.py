@@ -14,6 +14,7 @@ import pandas as pd
 from .. import drive as drv
 from ..drive import latest
 from ..files import read_json
+from ..reddit.preflight import COLUMNS
 from ..report_html import df_table, esc, section
 
 
@@ -33,6 +34,7 @@ def preflight_html(stage: str, pf: dict) -> str:
            if a.get("name") else "account not checked (rules from the archive)")
     warn = f" &mdash; {esc(a['warning'])}" if a.get("warning") else ""
     subs = pd.DataFrame(pf.get("subreddits", []))
+    subs = subs[[c for c in COLUMNS if c in subs]]  # the printed table's order (the JSON's keys are sorted)
     table = df_table(subs, f"preflight-{stage}") if len(subs) else '<p class="muted">no subreddit to check</p>'
     return f"<p>Preflight of {esc(stage)} ({esc(pf.get('checked_at', ''))}): {who}{warn}</p>" + table
 
