@@ -101,7 +101,7 @@ def _about(reddit, name: str) -> tuple[dict[str, Any], str]:
 
     sub = reddit.subreddit(name)
     try:
-        sub._fetch()  # noqa: SLF001 - PRAW's lazy object: load /r/<sub>/about now, to see its errors here
+        kind = sub.subreddit_type  # PRAW's lazy object loads /r/<sub>/about here: its errors are seen here
     except prawcore.Forbidden as e:
         reason = _json(e).get("reason", "forbidden")
         return {}, {"private": "private community", "quarantined": "quarantined community"}.get(reason, reason)
@@ -109,7 +109,7 @@ def _about(reddit, name: str) -> tuple[dict[str, Any], str]:
         return {}, "banned by Reddit" if _json(e).get("reason") == "banned" else "does not exist"
     except prawcore.Redirect:
         return {}, "does not exist"
-    about = {"type": getattr(sub, "subreddit_type", "public"), "nsfw": bool(getattr(sub, "over18", False))}
+    about = {"type": kind, "nsfw": bool(getattr(sub, "over18", False))}
     if getattr(sub, "quarantine", False):
         return about, "quarantined community"
     if about["type"] != "public":
