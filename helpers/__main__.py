@@ -1,5 +1,6 @@
 """Command line: ``python -m helpers run STAGE... --drive DIR [-p name=value ...]``, ``python -m helpers demo``,
-and ``python -m helpers evaluate`` (offline quality evaluation: helpers/pipeline/evaluate.py)."""
+``python -m helpers evaluate`` (offline quality evaluation: helpers/pipeline/evaluate.py) and ``python -m helpers
+preflight`` (the account and subreddits checked before live work: helpers/pipeline/preflight_cli.py)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("evaluate", add_help=False, help="offline: generate, select and measure quality on the test split "
                    "(python -m helpers evaluate --help)")
     sub.add_parser("stages", help="list the stages")
+    from .pipeline import preflight_cli
+
+    preflight_cli.add_parser(sub)
     return ap
 
 
@@ -60,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             for num, path in runner.list_stages().items():
                 print(num, path.name)
             return 0
+        if args.cmd == "preflight":
+            from .pipeline import preflight_cli
+
+            return preflight_cli.run(args)
         if args.cmd == "report":
             print(f"wrote {report.build_report(args.drive)}")
             print(summary_text(args.drive))

@@ -36,14 +36,18 @@ def test_05_fetches_recorded_threads_and_writes_candidates(pipeline):
     assert (df["comment_score"] > 3).all() and not df["comment"].isin(["[deleted]", "[removed]"]).any()
     text = outputs_text(root / "executed" / "05_generate_replies.ipynb")
     stat = {k: int(re.search(rf"'{k}': (\d+)", text).group(1)) for k in ("comments", "requested", "dropped_empty")}
-    assert stat["comments"] == 15 and stat["requested"] == 15 * pipeline.params["n_candidates"]
+    # r/boardgames' rules forbid bots (the preflight refuses it): only r/sciencefiction and r/gardening are fetched
+    assert "boardgames" not in set(df["subreddit"])
+    assert only(root, "live/preflight_*.json").exists()  # saved with the run (a later stage may update it)
+    assert "not generating for r/boardgames: refused: rule \\\"No bots or AI-generated content\\\"" in text
+    assert stat["comments"] == 14 and stat["requested"] == 14 * pipeline.params["n_candidates"]
     # every candidate is either in the file or counted as an empty sample the engine dropped (a 10-step model
     # sometimes ends a reply at once); nothing is lost silently
     assert len(df) + stat["dropped_empty"] == stat["requested"]
     assert df["comment_id"].nunique() >= 10 and df["proposed_reply"].notna().all()
     assert "loopback-secret" not in text and "loopback-password" not in text
     summary = json.loads(only(root, "live/fetch_summary_*.json").read_text())  # the runner's outcome line reads it
-    assert summary["posts_seen"] == 8 and summary["comments_kept"] == 15 and summary["candidates"] == len(df)
+    assert summary["posts_seen"] == 6 and summary["comments_kept"] == 14 and summary["candidates"] == len(df)
 
 
 def test_06_scores_selects_and_dry_runs(pipeline):

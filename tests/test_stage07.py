@@ -33,9 +33,10 @@ def gdrive_run(tmp_path, **given) -> tuple[stage07.TrackRun, object, str]:
 
 def test_07_steps_offline_report_nothing_posted(tmp_path):
     run = stage07.start(params(drive_root=str(tmp_path / "drive"), drive_backend="local"))
-    shown = [step(run) for step in stage07.STEPS]
-    assert run.summary["replies"] == 0 and shown[1].empty
-    measures, *figures = shown[2]
+    shown = {step.__name__: step(run) for step in stage07.STEPS}
+    assert run.summary["replies"] == 0 and shown["track"].empty
+    assert shown["check"].empty and run.pf.account["suspended"] is False  # the preflight: nothing posted anywhere
+    measures, *figures = shown["measures"]
     assert "states" in measures and all(p.exists() for p in figures)
     assert json.loads(run.drive.path(drv.OUTCOME_METRICS).read_text())["replies"] == 0
     assert not run.drive.path(drv.POSTING_LEASE).exists()  # released

@@ -12,13 +12,17 @@ REDDIT = (
                             "live (Reddit via praw_site)"),
     P("praw_site", "bot",
       "live: the praw.ini site with the bot's credentials (else praw_* env vars, else Colab secrets)"),
+    P("bot_allowed_subreddits", [],
+      "subreddits whose rules forbid bots or AI text but whose moderators gave you permission: each by name "
+      "(never all at once); the preflight then allows them"),
 )
+DISCLOSURE = "^(I am a bot: this reply was written by a language model and approved by a person before posting.)"
 
 STAGE_05 = Stage(
     key="05", name="generate_replies", part="live", title="Fetch live comments and generate candidate replies",
     runtime="GPU", talks_to_reddit=True,
     reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), *GENERATOR_READS),
-    writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY)),
+    writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY), File(drv.PREFLIGHT)),
     reads_also="Reddit (rising posts and their comments)",
     params=(
     *REDDIT,
@@ -37,8 +41,10 @@ STAGE_06 = Stage(
     key="06", name="score_and_post", part="live", title="Score, select, review and post replies", runtime="GPU",
     talks_to_reddit=True,
     reads=(File(drv.PROPOSED_REPLIES), File(drv.BERT_REALISM + "/"), File(drv.ADVERSARIAL_MODEL + "/"),
-           File(drv.BERT_UPVOTE + "/"), File(drv.REVIEW_SHEET), File(drv.POSTING_LEDGER), File(drv.BERT_GAN_REAL)),
+           File(drv.BERT_UPVOTE + "/"), File(drv.REVIEW_SHEET), File(drv.POSTING_LEDGER), File(drv.BERT_GAN_REAL),
+           File(drv.HOLDS, "07's holds")),
     writes=(File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.REVIEW_BACKUP), File(drv.WOULD_POST),
+            File(drv.PREFLIGHT), File(drv.HOLDS, "when clear_holds clears one"),
             File(drv.POSTING_LEDGER, "pushed under the posting lock as each event is written", synced=False),
             File(drv.POSTING_LEASE, "while posting", synced=False), File(drv.QUALITY_METRICS)),
     params=(
@@ -86,8 +92,12 @@ STAGE_06 = Stage(
     P("delay_min_s", 60,
       "random pause between posts: at least this many seconds (the seed's 60 s)", low=0, at_most='delay_max_s'),
     P("delay_max_s", 660, "... and at most this many (the seed's 60 s plus up to 10 min)", low=0),
-    P("disclosure_footer", "",
-      "appended to every reply, e.g. \"^(I am a bot; replies are written by GPT-2 and picked by BERT.)\""),
+    P("disclosure_footer", DISCLOSURE,
+      "appended to every reply (dry runs show it in would_post); \"\" only if you mean it: each live run then "
+      "prints a warning"),
+    P("clear_holds", [],
+      "holds 07 set after trouble (a removed reply, a ban, a suspension) that you looked into and clear: "
+      "\"r/<name>\" each, or \"account\""),
     P("max_rate_limit_wait_s", 900, "a rate limit asking for a longer wait leaves the rest for the next run instead"),
     P("break_lease", False,
       "True: take over a posting lease another run left on Drive (only when that run is surely gone)"),

@@ -6,6 +6,11 @@ Requests are paced (``request_interval_s``) and retried with backoff on 429, 5xx
 (subreddit, month, kind) is saved as ``raw/arctic_shift/<sub>/<month>_submissions.ndjson`` / ``_comments.ndjson``
 once complete (atomically), so a re-run skips it; the files are then paired by ``pushshift_source.read_dumps``, the
 same code that pairs dump files.
+
+Only fields the API README lists as selectable are asked for (an unknown one is a 400 from the service): a post's
+``permalink`` is not among them and is built from its id. A 400 names the parameter the service rejected.
+``subreddit_rules`` reads the archive's copy of communities' rules (``/api/subreddits/rules``, no Reddit API access
+needed), for the preflight where Reddit has not approved the app yet.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from ..errors import ConfigError, StageError
 
 BASE_URL = default("arctic_shift_url", "00")  # https://arctic-shift.photon-reddit.com
 ENDPOINTS = {"submissions": "/api/posts/search", "comments": "/api/comments/search"}
-FIELDS = {"submissions": "id,subreddit,author,score,created_utc,title,selftext,permalink",
+FIELDS = {"submissions": "id,subreddit,author,score,created_utc,title,selftext",  # permalink: not selectable
           "comments": "id,subreddit,author,score,created_utc,body,link_id,parent_id"}
+RULES_ENDPOINT = "/api/subreddits/rules"
 PAGE = 100  # the service's maximum
 
 
@@ -102,6 +108,8 @@ class Client:
                 r = requests.get(self.base_url.rstrip("/") + path, params=params, timeout=self.timeout_s)
                 if r.status_code == 429 or r.status_code >= 500:
                     last, retry_after = f"HTTP {r.status_code}", float(r.headers.get("Retry-After") or 0)
+                elif r.status_code == 400:
+                    raise StageError(rejected(path, params, r.text))
                 elif r.status_code != 200:
                     raise StageError(f"Arctic Shift {path} answered HTTP {r.status_code}: {r.text[:200]}")
                 else:
@@ -121,6 +129,31 @@ class Client:
                          "to resume")
 
 
+def rejected(path: str, params: dict, body: str) -> str:
+    """A 400's message naming the parameter (and value) the service refused, found in its error text."""
+    try:
+        msg = str(json.loads(body).get("error", body))
+    except (ValueError, AttributeError):
+        msg = body
+    msg = msg[:200]
+    named = [k for k in params if k in msg]
+    named += [f"{k}={part}" for k, v in params.items() for part in str(v).split(",")
+              if len(part) > 2 and part in msg and k not in named]
+    which = ", ".join(named) if named else "one of " + ", ".join(params)
+    return (f"Arctic Shift refused the request to {path} (HTTP 400: {msg}); rejected parameter: {which}. The API "
+            "takes only the fields its README lists as selectable")
+
+
+def subreddit_rules(client: Client, subreddit: str) -> list[dict]:
+    """The archive's copy of a subreddit's rules (short_name, description, violation_reason); an error when the
+    archive does not know the subreddit, so the preflight refuses it rather than assume it has no rules."""
+    data = client.get(RULES_ENDPOINT, {"subreddits": subreddit})
+    for entry in data:
+        if str(entry.get("subreddit", "")).lower() == subreddit.lower():
+            return list(entry.get("rules") or [])
+    raise LookupError(f"Arctic Shift has no rules for r/{subreddit}")
+
+
 def fetch_window(client: Client, kind: str, subreddit: str, w: Window, on_page: Callable[[int], Any] = lambda n: None
                  ) -> list[dict]:
     """Every record of one kind, subreddit and window, oldest first. A page ends on a second that may continue on
@@ -134,6 +167,9 @@ def fetch_window(client: Client, kind: str, subreddit: str, w: Window, on_page: 
                                             "sort": "asc", "fields": FIELDS[kind]})
         fresh = [r for r in page
                  if str(r.get("id")) not in seen and w.start <= float(r.get("created_utc") or 0) < w.end]
+        if kind == "submissions":  # not a selectable field: built from the id, as Reddit forms it
+            for r in fresh:
+                r.setdefault("permalink", f"/r/{r.get('subreddit') or subreddit}/comments/{r.get('id')}/")
         on_page(len(fresh))
         for r in fresh:
             seen.add(str(r.get("id")))

@@ -20,6 +20,7 @@ from .. import files
 from ..contract import default
 from ..errors import ConfigError, StageError
 from ..reddit import fields as rf
+from ..reddit.client import access_error
 from ..schema import RAW_COLUMNS
 
 LISTINGS = ("top", "controversial", "hot", "new")
@@ -161,6 +162,8 @@ def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = 
             bar.update(int(posts_per_subreddit) - seen)  # a subreddit with fewer posts than asked for
             stats[f"posts_listed:{name}"] = seen
     except prawcore.PrawcoreException as e:
+        if access_error(e) is not None and not paths:  # refused at connect: the app's approval or credentials
+            raise access_error(e) from None
         raise StageError(f"Reddit failed while pulling r/{name}: {type(e).__name__}: {e}. Posts already saved in "
                          f"{out_dir} are kept; re-run to resume") from None
     finally:

@@ -71,16 +71,19 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
                  hook: Callable[[str, dict], Any] | None = None, run_id: str = "",
                  proposed_ids: set[str] | None = None, text_rules: dict | None = None,
                  max_rate_limit_wait_s: float = default("max_rate_limit_wait_s", "06"),
-                 heartbeat: Callable[[], Any] | None = None) -> pd.DataFrame:
+                 heartbeat: Callable[[], Any] | None = None, blocked: dict[str, str] | None = None) -> pd.DataFrame:
     """Post (or, in a dry run, only show) the approved review rows; one result row per review row.
     ``proposed_ids``: the comment ids 05 proposed (None: not checked); ``text_rules``: reply_problem's keyword args;
-    ``heartbeat``: called before each post (the lease's: it stops the run if another took the lock)."""
+    ``heartbeat``: called before each post (the lease's: it stops the run if another took the lock); ``blocked``:
+    lower-case subreddit -> why the bot must not write there (preflight, holds; "*": nowhere), checked against the
+    sheet's subreddit and again against Reddit's."""
     rng = random.Random(seed)
     hook = hook or (lambda step, row: None)
     run_id = run_id or now_iso()
     day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     recovered = {} if dry_run else resolve_open(reddit, ledger, bot_username=bot_username, run_id=run_id)
     sent_run, sent_sub, results, held = 0, {}, [], ""
+    blocked = {k.lower(): v for k, v in (blocked or {}).items()}
     for _, r in review.iterrows():
         row = {"comment_id": str(r["comment_id"]), "post_id": str(r["post_id"]), "subreddit": str(r["subreddit"])}
         text = "" if pd.isna(r.get("reply")) else str(r["reply"]).strip()
@@ -103,6 +106,8 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
             out.update(status="refused", error="not_proposed: 05 did not propose this comment for this run date")
         elif problem:
             out.update(status="refused", error=problem)
+        elif _blocked_reason(blocked, row["subreddit"]):
+            out.update(status="refused", error=_blocked_reason(blocked, row["subreddit"]))
         elif held:
             out.update(status="held", error=held)
         elif sent_run >= max_posts_per_run:
@@ -111,7 +116,7 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
             _place_and_post(reddit, out, row, body, status, ledger, rng, sent_run, sent_sub, day,
                             max_posts_per_subreddit_per_day, delay_min_s, delay_max_s,
                             dict(bot_username=bot_username, dry_run=dry_run, sleep=sleep, hook=hook, run_id=run_id,
-                                 max_wait_s=max_rate_limit_wait_s, heartbeat=heartbeat))
+                                 max_wait_s=max_rate_limit_wait_s, heartbeat=heartbeat), blocked)
             if out["status"] in ("posted", "dry_run"):
                 sent_run += 1
                 key = out["subreddit"].lower()
@@ -121,8 +126,12 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
     return pd.DataFrame(results, columns=RESULT_COLUMNS)
 
 
+def _blocked_reason(blocked: dict[str, str], subreddit: str) -> str:
+    return blocked.get("*") or blocked.get(str(subreddit).lower(), "")
+
+
 def _place_and_post(reddit, out, row, body, status, ledger, rng, sent_run, sent_sub, day, sub_cap, dmin, dmax,
-                    kw) -> None:
+                    kw, blocked) -> None:
     """Where the comment lives comes from Reddit; one-per-post and the subreddit cap use Reddit's values."""
     try:
         post_id, subreddit = locate(reddit, row["comment_id"])
@@ -131,7 +140,9 @@ def _place_and_post(reddit, out, row, body, status, ledger, rng, sent_run, sent_
         return
     row = dict(row, post_id=post_id, subreddit=subreddit)
     out.update(post_id=post_id, subreddit=subreddit)
-    if status == "" and post_id in ledger.posted_posts():
+    if _blocked_reason(blocked, subreddit):  # the sheet named another subreddit: Reddit's answer counts
+        out.update(status="refused", error=_blocked_reason(blocked, subreddit))
+    elif status == "" and post_id in ledger.posted_posts():
         out["status"] = "post_already_replied"
     elif ledger.posted_today(subreddit, day) + sent_sub.get(subreddit.lower(), 0) >= sub_cap:
         out["status"] = "capped_subreddit"

@@ -12,6 +12,12 @@ talks to exactly as to reddit.com, so no credentials are needed. `reddit = "live
 (or `praw_*` environment variables, or Colab secrets `praw_client_id`, `praw_client_secret`, `praw_username`,
 `praw_password`): never put credentials in this notebook.
 
+Before anything is fetched, a **preflight** checks the account (suspended, age, karma) and each subreddit (exists and
+public, the account not banned, NSFW or not, and its rules): a subreddit whose rules forbid bots or AI-written text is
+left out, naming the rule, unless it is listed in `bot_allowed_subreddits` (the moderators gave permission);
+private, quarantined, restricted or archived ones are skipped with the reason. The table is saved as
+`live/preflight_<date>.json`.
+
 This notebook only reads Reddit; 06 scores, selects and (after approval) posts. It runs in its own kernel because
 gpt-2-simple's TF1 graph and the BERT models cannot share one.
 """
@@ -28,6 +34,7 @@ from ..contract import Params
 from ..files import write_csv, write_json
 from ..generator.generation import GenerationEngine
 from ..generator.lineage import Generator, use_generator
+from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from . import proposals
@@ -38,6 +45,7 @@ KEY = "05"
 @dataclass
 class ProposeRun(RedditRun):
     date: str = ""  # the run's day (UTC): names the proposals file
+    subreddits: list[str] = field(default_factory=list)  # the ones the preflight allows
     comments: pd.DataFrame = field(default_factory=pd.DataFrame)
     fetch_summary: dict[str, Any] = field(default_factory=dict)
     generator: Generator | None = None  # the checkpoint the replies are sampled from
@@ -57,11 +65,22 @@ def connect(run: ProposeRun) -> None:
         describe(run.client)
 
 
+def check(run: ProposeRun) -> pd.DataFrame:
+    """Preflight: the account and each subreddit; only those it allows are fetched (a suspended account stops here)."""
+    with run.stopping_on_error():
+        pf = preflight.checked(run.client, run.p.subreddits, run.p.bot_allowed_subreddits,
+                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "05")
+    run.subreddits = pf.usable()
+    for sub, why in pf.blocked().items():
+        print(f"not generating for r/{sub}: {why}")
+    return pf.table
+
+
 def fetch(run: ProposeRun) -> pd.DataFrame:
     """Comments of the rising posts worth replying to; what was dropped, by reason."""
     with run.stopping_on_error():
         run.comments, run.fetch_summary = proposals.fetch_comments(
-            run.client, run.p.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
+            run.client, run.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
             min_comment_score=run.p.min_comment_score)
     run.stop_server()  # Reddit is not needed any more
     print(run.fetch_summary)
@@ -91,4 +110,4 @@ def finish(run: ProposeRun) -> None:
         run.stop_server()
 
 
-STEPS = (connect, fetch, generate, finish)
+STEPS = (connect, check, fetch, generate, finish)

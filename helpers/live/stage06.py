@@ -39,6 +39,14 @@ approve, and posts the approved replies with PRAW (the seed's steps 6 and 7).
   comments 05 proposed are posted, one per post and the caps use Reddit's post and subreddit, and an edited reply
   passes the same blocklist, link and length checks as selection.
 
+- **Preflight and holds:** before posting, the account and each subreddit of the sheet are checked again (as in 05):
+  a suspended account stops the run; a subreddit whose rules forbid bots or AI text (unless listed in
+  `bot_allowed_subreddits`), or that is private, quarantined, restricted, archived or bans the account, has every
+  row `refused` with the reason, approved or not. So has a subreddit 07 put on hold (`live/holds.json`: a reply
+  removed by the moderators, a ban; the whole account after a suspension) until `clear_holds` names it.
+- **Disclosure:** `disclosure_footer` (on by default: the reply was written by a bot and approved by a person) ends
+  every reply, dry runs included; an empty footer is allowed only when set, and a live run then prints a warning.
+
 `reddit = "recorded"` (the offline demo) re-checks against the bundled recorded threads and is always a dry run.
 Please post responsibly: tell the subreddit's moderators, respect each subreddit's rules on bots, and keep a footer.
 """
@@ -57,9 +65,10 @@ from ..contract import Params
 from ..discriminators.scoring import Scorer, realism_model_dir
 from ..drive import Drive
 from ..files import read_csv, write_json
+from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
-from . import posting, proposals, review_panel, select, sheets
+from . import holds, posting, proposals, review_panel, select, sheets
 from .lease import Lease, posting_lock
 from .review import ReviewSheet, TextRules
 from .toxicity import load_toxicity_scorer
@@ -77,6 +86,7 @@ class PostRun(RedditRun):
     filtered: pd.DataFrame = field(default_factory=pd.DataFrame)
     review: pd.DataFrame = field(default_factory=pd.DataFrame)
     selection: dict[str, Any] = field(default_factory=dict)
+    blocked: dict[str, str] = field(default_factory=dict)  # subreddit -> why nothing is posted there (preflight, holds)
 
     def path(self, dated: str):
         return self.drive.path(dated.format(date=self.date))
@@ -175,6 +185,23 @@ def connect(run: PostRun) -> None:
         describe(run.client)
 
 
+def check(run: PostRun) -> pd.DataFrame:
+    """Preflight of the sheet's subreddits and 07's holds (after clear_holds): what may not be posted, and why."""
+    p = run.p
+    subs = run.review["subreddit"].astype(str).unique().tolist() if len(run.review) else []
+    with run.stopping_on_error():
+        pf = preflight.checked(run.client, subs, p.bot_allowed_subreddits,
+                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "06")
+    held = holds.clear_holds(run.drive.path(drv.HOLDS), p.clear_holds)
+    run.blocked = {**pf.blocked(), **holds.blocked(held)}
+    for sub, why in run.blocked.items():
+        print(f"not posting to {'any subreddit' if sub == holds.EVERYWHERE else 'r/' + sub}: {why}")
+    if not p.disclosure_footer.strip() and p.reddit == "live":
+        print("WARNING: disclosure_footer is empty: replies will not say they were written by a bot. Reddit and "
+              "most communities expect bots to say so.")
+    return pf.table
+
+
 def ledger_written(drive: Drive, lease: Lease) -> Callable[[], None]:
     """After each ledger event: push the ledger (under the lock) and renew the lease."""
 
@@ -204,7 +231,7 @@ def post(run: PostRun) -> pd.DataFrame:
             delay_max_s=p.delay_max_s, footer=p.disclosure_footer, seed=p.seed,
             proposed_ids=set(run.proposed["comment_id"].astype(str)), max_rate_limit_wait_s=p.max_rate_limit_wait_s,
             text_rules={"blocklist": p.blocklist, "max_length": p.max_reply_chars, "allow_links": p.allow_links},
-            heartbeat=None if run.dry else lease.heartbeat)
+            heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked)
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
     print(results["status"].value_counts().to_dict())
     return results
@@ -219,4 +246,4 @@ def finish(run: PostRun) -> None:
         run.stop_server()
 
 
-STEPS = (score, choose, measure_quality, review, connect, post, finish)
+STEPS = (score, choose, measure_quality, review, connect, check, post, finish)

@@ -2,8 +2,12 @@
 
 ``GET /api/posts/search`` and ``GET /api/comments/search`` take ``subreddit``, ``after``/``before`` (epoch seconds,
 both exclusive), ``limit`` (1..100; more is a 400 as on the real service), ``sort`` (asc|desc) and ``fields``, and
-answer ``{"data": [...]}`` with Pushshift-shaped records. Faults are queued per path: a 429 with Retry-After, a 5xx,
-or a truncated body (the connection closes half-way through a JSON answer). Every request is recorded.
+answer ``{"data": [...]}`` with Pushshift-shaped records. ``fields`` takes only the fields Arctic Shift's API README
+lists as selectable (anything else, e.g. ``permalink``, is a 400 naming it, as the real service refuses it).
+``GET /api/subreddits/rules?subreddits=a,b`` answers ``{"data": [{"subreddit", "rules": [...]}]}`` for the
+subreddits in ``rules`` (the archive's copy of each community's rules). Faults are queued per path: a 429 with
+Retry-After, a 5xx, or a truncated body (the connection closes half-way through a JSON answer). Every request is
+recorded.
 """
 
 from __future__ import annotations
@@ -21,6 +25,13 @@ import pandas as pd
 from .loopback import LoopbackServer, start
 
 PATHS = {"/api/posts/search": "posts", "/api/comments/search": "comments"}
+RULES_PATH = "/api/subreddits/rules"
+# The README's "Selectable fields" (ArthurHeitmann/arctic_shift, api/README.md): both kinds, then posts, comments.
+COMMON_FIELDS = {"author", "author_fullname", "author_flair_text", "created_utc", "distinguished", "id",
+                 "retrieved_on", "subreddit", "subreddit_id", "score"}
+SELECTABLE = {"posts": COMMON_FIELDS | {"crosspost_parent", "link_flair_text", "num_comments", "over_18", "post_hint",
+                                        "selftext", "spoiler", "title", "url"},
+              "comments": COMMON_FIELDS | {"body", "link_id", "parent_id"}}
 
 
 @dataclass
@@ -38,6 +49,7 @@ class Fault:
 class ArcticState:
     posts: list[dict]
     comments: list[dict]
+    rules: dict[str, list[dict]] = field(default_factory=dict)  # subreddit -> its rules, as the archive keeps them
     faults: list[Fault] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
     down: bool = False  # every request answered 503, as when the service is down
@@ -51,13 +63,23 @@ class ArcticState:
             return 400, {"error": "bad parameter"}
         if not 1 <= limit <= 100:
             return 400, {"error": "limit must be between 1 and 100"}
+        fields = [f for f in p.get("fields", "").split(",") if f]
+        unknown = [f for f in fields if f not in SELECTABLE[kind]]
+        if unknown:
+            return 400, {"error": f"Invalid field(s) for {kind}: {', '.join(unknown)}"}
         sub = p.get("subreddit", "").lower()
         rows = [r for r in (self.posts if kind == "posts" else self.comments)
                 if r["subreddit"].lower() == sub and after < r["created_utc"] < before]
         rows.sort(key=lambda r: (r["created_utc"], r["id"]), reverse=p.get("sort", "desc") == "desc")
-        fields = [f for f in p.get("fields", "").split(",") if f]
         rows = [{k: v for k, v in r.items() if not fields or k in fields} for r in rows[:limit]]
         return 200, {"data": rows}
+
+    def rules_of(self, p: dict[str, str]) -> tuple[int, dict]:
+        names = [n.strip().lower() for n in p.get("subreddits", "").split(",") if n.strip()]
+        if not names:
+            return 400, {"error": "subreddits is required"}
+        known = {k.lower(): (k, v) for k, v in self.rules.items()}
+        return 200, {"data": [{"subreddit": known[n][0], "rules": known[n][1]} for n in names if n in known]}
 
 
 def records_from_pairs(pairs: pd.DataFrame, month_start: float, link_posts: int = 0
@@ -107,6 +129,8 @@ class Handler(BaseHTTPRequestHandler):
             delay = fault.delay_s if fault and kind == "slow" else 0.0
             if kind in ("", "truncated", "slow") and url.path in PATHS:
                 status, body = st.search(PATHS[url.path], params)
+            elif kind in ("", "truncated", "slow") and url.path == RULES_PATH:
+                status, body = st.rules_of(params)
             elif kind in ("429", "500", "503"):
                 status, body = int(kind), {"error": "Timeout. Maybe slow down a bit" if kind == "429" else "error"}
             else:
@@ -132,8 +156,9 @@ class FakeArcticShift(LoopbackServer):
     state: ArcticState
 
 
-def serve(posts: list[dict], comments: list[dict], host: str = "127.0.0.1", port: int = 0) -> FakeArcticShift:
+def serve(posts: list[dict], comments: list[dict], host: str = "127.0.0.1", port: int = 0,
+          rules: dict[str, list[dict]] | None = None) -> FakeArcticShift:
     """Start the server in a daemon thread (port 0: any free port)."""
-    state = ArcticState(posts=posts, comments=comments)
+    state = ArcticState(posts=posts, comments=comments, rules=dict(rules or {}))
     server, thread = start(Handler, state, "fake-arctic-shift", host, port)
     return FakeArcticShift(server=server, thread=thread, state=state)

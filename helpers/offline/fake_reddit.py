@@ -3,7 +3,8 @@
 Real PRAW talks to it through a praw.ini site whose ``oauth_url`` and ``reddit_url`` point here (with
 ``PRAW_ALLOW_ENDPOINT_OVERRIDE=1``), so the offline demo and the tests run the same code path as live Reddit.
 Endpoints: OAuth token, /api/v1/me, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info,
-/api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings. Faults
+/api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings; /r/<sub>/about[/rules],
+/user/<name>/about and /api/v1/me (communities, bans, a suspended account) in fake_reddit_about. Faults
 (helpers/offline/fake_faults.py) are
 injected per endpoint (HTTP 429 with Retry-After, 500, 401, RATELIMIT errors, an HTML body instead of JSON) and by
 thread state (deleted comment, locked thread, banned subreddit); ``omit_fields`` leaves optional fields out of every
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from . import fake_reddit_listings
+from . import fake_reddit_about, fake_reddit_listings
 from .fake_faults import Fault, api_error, fault_answer
 from .fake_reddit_listings import listing
 from .loopback import LoopbackServer, start
@@ -58,6 +59,7 @@ class RedditState:
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self._next_id = 0
+        self.communities = fake_reddit_about.Communities.load(list(recorded["subreddits"]))  # about, rules, account
         for sub, posts in recorded["subreddits"].items():
             self.rising[sub.lower()] = []
             for p in posts:
@@ -157,8 +159,6 @@ class RedditState:
         return self.comment_json(cid, nest=False)
 
 
-
-
 class Handler(BaseHTTPRequestHandler):
     state: RedditState  # set on the subclass made by FakeReddit
 
@@ -208,9 +208,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api/v1/access_token":
             return 200, {"access_token": "loopback-token", "token_type": "bearer", "expires_in": 86400,
                          "scope": "*"}, {}
-        if path == "/api/v1/me":
-            return 200, {"name": st.bot_username, "id": "bot1", "created_utc": 1.6e9, "link_karma": 1,
-                         "comment_karma": 1}, {}
+        about = fake_reddit_about.route(st.communities, st.bot_username, st.banned, method, path)
+        if about is not None:
+            return about
         m = re.fullmatch(r"/r/([^/]+)/(top|controversial|hot|new)", path)
         if m and method == "GET":  # stage 00's reddit source: helpers/offline/fake_reddit_listings.py
             return fake_reddit_listings.listing_page(st, m.group(1), m.group(2), p)

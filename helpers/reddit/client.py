@@ -126,6 +126,29 @@ def make_reddit(praw_site: str = default("praw_site"), praw_ini: str | Path | No
     return reddit, source
 
 
+POLICY = ("Reddit's Responsible Builder Policy (since November 2025): a new app needs Reddit's approval before it "
+          "may use the Data API; request access with Reddit's API access request form (Reddit Help: Developer "
+          "Platform & Accessing Reddit Data) and wait for the answer: see README, Going live")
+
+
+def access_error(e: Exception) -> ConfigError | None:
+    """A clear error for a 401/403 (or an OAuth refusal) when the client first talks to Reddit, naming the likely
+    causes; None for anything else. The message never holds a credential."""
+    import prawcore
+
+    status = getattr(getattr(e, "response", None), "status_code", None)
+    if isinstance(e, prawcore.OAuthException):
+        return ConfigError(f"Reddit refused the login ({e.error}): the username or password of the bot account is "
+                           "wrong, or the account is not the app's developer (a script app logs in as its developer)")
+    if status in (401, 403):
+        what = "refused the app's credentials (HTTP 401)" if status == 401 else "forbade access (HTTP 403)"
+        return ConfigError(f"Reddit {what} when connecting. Likely causes: the app is not approved under {POLICY}; "
+                           "or client_id / client_secret are wrong or belong to a deleted app (check praw_site, the "
+                           "praw_* variables or the Colab secrets). For training data without approval use the "
+                           "arctic_shift source (stage 00)")
+    return None
+
+
 def describe(reddit) -> dict[str, Any]:
     """What a notebook may print about the client: no secret."""
     cfg = reddit.config

@@ -13,6 +13,11 @@ Scores are read in batches of 100 through Reddit's `/api/info`; counting replies
 (`count_replies`). Run it again later (hours, days) to add a check. `reddit = "recorded"` (the offline demo) talks to
 the loopback server with the recorded threads; since 06 never posts there, it reports that nothing was posted yet.
 
+**Trouble stops posting:** a reply removed by the moderators, a ban from a subreddit (the preflight of the
+subreddits the bot posted to) or a suspended account puts that subreddit (or, for a suspension, all posting) on hold
+in `live/holds.json`; 06 posts nothing there until a person clears it with 06's `clear_holds`. The report shows the
+holds at the top.
+
 The run report (`report.html`, with these outcomes) is rebuilt by `python -m helpers run` after its stages; after
 running this notebook by hand, rebuild it with `!python -m helpers report --drive <your Drive root>`.
 """
@@ -27,7 +32,9 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
+from ..live import holds
 from ..live.lease import posting_lock
+from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from . import outcomes
@@ -39,6 +46,7 @@ KEY = "07"
 class TrackRun(RedditRun):
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict[str, Any] = field(default_factory=dict)
+    pf: Any = None  # the preflight of the subreddits the bot posted to
 
 
 def start(p: Params) -> TrackRun:
@@ -52,6 +60,34 @@ def connect(run: TrackRun) -> None:
         describe(run.client)
 
 
+def check(run: TrackRun) -> pd.DataFrame:
+    """Preflight of the account and the subreddits the bot posted to: a ban or a suspension puts posting on hold."""
+    run.drive.pull(drv.POSTING_LEDGER)
+    posted = outcomes.posted_replies(outcomes.read_ledger(run.drive.path(drv.POSTING_LEDGER)))
+    subs = posted["subreddit"].astype(str).unique().tolist() if len(posted) else []
+    with run.stopping_on_error():
+        run.pf = preflight.preflight(run.client, subs, run.p.bot_allowed_subreddits)
+    print(f"preflight (07):\n{run.pf.text()}")
+    preflight.save(run.pf, run.drive.path(drv.PREFLIGHT.format(date=outcomes.now_iso()[:10])), "07")
+    banned = run.pf.table.loc[run.pf.table["reason"] == "the account is banned here", "subreddit"]
+    trouble, _ = holds.trouble_seen(pd.DataFrame(), bool(run.pf.account.get("suspended")), banned)
+    _hold(run, trouble, [])
+    with run.stopping_on_error():
+        run.pf.stop_if_suspended()
+    return run.pf.table
+
+
+def _hold(run: TrackRun, trouble: dict[str, str], removed_ids: list[str]) -> None:
+    if trouble or removed_ids:
+        before = holds.read_holds(run.drive.path(drv.HOLDS))
+        held = holds.add_holds(run.drive.path(drv.HOLDS), trouble, removed_ids)
+        for key, reason in trouble.items():
+            print(("" if key in before else "NEW: ") + f"posting stopped for {key}: {reason} (hold in {drv.HOLDS}; "
+                  "06's clear_holds lifts it)")
+        run.drive.push(drv.HOLDS)
+        print(f"holds now: {sorted(held)}")
+
+
 def track(run: TrackRun) -> pd.DataFrame:
     """One new check of every posted reply, appended to the history under the posting lock (one writer at a time)."""
     with run.stopping_on_error(), posting_lock(run.drive, "07 track_outcomes", break_lease=run.p.break_lease):
@@ -59,6 +95,8 @@ def track(run: TrackRun) -> pd.DataFrame:
         run.table, run.summary = outcomes.track(run.client, run.drive.root, count_replies=run.p.count_replies,
                                                 recorded=run.p.reddit == "recorded")
         run.drive.push(drv.OUTCOME_HISTORY)
+    trouble, removed = holds.trouble_seen(run.table, False, [], holds.seen_removed(run.drive.path(drv.HOLDS)))
+    _hold(run, trouble, removed)
     s = run.summary
     print(f"{s['replies']} posted replies tracked over {s['checks']} check(s); "
           f"with at least one upvote ({s['upvote_definition']}): {s['upvoted']} "
@@ -81,4 +119,4 @@ def finish(run: TrackRun) -> None:
         run.stop_server()
 
 
-STEPS = (connect, track, measures, finish)
+STEPS = (connect, check, track, measures, finish)

@@ -1,0 +1,223 @@
+"""Preflight before any live work (05, 06, 07 and ``python -m helpers preflight``): is the account usable, and may the
+bot write in each target subreddit?
+
+Why: many communities forbid bots or AI-written comments in their rules, and Reddit restricts accounts that behave
+like bots without saying so. So before the bot reads a thread to answer it, the account (suspended or not, age,
+karma) and each subreddit (exists and public, the account not banned there, NSFW or not, and its rules) are checked.
+A rule that mentions bots, automation or AI refuses the subreddit, naming the rule, unless a person who has the
+moderators' permission lists it by name in ``bot_allowed_subreddits``. Private, quarantined, restricted, archived,
+banned or unknown subreddits are skipped with the reason. One table, printed and saved with the run.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from ..errors import ConfigError, StageError
+from .client import access_error
+
+# Words in a rule (short name, description or removal reason) that make it a rule about bots or AI-written text.
+BOT_TERMS = re.compile(
+    r"\b(bots?|botting|automated|automation|auto-?generated|machine[- ]generated|ai|a\.i\.|ai-generated|"
+    r"ai-written|artificial intelligence|chat-?gpt|gpt(?:-?\d)?|llms?|large language models?|language models?|"
+    r"generative)\b", re.IGNORECASE)
+WILDCARDS = {"*", "all", "any", "every", "everything", "everywhere"}
+NEW_ACCOUNT_DAYS = 30  # communities commonly filter (AutoModerator) accounts younger than this ...
+LOW_KARMA = 50  # ... or with less karma than this
+USABLE = ("ok", "allowed")
+COLUMNS = ["subreddit", "verdict", "reason", "nsfw", "type"]
+
+RulesFor = Callable[[str], list[dict]]
+
+
+def allowed_names(names: Iterable[str], param: str = "bot_allowed_subreddits") -> set[str]:
+    """The subreddits a person listed by name; a wildcard or pattern is refused: permission is given one community
+    at a time, by its moderators."""
+    if isinstance(names, str):
+        raise ConfigError(f"{param} must be a list of subreddit names, e.g. ['mysub'], not a string")
+    out = set()
+    for n in names:
+        name = str(n).strip().removeprefix("r/").lower()
+        if name in WILDCARDS or not re.fullmatch(r"[a-z0-9_]{2,21}", name):
+            raise ConfigError(f"{param}: {n!r} is not a subreddit name; list each subreddit whose moderators "
+                              "allowed the bot by its name (never all of them at once)")
+        out.add(name)
+    return out
+
+
+def bot_rule(rules: list[dict]) -> tuple[str, str] | None:
+    """(the rule's short name, the word that matched) of the first rule about bots, automation or AI; else None."""
+    for r in rules:
+        text = " ".join(str(r.get(k) or "") for k in ("short_name", "description", "violation_reason"))
+        m = BOT_TERMS.search(text)
+        if m:
+            return str(r.get("short_name") or text[:60]).strip(), m.group(0)
+    return None
+
+
+def praw_rules(reddit) -> RulesFor:
+    """Rules as Reddit's API gives them (/r/<sub>/about/rules)."""
+    def rules_for(name: str) -> list[dict]:
+        return [{"short_name": r.short_name, "description": getattr(r, "description", ""),
+                 "violation_reason": getattr(r, "violation_reason", "")} for r in reddit.subreddit(name).rules]
+    return rules_for
+
+
+def account_row(reddit, now: float | None = None) -> dict[str, Any]:
+    """The bot account: name, suspended, age in days, karma, and a warning where communities often filter it."""
+    try:
+        me = reddit.user.me(use_cache=False)  # now, not as the client first saw it
+    except Exception as e:  # a 401/403 here is nearly always the app's approval or its credentials
+        err = access_error(e)
+        if err is None:
+            raise
+        raise err from None
+    suspended = bool(getattr(me, "is_suspended", False))
+    row: dict[str, Any] = {"name": str(me), "suspended": suspended, "age_days": None, "karma": None, "warning": ""}
+    if suspended:
+        return row
+    created = getattr(me, "created_utc", None)
+    row["age_days"] = int(((now or time.time()) - float(created)) // 86400) if created else None
+    row["karma"] = int(getattr(me, "link_karma", 0) or 0) + int(getattr(me, "comment_karma", 0) or 0)
+    warn = []
+    if row["age_days"] is not None and row["age_days"] < NEW_ACCOUNT_DAYS:
+        warn.append(f"account younger than {NEW_ACCOUNT_DAYS} days")
+    if row["karma"] < LOW_KARMA:
+        warn.append(f"karma below {LOW_KARMA}")
+    if warn:
+        row["warning"] = " and ".join(warn) + ": many communities filter such accounts' comments automatically"
+    return row
+
+
+def _about(reddit, name: str) -> tuple[dict[str, Any], str]:
+    """(about fields, reason to skip or "") from /r/<sub>/about; Reddit's 403/404 reasons become skip reasons."""
+    import prawcore
+
+    sub = reddit.subreddit(name)
+    try:
+        kind = sub.subreddit_type  # PRAW's lazy object loads /r/<sub>/about here: its errors are seen here
+    except prawcore.Forbidden as e:
+        reason = _json(e).get("reason", "forbidden")
+        return {}, {"private": "private community", "quarantined": "quarantined community"}.get(reason, reason)
+    except prawcore.NotFound as e:
+        return {}, "banned by Reddit" if _json(e).get("reason") == "banned" else "does not exist"
+    except prawcore.Redirect:
+        return {}, "does not exist"
+    about = {"type": kind, "nsfw": bool(getattr(sub, "over18", False))}
+    if getattr(sub, "quarantine", False):
+        return about, "quarantined community"
+    if about["type"] != "public":
+        return about, f"{about['type']} community (only public ones are used)"
+    if getattr(sub, "user_is_banned", False):
+        return about, "the account is banned here"
+    return about, ""
+
+
+def _json(e: Exception) -> dict:
+    try:
+        return e.response.json()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - no JSON body: no reason given
+        return {}
+
+
+def subreddit_row(reddit, name: str, allowed: set[str], rules_for: RulesFor | None = None) -> dict[str, Any]:
+    """One subreddit's verdict: ok | allowed (a bot rule, but listed by a person) | refused (a bot rule) | skipped."""
+    row = {"subreddit": name, "verdict": "ok", "reason": "", "nsfw": None, "type": None}
+    if reddit is not None:
+        about, skip = _about(reddit, name)
+        row.update(nsfw=about.get("nsfw"), type=about.get("type"))
+        if skip:
+            return dict(row, verdict="skipped", reason=skip)
+    try:
+        rules = (rules_for or praw_rules(reddit))(name)
+    except Exception as e:  # noqa: BLE001 - rules that cannot be read are not rules that allow the bot
+        return dict(row, verdict="refused", reason=f"its rules could not be read ({type(e).__name__}: {e})")
+    hit = bot_rule(rules)
+    if hit is None:
+        return dict(row, reason=f"{len(rules)} rule(s), none about bots or AI")
+    rule, word = hit
+    if name.lower() in allowed:
+        return dict(row, verdict="allowed", reason=f'rule "{rule}" (mentions "{word}"); listed in '
+                                                   "bot_allowed_subreddits: the moderators gave permission")
+    return dict(row, verdict="refused", reason=f'rule "{rule}" (mentions "{word}")')
+
+
+@dataclass
+class Preflight:
+    """The account and one row per subreddit."""
+
+    account: dict[str, Any]
+    table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COLUMNS))
+
+    def usable(self) -> list[str]:
+        return self.table.loc[self.table["verdict"].isin(USABLE), "subreddit"].tolist()
+
+    def blocked(self) -> dict[str, str]:
+        """Lower-case subreddit -> why the bot must not write there."""
+        bad = self.table[~self.table["verdict"].isin(USABLE)]
+        return {str(s).lower(): f"{v}: {r}" for s, v, r in zip(bad["subreddit"], bad["verdict"], bad["reason"])}
+
+    def text(self) -> str:
+        a = self.account
+        if a.get("suspended"):
+            head = f"account u/{a['name']}: SUSPENDED"
+        elif a.get("name"):
+            head = f"account u/{a['name']}: not suspended, {a.get('age_days')} days old, karma {a.get('karma')}"
+        else:
+            head = "account: not checked (no Reddit access; rules from the archive only)"
+        if a.get("warning"):
+            head += f"\n  warning: {a['warning']}"
+        t = self.table.fillna("").astype(str)
+        return head + "\n" + t.to_string(index=False) if len(t) else head
+
+    def to_json(self) -> dict[str, Any]:
+        return {"account": self.account, "subreddits": self.table.astype(object).where(self.table.notna(), None)
+                .to_dict("records")}
+
+    def stop_if_suspended(self) -> None:
+        if self.account.get("suspended"):
+            raise StageError(f"the Reddit account u/{self.account['name']} is suspended: nothing is fetched, "
+                             "generated or posted. Appeal at reddit.com/appeals before running 05, 06 or 07 again")
+
+
+def preflight(reddit, subreddits: Iterable[str], allowed: Iterable[str] = (), rules_for: RulesFor | None = None,
+              now: float | None = None) -> Preflight:
+    """Check the account (skipped without ``reddit``) and every subreddit; a suspended account checks nothing else."""
+    if isinstance(subreddits, str):
+        raise ConfigError("subreddits must be a list of names, e.g. ['sciencefiction'], not a string")
+    ok = allowed_names(allowed)
+    account = account_row(reddit, now) if reddit is not None else {}
+    if account.get("suspended"):
+        return Preflight(account)
+    rows = [subreddit_row(reddit, str(s), ok, rules_for) for s in dict.fromkeys(subreddits)]
+    return Preflight(account, pd.DataFrame(rows, columns=COLUMNS))
+
+
+def save(pf: Preflight, path, stage: str) -> None:
+    """Keep this stage's check in the day's file beside the other stages' ({"checks": {"05": ..., "06": ...}}), so
+    06's check of the sheet's subreddits does not hide 05's refusals."""
+    from datetime import datetime, timezone
+
+    from ..files import read_json, write_json
+
+    data = read_json(path) if Path(path).exists() else {}
+    checks = dict(data.get("checks", {}))
+    checks[stage] = {**pf.to_json(), "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    write_json({"checks": checks}, path)
+
+
+def checked(reddit, subreddits: Iterable[str], allowed: Iterable[str], path, stage: str,
+            rules_for: RulesFor | None = None) -> Preflight:
+    """A stage's preflight: the table printed and saved to ``path`` (live/preflight_<date>.json); a suspended
+    account stops the stage here with one clear line."""
+    pf = preflight(reddit, subreddits, allowed, rules_for)
+    print(f"preflight ({stage}):\n{pf.text()}")
+    save(pf, path, stage)
+    pf.stop_if_suspended()
+    return pf
