@@ -137,9 +137,9 @@ def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidat
     """Candidates from the generation engine joined back to their comment rows (seed columns first)."""
     if comments.empty:
         return pd.DataFrame(columns=PROPOSED_COLUMNS)
-    from tqdm.auto import tqdm
+    from ..quiet import bar as progress
 
-    with tqdm(total=len(comments) * n, desc="candidates", unit="cand") as bar:
+    with progress(total=len(comments) * n, desc="candidates", unit="cand") as bar:
         gen = engine.generate(comments["comment"].tolist(), n=n, on_comment=lambda _: bar.update(n),
                               **generate_kwargs)
     gen = gen.rename(columns={"reply": "proposed_reply"})[["comment_idx", "candidate_idx", "proposed_reply"]]
