@@ -55,12 +55,14 @@ def rendered_lines(text: str) -> list[str]:
 
 
 def cell_texts(nb: dict) -> dict[int, str]:
-    """Each cell's text output as Jupyter joins it: streams of one name concatenated, plus text/plain of displays
-    (images and widgets' own views left out)."""
+    """Each cell's text output as Jupyter joins it: streams of one name concatenated, plus displays (an HTML table as
+    one line per row, else text/plain; images and widgets' own views left out)."""
     per: dict[int, list[str]] = {}
     for i, out in outputs(nb):
         if out.get("output_type") == "stream":
             per.setdefault(i, []).append(_text(out.get("text")))
+        elif "text/html" in out.get("data", {}):
+            per.setdefault(i, []).append("row\n" * max(1, _text(out["data"]["text/html"]).count("<tr")))
         elif "data" in out and not any(k.startswith("image/") for k in out["data"]):
             per.setdefault(i, []).append(_text(out["data"].get("text/plain")) + "\n")
         elif out.get("output_type") == "error":
