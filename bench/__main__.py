@@ -3,10 +3,10 @@
     python -m bench [NAME ...]                          # the real runs: bench/results.json
     python -m bench --smoke --results /tmp/r.json       # every benchmark at tiny sizes (tests/test_bench.py)
 
-With no name, each benchmark runs in its own process: gpt-2-simple turns TensorFlow's eager execution off for the whole
-process at import, after which the Keras (BERT) benchmarks cannot run. ``--smoke`` calls each module's run(smoke=True):
-the same code at sizes that take seconds, so a benchmark that no longer runs fails `make test`; its numbers mean
-nothing, so they never go to bench/results.json (without --results they are only printed).
+With no name or several, each benchmark runs in its own process: gpt-2-simple turns TensorFlow's eager execution off
+for the whole process at import, after which the Keras (BERT) benchmarks cannot run. ``--smoke`` calls each module's
+run(smoke=True): the same code at sizes that take seconds, so a benchmark that no longer runs fails `make test`; its
+numbers mean nothing, so they never go to bench/results.json (without --results they are only printed).
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ def main(argv: list[str]) -> int:
     if unknown:
         ap.error(f"unknown benchmark(s) {', '.join(unknown)}; there are: {', '.join(names_all())}")
     results_path = args.results or (None if args.smoke else RESULTS)
-    if not args.names:
+    if len(args.names) != 1:  # each in its own process (see above)
         flags = (["--smoke"] if args.smoke else []) + (["--results", str(results_path)] if results_path else [])
-        failed = [n for n in names_all()
+        failed = [n for n in args.names or names_all()
                   if subprocess.run([sys.executable, "-m", "bench", n, *flags], cwd=HERE.parent).returncode]
         if failed:
             print(f"benchmarks failed: {', '.join(failed)}", file=sys.stderr)
