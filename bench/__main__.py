@@ -54,14 +54,30 @@ def main(argv: list[str]) -> int:
         out.setdefault("bench_wall_s", round(time.time() - t0, 2))
         print(json.dumps({name: out}, indent=2), flush=True)
         if results_path:
-            from helpers.files import write_json
-
-            # read again before each write: the other entries stay as they are (keys sorted, as write_json always
-            # writes them, so a refreshed entry changes only its own lines)
-            results = json.loads(results_path.read_text()) if results_path.exists() else {}
-            results[name] = out
-            write_json(results, results_path)  # after each benchmark, so a failure later keeps the earlier numbers
+            write_entry(results_path, name, out)  # after each benchmark, so a failure later keeps the earlier numbers
     return 0
+
+
+def in_order(new, old):
+    """``new`` with its keys in ``old``'s order (new keys last), nested dicts too: a refreshed entry's diff shows the
+    numbers that changed, not a reshuffle."""
+    if not (isinstance(new, dict) and isinstance(old, dict)):
+        return new
+    keys = [k for k in old if k in new] + [k for k in new if k not in old]
+    return {k: in_order(new[k], old.get(k)) for k in keys}
+
+
+def write_entry(path: Path, name: str, entry: dict) -> None:
+    """Replace one benchmark's entry in the results file, read again just before (a benchmark run alongside keeps
+    its entry); the other entries and the order of every key stay as they were."""
+    from helpers.files import atomic_write
+
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results[name] = in_order(entry, results.get(name))
+    if list(results) != sorted(results):  # a new benchmark takes its place in the sorted top level
+        results = {k: results[k] for k in sorted(results)}
+    with atomic_write(path) as f:
+        f.write(json.dumps(results, indent=2, default=str) + "\n")
 
 
 if __name__ == "__main__":

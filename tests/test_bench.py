@@ -33,3 +33,19 @@ def test_an_unknown_benchmark_is_named():
     r = subprocess.run([sys.executable, "-m", "bench", "--smoke", "nosuch"], cwd=ROOT, capture_output=True,
                        text=True, timeout=60)
     assert r.returncode == 2 and "unknown benchmark(s) nosuch" in r.stderr
+
+
+def test_a_refreshed_entry_keeps_the_order_of_every_key(tmp_path):
+    sys.path.insert(0, str(ROOT))
+    from bench.__main__ import write_entry
+
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"data": {"z": 1, "a": {"y": 1, "b": 2}}, "t4": {"355M": 1, "124M": 2}}, indent=2))
+    write_entry(path, "data", {"a": {"b": 3, "y": 4, "new": 5}, "z": 6})
+    write_entry(path, "rounds", {"k": 1})
+    text = path.read_text()
+    assert json.loads(text) == {"data": {"z": 6, "a": {"y": 4, "b": 3, "new": 5}}, "rounds": {"k": 1},
+                                "t4": {"355M": 1, "124M": 2}}
+    assert text.index('"z"') < text.index('"a"') < text.index('"y"') < text.index('"b"') < text.index('"new"')
+    assert text.index('"data"') < text.index('"rounds"') < text.index('"t4"') and text.index('"355M"') < text.index(
+        '"124M"')
