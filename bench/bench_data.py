@@ -10,6 +10,7 @@ import json
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,14 +33,14 @@ print(json.dumps({"stats": stats, "read_s": time.perf_counter() - t0, "rss_befor
 """
 
 
-def _write_dumps(n_comments: int) -> tuple[Path, Path, int]:
+def _write_dumps(n_comments: int, work: Path) -> tuple[Path, Path, int]:
     import zstandard
 
-    WORK.mkdir(parents=True, exist_ok=True)
+    work.mkdir(parents=True, exist_ok=True)
     rng = random.Random(0)
     n_posts = n_comments // 50
     params = zstandard.ZstdCompressionParameters.from_level(3, window_log=31, enable_ldm=True)
-    rs, rc = WORK / "RS_2018-01.zst", WORK / "RC_2018-01.zst"
+    rs, rc = work / "RS_2018-01.zst", work / "RC_2018-01.zst"
     raw_bytes = 0
     with open(rs, "wb") as f, zstandard.ZstdCompressor(compression_params=params).stream_writer(f) as w:
         for i in range(n_posts):
@@ -64,12 +65,20 @@ def _write_dumps(n_comments: int) -> tuple[Path, Path, int]:
     return rs, rc, raw_bytes
 
 
-def run() -> dict:
-    from helpers import drive as drv
-    from helpers.data.prepare import prepare
-    from helpers.offline.sample import load_sample
+def run(smoke: bool = False) -> dict:
+    """smoke: 2,000 comment lines and the sample once (seconds), in a temporary folder."""
+    if smoke:
+        with tempfile.TemporaryDirectory(prefix="bench_data_") as tmp:
+            return _measure(2_000, 1, Path(tmp))
+    return _measure(N_COMMENTS, 30, WORK)
 
-    rs, rc, raw_bytes = _write_dumps(N_COMMENTS)
+
+def _measure(n_comments: int, copies: int, work: Path) -> dict:
+    from helpers import drive as drv
+    from helpers.data.csv_source import load_sample
+    from helpers.data.prepare import prepare
+
+    rs, rc, raw_bytes = _write_dumps(n_comments, work)
     # read in a fresh process, so its peak memory is not the compressor's (which holds a 2 GiB window)
     out = subprocess.run([sys.executable, "-c", _READER, str(rs), str(rc)], check=True, capture_output=True,
                          text=True, cwd=Path(__file__).resolve().parent.parent)
@@ -79,13 +88,13 @@ def run() -> dict:
     sample = load_sample()
     big = pd.concat([sample.assign(thread_id=sample["thread_id"] + f"_{k}", comment_id=sample["comment_id"] + f"_{k}",
                                    reply_id=sample["reply_id"] + f"_{k}", reply=sample["reply"] + f" ({k})")
-                     for k in range(30)], ignore_index=True)
-    drive = drv.open_drive(WORK / "drive", "local")
+                     for k in range(copies)], ignore_index=True)
+    drive = drv.open_drive(work / "drive", "local")
     t0 = time.perf_counter()
     summary = prepare(big, drive, source="bench", verbose=False)
     prep_s = time.perf_counter() - t0
     return {
-        "pushshift_comment_lines": N_COMMENTS,
+        "pushshift_comment_lines": n_comments,
         "pushshift_uncompressed_mb": round(raw_bytes / 2**20, 1),
         "pushshift_compressed_mb": round(rc.stat().st_size / 2**20, 2),
         "pushshift_read_s": round(read_s, 2),

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,11 +29,18 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run() -> dict:
-    work = ROOT / "bench" / "_work" / "demo_drive"
+def run(smoke: bool = False) -> dict:
+    """smoke: only stage 00 at the smoke preset (one kernel, seconds), in a temporary folder."""
+    if smoke:
+        with tempfile.TemporaryDirectory(prefix="bench_demo_") as tmp:
+            return {**_measure(["run", "00", "--preset", "smoke"], Path(tmp) / "drive"), "command": "run 00 (smoke)"}
+    return _measure(["demo"], ROOT / "bench" / "_work" / "demo_drive")
+
+
+def _measure(command: list[str], work: Path) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     t0 = time.time()
-    proc = subprocess.Popen([sys.executable, "-m", "helpers", "demo", "--drive", str(work)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "helpers", *command, "--drive", str(work)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
     ps = psutil.Process(proc.pid)

@@ -29,21 +29,22 @@ def _corpus(n: int, seed: int = 0) -> list[str]:
     return [f"{say(rng.randint(8, 40))} [SEP] {say(rng.randint(4, 20))}" for _ in range(n)]
 
 
-def _ours(ckpt_dir: Path, comments: list[str], model_dir: Path | None = None) -> dict:
+def _ours(ckpt_dir: Path, comments: list[str], model_dir: Path | None = None, n: int = N_CANDIDATES,
+          length: int = LENGTH) -> dict:
     from helpers.generator.generation import GenerationEngine
 
     t0 = time.perf_counter()
     eng = GenerationEngine(ckpt_dir, "run1", seed=1, model_dir=model_dir)
     t1 = time.perf_counter()
-    df = eng.generate(comments, n=N_CANDIDATES, temperature=0.7, top_k=40, length=LENGTH)
+    df = eng.generate(comments, n=n, temperature=0.7, top_k=40, length=length)
     t2 = time.perf_counter()
     eng.close()
-    total = len(comments) * N_CANDIDATES
+    total = len(comments) * n
     return {"cps": total / (t2 - t0), "steady_cps": total / (t2 - t1), "load_s": t1 - t0, "kept": len(df),
             "runs": eng.last_stats["runs"], "mean_steps": eng.last_stats["sampling_steps"] / eng.last_stats["runs"]}
 
 
-def _seed_style(ckpt_dir: Path, comments: list[str]) -> dict:
+def _seed_style(ckpt_dir: Path, comments: list[str], n: int = N_CANDIDATES, length: int = LENGTH) -> dict:
     import tensorflow as tf
     from gpt_2_simple import gpt_2 as gpt2
 
@@ -56,11 +57,11 @@ def _seed_style(ckpt_dir: Path, comments: list[str]) -> dict:
         sess = gpt2.start_tf_sess()
         gpt2.load_gpt2(sess, run_name="run1", checkpoint_dir=str(ckpt_dir))
         out = gpt2.generate(sess, run_name="run1", checkpoint_dir=str(ckpt_dir), prefix=f"{START_TOKEN}{comment} {SEP}",
-                            nsamples=N_CANDIDATES, batch_size=N_CANDIDATES, length=LENGTH, temperature=0.7, top_k=40,
+                            nsamples=n, batch_size=n, length=length, temperature=0.7, top_k=40,
                             truncate=END_TOKEN, include_prefix=False, return_as_list=True)
         kept += len(out)
         sess.close()
-    return {"cps": len(comments) * N_CANDIDATES / (time.perf_counter() - t0), "kept": kept}
+    return {"cps": len(comments) * n / (time.perf_counter() - t0), "kept": kept}
 
 
 def _time_124m(work: Path, comments: list[str]) -> dict:
@@ -77,7 +78,9 @@ def _time_124m(work: Path, comments: list[str]) -> dict:
             "load_s": round(r["load_s"], 2)}
 
 
-def run() -> dict:
+def run(smoke: bool = False) -> dict:
+    """smoke: 5 training steps, 2 comments x 2 candidates of at most 10 tokens."""
+    steps, n_comments, n, length = (5, 2, 2, 10) if smoke else (TRAIN_STEPS, N_COMMENTS, N_CANDIDATES, LENGTH)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
@@ -88,11 +91,11 @@ def run() -> dict:
         docs = {"train": _corpus(300), "validation": []}
         # Trained until it writes <|endoftext|> after a reply, as a real fine-tuned model does: the seed's generate
         # always runs `length` steps, the engine stops a batch once every row has ended.
-        finetune(docs, work / "checkpoint", work / "models", steps=TRAIN_STEPS, learning_rate=2e-3, save_every=0,
+        finetune(docs, work / "checkpoint", work / "models", steps=steps, learning_rate=2e-3, save_every=0,
                  sample_every=0, seed=1, eval_windows=1)
-        comments = [d.split(" [SEP] ")[0] for d in _corpus(N_COMMENTS, seed=9)]
-        ours = _ours(work / "checkpoint", comments)
-        seed = _seed_style(work / "checkpoint", comments)
+        comments = [d.split(" [SEP] ")[0] for d in _corpus(n_comments, seed=9)]
+        ours = _ours(work / "checkpoint", comments, n=n, length=length)
+        seed = _seed_style(work / "checkpoint", comments, n=n, length=length)
         out = {
             "ours_cps": round(ours["cps"], 2),
             "seed_style_cps": round(seed["cps"], 2),
@@ -101,13 +104,13 @@ def run() -> dict:
             "ours_load_s": round(ours["load_s"], 2),
             "ours_runs": ours["runs"],  # sess.run calls: 64 rows (several comments) share one
             "ours_mean_sampling_steps_per_run": round(ours["mean_steps"], 1),  # stops once every row has ended
-            "seed_style_runs": N_COMMENTS,
-            "seed_style_sampling_steps_per_run": LENGTH,
-            "comments": N_COMMENTS, "candidates_per_comment": N_CANDIDATES, "max_new_tokens": LENGTH,
-            "model": f"tiny (2 layers, 128 wide, n_ctx 1024), fine-tuned {TRAIN_STEPS} steps",
+            "seed_style_runs": n_comments,
+            "seed_style_sampling_steps_per_run": length,
+            "comments": n_comments, "candidates_per_comment": n, "max_new_tokens": length,
+            "model": f"tiny (2 layers, 128 wide, n_ctx 1024), fine-tuned {steps} steps",
             "device": "GPU" if tf.config.list_physical_devices("GPU") else f"CPU ({os.cpu_count()} cores)",
         }
-        if tf.config.list_physical_devices("GPU") or os.environ.get("BENCH_124M") == "1":
+        if not smoke and (tf.config.list_physical_devices("GPU") or os.environ.get("BENCH_124M") == "1"):
             out["gpt2_124M_shape"] = _time_124m(work, comments)
         else:
             out["gpt2_124M_shape"] = "not timed: no GPU in this run"

@@ -18,7 +18,8 @@ from helpers import files
 N_REPLIES = 500
 
 
-def run() -> dict:
+def run(smoke: bool = False) -> dict:
+    """smoke: 20 replies."""
     import os
 
     from helpers import drive as drv
@@ -28,12 +29,13 @@ def run() -> dict:
     from helpers.tracking import outcomes
 
     os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")
-    out: dict = {"replies": N_REPLIES}
+    n_replies = 20 if smoke else N_REPLIES
+    out: dict = {"replies": n_replies}
     with fake_reddit.serve() as srv, tempfile.TemporaryDirectory() as tmp:
         st = srv.state
         parents = list(st.comments)
         rows = []
-        for i in range(N_REPLIES):  # the bot's replies, as 06 would have posted them
+        for i in range(n_replies):  # the bot's replies, as 06 would have posted them
             cid = parents[i % len(parents)]
             reply = st.new_comment(f"t1_{cid}", f"reply {i}")["data"]
             rows.append({"event_at": "2026-11-20T00:00:00Z", "run_id": "bench", "comment_id": f"{cid}-{i}",
@@ -50,6 +52,6 @@ def run() -> dict:
             reqs = st.requests[n0:]
             out[label] = {"seconds": round(wall, 2), "requests": len(reqs),
                           "info_requests": sum(1 for r in reqs if r.path == "/api/info"),
-                          "replies_per_s": round(N_REPLIES / wall, 1), "tracked": summary["replies"]}
+                          "replies_per_s": round(n_replies / wall, 1), "tracked": summary["replies"]}
         out["history_rows"] = len(pd.read_csv(root / drv.OUTCOME_HISTORY))
     return out

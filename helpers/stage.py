@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from .contract import Params, stage
 from .drive import Drive, open_drive
+from .quiet import quiet_kernel
 
 
 @dataclass
@@ -61,6 +62,7 @@ def globs(files, p: Params, **names: str) -> list[str]:
 
 def open_stage(key: str, p: Params) -> Drive:
     """The stage's Drive root, with every file the contract says it reads pulled (a no-op unless gdrive)."""
+    quiet_kernel()  # before any step imports TensorFlow: its start-up lines go to the kernel log, not the cells
     drive = open_drive(p.drive_root, p.drive_backend, p.gdrive_folder)
     drive.pull(*globs(stage(key).reads, p))
     return drive

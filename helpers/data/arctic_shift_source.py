@@ -199,11 +199,11 @@ def write_ndjson(records: list[dict], path: Path) -> None:
 def pull(client: Client, subreddits: Iterable[str], windows: list[Window], out_dir: str | Path,
          on_saved: Callable[[Path], object] | None = None, log: Callable[[str], Any] = print) -> list[Path]:
     """Fetch and save every (subreddit, window, kind) not saved yet; returns all their files."""
-    from tqdm.auto import tqdm
+    from ..quiet import bar as progress
 
     paths = []
     jobs = [(s, w, k) for s in subreddits for w in windows for k in ("submissions", "comments")]
-    with tqdm(total=len(jobs), desc="Arctic Shift", unit="file") as bar:
+    with progress(total=len(jobs), desc="Arctic Shift", unit="file") as bar:
         for sub, w, kind in jobs:
             path = window_path(out_dir, sub, w, kind)
             if not path.exists():

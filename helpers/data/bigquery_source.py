@@ -189,7 +189,7 @@ def pull_months(client, months: Iterable[str], subreddits: Iterable[str], out_di
     for m in months:
         table_name(comments_template, m), table_name(posts_template, m)  # validate all before spending anything
     normalize_subreddits(subreddits)
-    from tqdm.auto import tqdm
+    from ..quiet import bar as progress
 
     return [pull_month(client, m, subreddits, out_dir, comments_template, posts_template, max_bytes_billed, log,
-                       on_saved) for m in tqdm(months, desc="BigQuery months", unit="month")]
+                       on_saved) for m in progress(iterable=months, desc="BigQuery months", unit="month")]

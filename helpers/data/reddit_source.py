@@ -132,7 +132,8 @@ def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = 
          ) -> tuple[list[Path], dict]:
     """Pull and save every listed post not saved yet; returns (each subreddit's post files, stats)."""
     import prawcore
-    from tqdm.auto import tqdm
+
+    from ..quiet import bar as progress
 
     subs = list(subreddits)
     check_params(subs, listing, time_filter, posts_per_subreddit)
@@ -140,7 +141,7 @@ def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = 
     drops: Counter = Counter()
     stats: Counter = Counter()
     paths: list[Path] = []
-    bar = tqdm(total=len(subs) * int(posts_per_subreddit), desc="Reddit posts", unit="post")
+    bar = progress(total=len(subs) * int(posts_per_subreddit), desc="Reddit posts", unit="post")
     try:
         for name in subs:
             seen = 0

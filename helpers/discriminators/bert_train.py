@@ -185,8 +185,10 @@ def train_classifier(clf, parts: dict[str, pd.DataFrame], num_classes: int,
     try:
         from tqdm.keras import TqdmCallback
 
+        from ..quiet import bar_class
+
         hist = clf.fit(train_ds, validation_data=val_ds, epochs=int(epochs), verbose=0, shuffle=False,  # pre-shuffled
-                       callbacks=[*callbacks, TqdmCallback(verbose=0, desc="training")])
+                       callbacks=[*callbacks, TqdmCallback(verbose=0, desc="training", tqdm_class=bar_class())])
     finally:
         clf.preprocessor = pre
     history = {k: [round(float(v), 5) for v in vals] for k, vals in hist.history.items()}

@@ -111,10 +111,11 @@ class Scorer:
         else:
             ds = ds.map(lambda c, r: (features(pre_r)(c, r), features(pre_u)(c, r)),
                         num_parallel_calls=tf.data.AUTOTUNE)
-        from tqdm.auto import tqdm
+        from ..quiet import bar as progress
 
         real_parts, up_parts = [], []
-        with tqdm(total=len(comments), desc="scoring", unit="reply", disable=len(comments) <= self.batch_size) as bar:
+        with progress(total=len(comments), desc="scoring", unit="reply",
+                      disable=len(comments) <= self.batch_size) as bar:
             for x_r, x_u in ds.prefetch(tf.data.AUTOTUNE):
                 real_parts.append(self._fwd[0](x_r).numpy())
                 up_parts.append(self._fwd[1](x_u).numpy())

@@ -122,7 +122,7 @@ def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path,
     on_write(path) runs after each chunk and the signature are written, on_remove(path) removes a stale chunk: with
     the gdrive backend they upload and delete remotely (Drive.push_path, Drive.remove), so a disconnect loses no
     finished chunk and no stale chunk comes back on the next pull."""
-    from tqdm import tqdm  # text bar: works in Colab, Jupyter, papermill and a terminal alike
+    from ..quiet import bar as progress_bar
 
     if chunk_size < 1:
         raise ConfigError(f"fake_chunk_size must be >= 1, not {chunk_size}")
@@ -139,8 +139,8 @@ def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path,
         _check_chunk(have[k], chunks[k])
     stats = {"chunks": len(chunks), "chunks_skipped": len(have), "chunks_written": 0, "fakes_written": 0,
              "dropped_empty": 0, "comments": len(comments), "stale_chunks_removed": stale_removed}
-    bar = tqdm(total=sum(len(chunks[k]) for k in todo) * n, unit="cand", desc="fakes", disable=not progress,
-               smoothing=0.1)
+    bar = progress_bar(total=sum(len(chunks[k]) for k in todo) * n, unit="cand", desc="fakes", disable=not progress,
+                       smoothing=0.1)
     seconds = 0.0
     try:
         for k in todo:

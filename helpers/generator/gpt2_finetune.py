@@ -22,6 +22,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from .. import quiet
 from ..contract import default
 from ..errors import ConfigError, InputError, StageError
 from ..files import write_bytes, write_csv, write_json
@@ -123,14 +124,12 @@ def evaluate_loss(folder: Path, texts: list[str], max_windows: int = 8) -> float
 
 
 class _Tee(io.TextIOBase):
-    """Keep gpt-2-simple's prints for the loss curve; its per-step loss lines drive a tqdm bar, the rest pass
-    through."""
+    """Keep gpt-2-simple's prints for the loss curve; its per-step loss lines drive the step's progress bar, the rest
+    (loading, saving, samples, advice for TF 1 such as use_memory_saving_gradients) go to the kernel log."""
 
-    def __init__(self, out, total: int = 0, first_step: int = 0):
-        from tqdm import tqdm
-
-        self.out, self.lines, self.pending, self.first = out, io.StringIO(), "", first_step
-        self.bar = tqdm(total=total, desc="fine-tuning", unit="step", file=out, disable=total <= 0)
+    def __init__(self, out, total: int = 0, first_step: int = 0, log=None):
+        self.out, self.log, self.lines, self.pending, self.first = out, log or out, io.StringIO(), "", first_step
+        self.bar = quiet.bar(total=total, desc="fine-tuning", unit="step", file=out, disable=total <= 0)
 
     def write(self, s):
         self.lines.write(s)
@@ -142,7 +141,7 @@ class _Tee(io.TextIOBase):
                 self.bar.update(max(int(m.group(1)) - self.first - self.bar.n, 0))
                 self.bar.set_postfix_str(line.split("] ", 1)[-1], refresh=False)
             else:
-                self.bar.write(line, file=self.out)
+                print(line, file=self.log)
         return len(s)
 
     def flush(self):
@@ -150,7 +149,7 @@ class _Tee(io.TextIOBase):
 
     def close(self):
         if self.pending:
-            self.bar.write(self.pending, file=self.out)
+            print(self.pending, file=self.log)
             self.pending = ""
         self.bar.close()
 
@@ -222,9 +221,10 @@ def finetune(
             samples_root.mkdir(parents=True, exist_ok=True)
             random.seed(seed + done)  # gpt-2-simple's window sampler uses `random`
             np.random.seed(seed + done)
-            tee = _Tee(sys.stdout, total=todo, first_step=done)
-            graph = tf.Graph()
-            with graph.as_default(), _chdir(samples_root), contextlib.redirect_stdout(tee):
+            tee = _Tee(sys.stdout, total=todo, first_step=done, log=quiet.log_stream())
+            graph = tf.Graph()  # stderr: gpt-2-simple's own bar for loading the dataset, TF 1 warnings
+            with graph.as_default(), _chdir(samples_root), contextlib.redirect_stdout(tee), \
+                    contextlib.redirect_stderr(quiet.log_stream()):
                 tf.compat.v1.set_random_seed(seed + done)
                 sess = gpt2.start_tf_sess()
                 try:

@@ -138,9 +138,9 @@ def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidat
     generation_ended (the sample stopped at its end marker) is left empty when the engine did not say."""
     if comments.empty:
         return pd.DataFrame(columns=PROPOSED_COLUMNS)
-    from tqdm.auto import tqdm
+    from ..quiet import bar as progress
 
-    with tqdm(total=len(comments) * n, desc="candidates", unit="cand") as bar:
+    with progress(total=len(comments) * n, desc="candidates", unit="cand") as bar:
         gen = engine.generate(comments["comment"].tolist(), n=n, on_comment=lambda _: bar.update(n),
                               **generate_kwargs)
     if "generation_ended" not in gen.columns:

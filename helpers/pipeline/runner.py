@@ -18,6 +18,7 @@ from .. import drive as drv
 from ..errors import ConfigError, StageError
 from ..params import check as check_params
 from ..params import parameter_defaults, suggest
+from ..quiet import BATCH_ENV
 from .presets import for_stages
 
 NOTEBOOK_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+\.ipynb$")
@@ -144,7 +145,7 @@ def run_stage(
             cwd=os.getcwd(),  # the user's folder: relative paths in -p values and a praw.ini there are found
             progress_bar=False,
             log_output=log_output,
-            kernel_manager_class=None if log_output else logged_kernel_manager(kernel_log),
+            kernel_manager_class=logged_kernel_manager(None if log_output else kernel_log),
         )
     except pm.PapermillExecutionError as e:
         resume = f"python -m helpers run {stage} --drive {drive_root}"
@@ -160,8 +161,9 @@ def run_stage(
     return out
 
 
-def logged_kernel_manager(log_path: Path):
-    """A kernel manager whose kernel writes its own stderr to a log beside the executed notebook.
+def logged_kernel_manager(log_path: Path | None):
+    """A kernel manager whose kernel knows it runs in a batch (helpers.quiet.batch: text progress bars, nothing waits
+    for a click) and, given a log_path, writes its own stderr to that log beside the executed notebook.
 
     TensorFlow prints C++ start-up lines (oneDNN, "could not find cuda drivers") that no setting silences; in a demo's
     console they read like errors. The notebook's own outputs and tracebacks are unaffected: they travel over ZMQ.
@@ -172,8 +174,14 @@ def logged_kernel_manager(log_path: Path):
 
     class LoggedKernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
-            log_path.parent.mkdir(parents=True, exist_ok=True)
             kw = procgroup.kernel_launch_kwargs(kw)  # the kernel dies with the runner, even on SIGKILL
+            # PYTEST_CURRENT_TEST left out: ipykernel does not copy fd 2 into the cells under pytest, and the tests
+            # check the cells as a person sees them after any other run
+            env = {k: v for k, v in (kw.get("env") or os.environ).items() if k != "PYTEST_CURRENT_TEST"}
+            kw["env"] = {**env, BATCH_ENV: "1"}
+            if log_path is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            log_path.parent.mkdir(parents=True, exist_ok=True)
             with open(log_path, "wb") as log:  # one log per run, like the executed notebook
                 kw["stderr"] = log  # the child keeps its own copy of the descriptor
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
