@@ -150,10 +150,10 @@ def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: 
         write_csv(select(tools, read_csv(d / "candidates_raw.csv", required=["comment", "reply", "comment_id"]), s),
                   scored)
     filtered = read_csv(scored, required=["comment_id", "proposed_reply", "rejected", "prob_real", "expected_score"])
-    kept = data.best_per_prompt(filtered, s.reward)
+    human, blocked, hstats = data.human_signal(root, s.human_weight)
+    kept = data.best_per_prompt(filtered, s.reward, blocked)
     train_csv = d / "train.csv"
     if not train_csv.exists():
-        human, blocked, hstats = data.human_signal(root, s.human_weight)
         train, tstats = data.training_set(kept, inputs["real"], human, blocked, inputs["held_out_ids"],
                                           s.replay_share, s.seed + k)
         files.write_json({"human": hstats, "train": tstats}, d / "train_stats.json")

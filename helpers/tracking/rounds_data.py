@@ -62,10 +62,12 @@ def reward_key(filtered: pd.DataFrame, reward: str) -> pd.Series:
     return score if reward == "select" else score * pd.to_numeric(filtered["prob_real"], errors="coerce")
 
 
-def best_per_prompt(filtered: pd.DataFrame, reward: str = "select") -> pd.DataFrame:
-    """The best candidate per prompt (comment_id) among those 06's selection allows (``rejected`` == ""), ranked by
-    the reward, ties by prob_real as 06 does; prompts with no allowed candidate give nothing."""
-    ok = filtered[filtered["rejected"].fillna("").astype(str) == ""].copy()
+def best_per_prompt(filtered: pd.DataFrame, reward: str = "select", blocked: set[str] = frozenset()) -> pd.DataFrame:
+    """The best candidate per prompt (comment_id) among those 06's selection allows (``rejected`` == "") and no person
+    turned down (``blocked`` texts), ranked by the reward, ties by prob_real as 06 does; prompts with no allowed
+    candidate give nothing."""
+    ok = filtered[(filtered["rejected"].fillna("").astype(str) == "")
+                  & ~filtered["proposed_reply"].map(norm).isin(blocked)].copy()
     ok["reward"] = reward_key(ok, reward)
     ok = ok.sort_values(["reward", "prob_real", "comment_id"], ascending=[False, False, True], kind="mergesort")
     return ok.groupby("comment_id", sort=False).head(1).reset_index(drop=True)
@@ -131,9 +133,11 @@ def training_set(kept: pd.DataFrame, real: pd.DataFrame, human: pd.DataFrame, bl
                 & ~real["comment_id"].astype(str).isin(held_out_ids)]
     want = int(round(n_body * replay_share / (1 - replay_share))) if n_body else 0
     if want > len(pool):
-        log.warning("training set: %d replay pairs asked, only %d real train pairs", want, len(pool))
+        log.warning("training set: %d replay pairs asked, only %d real train pairs: some are repeated", want, len(pool))
+    if want and not len(pool):
+        raise InputError("no real train pair to replay", file=drv.BERT_GAN_REAL)
     rng = np.random.default_rng([int(seed), 7])
-    take = np.sort(rng.choice(len(pool), min(want, len(pool)), replace=False)) if len(pool) else []
+    take = np.sort(rng.choice(len(pool), want, replace=want > len(pool))) if want else np.zeros(0, dtype=int)
     replay = pd.DataFrame({"comment": pool["comment"].astype(str).to_numpy()[take],
                            "reply": pool["reply"].astype(str).to_numpy()[take],
                            "comment_id": pool["comment_id"].astype(str).to_numpy()[take],
