@@ -114,7 +114,9 @@ def test_prompts_only_from_the_train_split(root):
 
 
 def test_training_set_holds_only_what_may_be_learned(root):
-    fake = Fake({"*": BASE_REPLIES + [HUMAN_NO, HUMAN_REMOVED]},
+    tempting = ["sure, ask u/gardener_bob about {u} because that account knows everything there is to know",
+                "{u} this long reply lacks the magic word so the choosing judge doubts it, though it is the longest"]
+    fake = Fake({"*": BASE_REPLIES + tempting + [HUMAN_NO, HUMAN_REMOVED]},
                 {"run1": 4.0, "run1_g1": 4.0})
     gr.run_rounds(root, settings(rounds=1), fake.tools(), progress=lambda *a: None)
     d = gr.round_dir(root, 1)
@@ -133,7 +135,9 @@ def test_training_set_holds_only_what_may_be_learned(root):
         assert float(same["prob_real"].iloc[0]) > 0.9
         best = ok[ok["comment_id"] == r["comment_id"]]["expected_score"].max()
         assert float(same["expected_score"].iloc[0]) == best
-    assert (cands["rejected"].fillna("") != "").sum() >= 6  # the "ok" and "I think so" ones failed: never in the set
+    # the best-scored candidates fail a filter (mention) or the threshold: never in the set
+    assert set(cands.loc[cands["proposed_reply"].str.contains("gardener_bob"), "rejected"]) == {"mention"}
+    assert not train["reply"].str.contains("gardener_bob|magic word").any()
     # no validation/test prompt; replay pairs are train pairs only
     assert set(train.loc[train["source"] != "human", "comment_id"]) <= train_ids
     # the person's signal: approved kept (upvoted one twice); unapproved and removed never, not even as a candidate
