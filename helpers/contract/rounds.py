@@ -41,7 +41,7 @@ STAGE_09 = Stage(
       "prob_real x expected_score)"),
     P("gr_replay_share", 0.5, "share of the training set that is real train pairs (keeps GPT-2 near real text)",
       low=0, high=1, high_open=True),
-    P("gr_human_weight", 2, "copies of a reply a person approved in 06 whose outcome in 07 reached score >= 2",
+    P("gr_human_weight", 2, "copies of a reply a person approved in 06 that 07 saw reach a score of 2 or more",
       low=1),
     P("gr_steps", 10, "fine-tuning steps per round (low: each round nudges, not retrains)", low=1),
     P("gr_learning_rate", 1e-4, "fine-tuning learning rate per round (online: 1e-5)", low=0, low_open=True),

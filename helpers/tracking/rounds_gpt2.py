@@ -97,6 +97,7 @@ def _finetune_main(a: argparse.Namespace) -> int:
     from ..generator.gpt2_checkpoint import repair_checkpoint
     from ..generator.gpt2_finetune import evaluate_loss
     from ..generator.gpt2_finetune import finetune as gpt2_finetune
+    from ..generator.gpt2_fit import for_this_machine
     from .rounds_data import documents
 
     root = Path(a.root)
@@ -107,10 +108,14 @@ def _finetune_main(a: argparse.Namespace) -> int:
     real = files.read_csv(root / drv.GPT2_FINETUNE, required=["text", "split"])
     test = real.loc[real["split"].astype(str) == "test", "text"].fillna("").astype(str).str.strip()
     test = test[test != ""].tolist()  # the generator's fit to real replies it never trained on
+    fit = for_this_machine(a.base_model)  # 01's fit check: on a T4, 355M trains with the settings that fit
+    if fit.message:
+        print(fit.message, file=sys.stderr)
     metrics = gpt2_finetune({"train": documents(train), "validation": []}, ckpt, root / drv.GPT2_MODELS,
                             model_name=a.base_model, run_name=a.new, steps=base_step + a.steps,
                             learning_rate=a.learning_rate, batch_size=a.batch_size, save_every=0, sample_every=0,
-                            seed=a.seed, eval_windows=2)
+                            seed=a.seed, eval_windows=2, optimizer=fit.optimizer,
+                            only_train_transformer_layers=fit.only_train_transformer_layers)
     out = {"base": a.base, "new": a.new, "base_step": base_step, "steps": a.steps,
            "train_loss_before": metrics.get("train_loss_before"), "train_loss_after": metrics.get("train_loss_after"),
            "test_loss_base": evaluate_loss(ckpt / a.base, test), "test_loss": evaluate_loss(ckpt / a.new, test)}

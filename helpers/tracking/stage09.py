@@ -23,6 +23,7 @@ after the last row of the table; `gr_restart = True` forgets the rounds (and the
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,9 @@ class RoundsRun(StageRun):
 
 
 def start(p: Params) -> RoundsRun:
+    """The judges in this kernel take GPU memory only as they need it: by default TensorFlow would reserve the whole
+    GPU here and leave the fine-tuning process none."""
+    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
     return RoundsRun(p, open_stage(KEY, p))
 
 
