@@ -32,7 +32,7 @@ from ..report_html import (
     section,
 )
 from ..tracking import adversarial, outcome_metrics
-from . import quality_report
+from . import generator_rounds_report, quality_report
 
 # What a malformed file on Drive can raise while a section reads or draws it (pandas' ParserError, UnicodeDecodeError
 # and JSONDecodeError are ValueErrors; a missing column is a KeyError).
@@ -170,6 +170,7 @@ SECTIONS: list[Callable[[Path], str]] = [
     quality_report.report_section,  # 02, 06, evaluate
     outcome_metrics.report_section,  # 07
     adversarial.report_section,  # 08
+    generator_rounds_report.report_section,  # 09
 ]
 
 
