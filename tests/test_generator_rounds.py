@@ -221,3 +221,15 @@ def test_decide_names_every_failed_guard():
     assert "held-out" in why and "distinct-2" in why and "test loss" in why
     assert gr.decide({"heldout_prob_real": None, "distinct_2": 0.8, "test_loss_base": 4.0, "test_loss": 4.0}, base,
                      s).startswith("held-out")
+
+
+def test_alternation_refreshes_the_judge_after_each_round_with_the_generator_in_use(root):
+    fake = good_round_fake()
+    fake.replies["run1_g2"] = ["sure answer {u} without the magic word"]  # round 2 fails the held-out judge
+    seen = []
+    tools = fake.tools()
+    tools.alternate = lambda generator: seen.append(generator) or 0.75
+    table = gr.run_rounds(root, settings(rounds=2), tools, progress=lambda *a: None)
+    assert table["accepted"].tolist() == [True, False]
+    assert seen == ["run1_g1", "run1_g1"]  # after round 2 (rejected) the refresh uses the accepted run1_g1
+    assert table["adv_auc_newest"].tolist() == [0.75, 0.75]
