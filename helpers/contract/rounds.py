@@ -33,7 +33,7 @@ STAGE_09 = Stage(
     *sampling("candidates"),
     P("base_model", "tiny", "the GPT-2 base 01 fine-tuned from (tiny | 124M | 355M): gpt-2-simple needs its files"),
     P("gr_rounds", 2, "generator rounds in total (a re-run continues after the last finished one)", low=0),
-    P("gr_restart", False, "True: forget earlier rounds' table and files (their checkpoints stay on Drive, unused)"),
+    P("gr_restart", False, "True: forget the earlier rounds: their table, files and checkpoints (01's stays)"),
     P("gr_prompts", 16, "train-split comments given n_candidates candidates each per round (online: 500+)", low=1),
     P("gr_eval_comments", 8, "held-out test comments measured on, the same every round (online: 200+)", low=1),
     P("gr_reward", "select",

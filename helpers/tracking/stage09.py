@@ -126,10 +126,24 @@ def resume(run: RoundsRun) -> None:
     """With `gr_restart`, forget the earlier rounds first; then say how many are done (a re-run continues after them)
     and which generator the next round starts from."""
     if run.p.gr_restart:
-        gr.restart(run.drive.root, run.p.run_name)
+        forget(run)
     rows = done_rounds(run.drive.root)
     print(len(rows), "round(s) done before this run;", "next round starts from checkpoint/"
           + next((str(r["run_name"]) for r in reversed(rows) if r["accepted"]), run.p.run_name))
+
+
+def forget(run: RoundsRun) -> None:
+    """Delete the earlier rounds' table, files and checkpoints here and, with the gdrive backend, remotely too: a stale
+    round left on the remote Drive would be pulled back by the next runtime and taken for a finished one. 01's
+    checkpoint and 08's files (gr_alternate) stay."""
+    name = run.p.run_name
+    found = [*run.drive.glob(drv.GENERATOR_ROUNDS_DIR + "/**/*"), *run.drive.glob(f"{drv.CHECKPOINT_DIR}/{name}_g*/*")]
+    for path in found:
+        if path.is_file() and (drv.CHECKPOINT_DIR not in path.parts or path.parent.name[len(name) + 2:].isdigit()):
+            run.drive.remove(path)
+    for rel in (drv.GENERATOR_ROUNDS, drv.GENERATOR_ROUNDS_PNG):  # the plot is not pulled: removed remotely as well
+        run.drive.remove(run.drive.path(rel))
+    gr.restart(run.drive.root, name)
 
 
 def generator_rounds(run: RoundsRun) -> pd.DataFrame:
