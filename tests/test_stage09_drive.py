@@ -63,3 +63,13 @@ def test_a_fresh_runtime_sees_the_rounds_and_restart_forgets_them_remotely(remot
     fourth = stage09.start(params(tmp_path / "runtime4"))
     stage09.resume(fourth)
     assert "0 round(s) done before this run; next round starts from checkpoint/run1" in capsys.readouterr().out
+
+
+def test_a_judge_cannot_be_held_out_from_itself(tmp_path):
+    """Before 08 ran, 06's realism_model "auto" is 03's classifier: the default held-out judge. 09 stops at once."""
+    from helpers.errors import ConfigError
+
+    files.write_text("{}", tmp_path / drv.BERT_REALISM / "config.json")
+    p = params(tmp_path, drive_backend="local")
+    with pytest.raises(ConfigError, match="held-out judge .* is the one that chooses"):
+        stage09.real_tools(tmp_path, p)

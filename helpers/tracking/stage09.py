@@ -81,15 +81,21 @@ def real_tools(root: Path, p: Params) -> gr.Tools:
     held_dir = judge_dir(root, p.heldout_judge)
     if not held_dir.is_dir():
         raise ConfigError(f"heldout_judge {p.heldout_judge!r}: no classifier folder {held_dir}")
-    held = load_classifier(held_dir)
     cache: dict = {}
 
-    def scorer() -> Scorer:
+    def choosing_dir() -> Path:
         realism = realism_model_dir(root, p.realism_model)
-        stamp = (str(realism), (realism / "round.json").stat().st_mtime if (realism / "round.json").exists() else 0)
         if realism.resolve() == held_dir.resolve():
             raise ConfigError(f"the held-out judge {held_dir} is the one that chooses (realism_model "
                               f"{p.realism_model!r}): set heldout_judge to another classifier, or run 08 first")
+        return realism
+
+    choosing_dir()  # before any work: a judge cannot be held out from itself
+    held = load_classifier(held_dir)
+
+    def scorer() -> Scorer:
+        realism = choosing_dir()
+        stamp = (str(realism), (realism / "round.json").stat().st_mtime if (realism / "round.json").exists() else 0)
         if cache.get("stamp") != stamp:
             cache.update(stamp=stamp, scorer=Scorer.load(realism, Path(root, drv.BERT_UPVOTE)))
         return cache["scorer"]
