@@ -73,3 +73,17 @@ def test_a_judge_cannot_be_held_out_from_itself(tmp_path):
     p = params(tmp_path, drive_backend="local")
     with pytest.raises(ConfigError, match="held-out judge .* is the one that chooses"):
         stage09.real_tools(tmp_path, p)
+
+
+def test_a_round_starts_from_a_copy_and_never_writes_the_base(tmp_path):
+    from helpers.tracking.rounds_gpt2 import start_from
+
+    base = tmp_path / "run1"
+    for name in ("hparams.json", "counter", "model-150.index", "loss_history.json", "events.out.tfevents.1.vm"):
+        files.write_text(name, base / name)
+    before = {p.name: p.read_text() for p in base.iterdir()}
+    new = start_from(tmp_path, "run1", "run1_g1")
+    assert sorted(p.name for p in new.iterdir()) == ["counter", "hparams.json", "model-150.index"]
+    files.write_text("trained", new / "model-155.index")
+    assert start_from(tmp_path, "run1", "run1_g1") == new and (new / "model-155.index").exists()  # resumed: kept
+    assert {p.name: p.read_text() for p in base.iterdir()} == before
