@@ -228,8 +228,9 @@ def test_alternation_refreshes_the_judge_after_each_round_with_the_generator_in_
     fake.replies["run1_g2"] = ["sure answer {u} without the magic word"]  # round 2 fails the held-out judge
     seen = []
     tools = fake.tools()
-    tools.alternate = lambda generator: seen.append(generator) or 0.75
+    tools.alternate = lambda generator, round_dir: seen.append((generator, round_dir.name)) or 0.75
     table = gr.run_rounds(root, settings(rounds=2), tools, progress=lambda *a: None)
     assert table["accepted"].tolist() == [True, False]
-    assert seen == ["run1_g1", "run1_g1"]  # after round 2 (rejected) the refresh uses the accepted run1_g1
+    # after round 2 (rejected) the refresh uses the accepted run1_g1; each round asks for its own 08 round
+    assert seen == [("run1_g1", "round_01"), ("run1_g1", "round_02")]
     assert table["adv_auc_newest"].tolist() == [0.75, 0.75]

@@ -61,14 +61,14 @@ class Tools:
     """What a round does outside pandas, swappable in tests: sample (run_name, comments, out, seed) -> seconds;
     finetune (base, new, train_csv, out_json) -> {"test_loss", "test_loss_base", ...}; score (candidates) -> +
     prob_real, expected_score, score_error under the choosing judges; heldout (candidates) -> the held-out judge's
-    prob_real per row; alternate (generator run_name) -> the refreshed classifier's AUC on its newest fakes (None:
-    no alternation)."""
+    prob_real per row; alternate (generator run_name, round folder) -> the refreshed classifier's AUC on its newest
+    fakes (None: no alternation)."""
 
     sample: Callable[[str, pd.DataFrame, Path, int], float]
     finetune: Callable[[str, str, Path, Path], dict]
     score: Callable[[pd.DataFrame], pd.DataFrame]
     heldout: Callable[[pd.DataFrame], np.ndarray]
-    alternate: Callable[[str], Any] | None = None
+    alternate: Callable[[str, Path], Any] | None = None
     calls: dict = field(default_factory=dict)
 
 
@@ -186,7 +186,7 @@ def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: 
     row |= {"seconds_generate": gen_s + m0["seconds_generate"] + m1["seconds_generate"], "seconds_finetune": ft_s,
             "seconds_measure": time.time() - t2}
     if tools.alternate is not None:
-        row["adv_auc_newest"] = tools.alternate(new if row["accepted"] else base)
+        row["adv_auc_newest"] = tools.alternate(new if row["accepted"] else base, d)
     row["seconds"] = time.time() - t0
     return row
 

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from .. import files
 from ..contract import Params
 from ..errors import ConfigError
 from ..stage import StageRun, open_stage, push_outputs
@@ -102,13 +103,12 @@ def real_tools(root: Path, p: Params) -> gr.Tools:
 
     gen = dict(temperature=p.temperature, top_k=p.top_k, top_p=p.top_p, length=p.max_reply_tokens)
 
-    def alternate(generator: str):
+    def alternate(generator: str, round_dir: Path):
         from . import adversarial
 
-        target_file = Path(root, drv.GENERATOR_ROUNDS_DIR, f"alternate_{generator}.txt")
+        target_file = Path(round_dir, "alternate_08_round.txt")
         if not target_file.exists():  # the 08 round this generator round asked for, kept so a resume never adds one
-            target_file.parent.mkdir(parents=True, exist_ok=True)
-            target_file.write_text(str(len(adversarial.done_rounds(root)) + 1))
+            files.write_text(str(len(adversarial.done_rounds(root)) + 1), target_file)
         target = int(target_file.read_text())
         table = adversarial.run_rounds(
             root, target, mode=p.adv_mode, run_name=generator, train_comments=p.adv_train_comments,
