@@ -169,7 +169,8 @@ def test_plain_papermill_parses_and_refuses_too(tmp_path):
 
 
 def test_a_parameter_of_another_stage_is_named_as_such(tmp_path):
-    with pytest.raises(ConfigError, match=r"'n_candidates' belongs to stage\(s\) 02, 05, 08, not to 06_score_and_post"):
+    with pytest.raises(ConfigError,
+                       match=r"'n_candidates' belongs to stage\(s\) 02, 05, 08, 09, not to 06_score_and_post"):
         check_all(["06"], list_stages(), tmp_path, {"n_candidates": "2"})
 
 

@@ -73,15 +73,15 @@ def _count(soup, cid: str) -> int:
 def test_the_strip_says_which_stages_ran_failed_or_did_not(run_root):
     soup = _soup(run_root)
     cards = {li["data-stage"]: li for li in soup.find(id="stages").find_all("li")}
-    assert list(cards) == ["00", "01", "02", "03", "04", "05", "06", "07", "08"]
+    assert list(cards) == ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09"]
     assert {k: li["data-status"] for k, li in cards.items()} == {
         "00": "ok", "01": "ok", "02": "not run", "03": "failed", "04": "unfinished", "05": "not run", "06": "not run",
-        "07": "not run", "08": "not run"}
+        "07": "not run", "08": "not run", "09": "not run"}
     assert "2026-11-22 10:01" in cards["00"].get_text() and "1 min 5 s" in cards["00"].get_text()
     assert "source sample: 100 rows in, 90 kept" in cards["00"].get_text()  # its one outcome line
     assert "InputError: bert_gan_fake_0000.csv: file not found" in cards["03"].get_text()  # the error, not the AUC
     assert "failed" in soup.find(id="stage-03")["class"]  # its part of the report says so too
-    assert "1 failed, 1 unfinished, 2 ok, 5 not run" in soup.find(id="stages").find("h2").get_text()
+    assert "1 failed, 1 unfinished, 2 ok, 6 not run" in soup.find(id="stages").find("h2").get_text()
 
 
 def test_what_needs_a_person_counts_the_review_sheet_by_06s_definitions(run_root):

@@ -18,6 +18,7 @@ from .data import STAGE_00
 from .discriminators import STAGE_03, STAGE_04
 from .generator import STAGE_01, STAGE_02
 from .live import STAGE_05, STAGE_06
+from .rounds import STAGE_09
 from .spec import File, P, Param, Stage
 from .tracking import STAGE_07, STAGE_08
 
@@ -29,7 +30,7 @@ DRIVE_PARAMS = (
 )
 
 STAGES: dict[str, Stage] = {s.key: s for s in (STAGE_00, STAGE_01, STAGE_02, STAGE_03, STAGE_04, STAGE_05, STAGE_06,
-                                               STAGE_07, STAGE_08)}
+                                               STAGE_07, STAGE_08, STAGE_09)}
 
 __all__ = ["DRIVE_PARAMS", "STAGES", "File", "P", "Param", "Params", "Stage", "all_params", "check_stage", "default",
            "notebook_params", "rules", "stage"]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
+from . import generator_rounds_report
 
 
 def _counts(d: dict | None) -> str:
@@ -109,8 +110,15 @@ def line_08(root: Path) -> str | None:
             f"{_fmt(last.get('fooled_after'))}")
 
 
+def line_09(root: Path) -> str | None:
+    """The run summary's generator-rounds line without its label; None before the first round."""
+    if not (root / drv.GENERATOR_ROUNDS).exists():
+        return None
+    return generator_rounds_report.summary_line(root).split(":", 1)[1].strip()
+
+
 LINES: dict[str, Callable[[Path], str | None]] = {
-    "00": line_00, "01": line_01, "02": line_02, "05": line_05, "06": line_06, "08": line_08}
+    "00": line_00, "01": line_01, "02": line_02, "05": line_05, "06": line_06, "08": line_08, "09": line_09}
 
 
 def outcome_line(stage: str, drive_root: str | Path) -> str | None:

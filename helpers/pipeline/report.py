@@ -22,7 +22,7 @@ from .. import files
 from ..contract import STAGES
 from ..errors import BotError, InputError
 from ..report_html import details, esc, first_line, kv_table
-from . import live_trouble, quality_report
+from . import generator_rounds_report, live_trouble, quality_report
 from .first_screen import MARK, first_screen, status_line
 from .live_sections import adversarial_section, candidates_section, outcomes_section
 from .stage_sections import data_section, fakes_section, generate_section, gpt2_section, realism_section, upvote_section
@@ -48,6 +48,7 @@ SECTIONS: list[tuple[str, Builder]] = [
     ("06", quality_report.report_section),  # 02's fakes, 06's candidates vs selected, evaluate
     ("07", outcomes_section),
     ("08", adversarial_section),
+    ("09", generator_rounds_report.report_section),
 ]
 
 # Shown above the stage strip, most urgent first (e.g. live trouble found by 07: holds after removals, bans); each

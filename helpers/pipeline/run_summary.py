@@ -10,7 +10,7 @@ from .. import drive as drv
 from ..drive import latest
 from ..errors import InputError
 from ..report_html import flatten, fmt, json_or_none, read_table
-from . import quality_report
+from . import generator_rounds_report, quality_report
 from .stage_status import stage_statuses
 
 
@@ -79,6 +79,7 @@ def summary_text(root: str | Path) -> str:
     lines.append("Selected replies:")
     lines += _selected_lines(root)
     lines += quality_report.summary_lines(root)
+    lines.append(generator_rounds_report.summary_line(root))
     lines.append(f"Report:             {root / drv.REPORT_HTML}")
     lines.append(f"Executed notebooks: {root / drv.EXECUTED_DIR}")
     return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""Stage 09 of the contract: generator rounds, reward-ranked fine-tuning of GPT-2 judged by a classifier that did not
+choose."""
+
+from __future__ import annotations
+
+from .. import drive as drv
+from .generator import sampling
+from .live import STAGE_06
+from .spec import File, P, Stage
+from .tracking import STAGE_08
+
+_FROM_06 = ("realism_model", "min_prob_real", "max_reply_chars", "blocklist", "allow_links")
+_FROM_08 = ("adv_mode", "adv_train_comments", "adv_eval_comments", "adv_epochs", "bert_batch_size",
+            "bert_learning_rate", "adv_max_train_rows", "bert_base")
+
+STAGE_09 = Stage(
+    key="09", name="generator_rounds", part="tracking",
+    title="Generator rounds: reward-ranked fine-tuning, measured on a judge that did not choose", runtime="GPU",
+    reads=(File(drv.GPT2_GENERATE), File(drv.GPT2_FINETUNE), File(drv.BERT_GAN_REAL),
+           File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), File(f"{drv.GPT2_MODELS}/<base_model>/"),
+           File(drv.BERT_REALISM + "/"), File(drv.ADVERSARIAL_MODEL + "/"), File(drv.BERT_UPVOTE + "/"),
+           File(drv.REVIEW_SHEET, "human signal: approved replies"),
+           File(drv.OUTCOMES, "human signal: scores, removals"),
+           File(drv.GENERATOR_ROUNDS, "rounds already finished"), File(drv.GENERATOR_ROUNDS_DIR + "/", "to resume"),
+           File(f"{drv.CHECKPOINT_DIR}/<run_name>_g<round>/", "rounds already finished"),
+           File(drv.BERT_GAN_FAKE, "gr_alternate only"), File(f"{drv.BERT_BASE_DIR}/<bert_base>/", "gr_alternate only"),
+           File(drv.ADVERSARIAL_FAKES, "gr_alternate only"), File(drv.ADVERSARIAL_ROUNDS, "gr_alternate only")),
+    writes=(File(f"{drv.CHECKPOINT_DIR}/<run_name>_g<round>/", "one new checkpoint per round"),
+            File(drv.GENERATOR_ROUNDS_DIR + "/"), File(drv.GENERATOR_ROUNDS), File(drv.GENERATOR_ROUNDS_PNG),
+            File(drv.ADVERSARIAL_FAKES, "gr_alternate only"), File(drv.ADVERSARIAL_MODEL + "/", "gr_alternate only"),
+            File(drv.ADVERSARIAL_ROUNDS, "gr_alternate only")),
+    params=(
+    *sampling("candidates"),
+    P("base_model", "tiny", "the GPT-2 base 01 fine-tuned from (tiny | 124M | 355M): gpt-2-simple needs its files"),
+    P("gr_rounds", 2, "generator rounds in total (a re-run continues after the last finished one)", low=0),
+    P("gr_restart", False, "True: forget the earlier rounds: their table, files and checkpoints (01's stays)"),
+    P("gr_prompts", 16, "train-split comments given n_candidates candidates each per round (online: 500+)", low=1),
+    P("gr_eval_comments", 8, "held-out test comments measured on, the same every round (online: 200+)", low=1),
+    P("gr_reward", "select",
+      "select (06's rule: pass the filters and realism threshold, best expected_score) | combined (pass them, best "
+      "prob_real x expected_score)"),
+    P("gr_replay_share", 0.5, "share of the training set that is real train pairs (keeps GPT-2 near real text)",
+      low=0, high=1, high_open=True),
+    P("gr_human_weight", 2, "copies of a reply a person approved in 06 that 07 saw reach a score of 2 or more",
+      low=1),
+    P("gr_steps", 10, "fine-tuning steps per round (low: each round nudges, not retrains)", low=1),
+    P("gr_learning_rate", 1e-4, "fine-tuning learning rate per round (online: 1e-5)", low=0, low_open=True),
+    P("gr_batch_size", 1, "1024-token windows per step", low=1),
+    P("heldout_judge", "bert_realism",
+      "the realism classifier that never chooses: a folder under the Drive root or a name under models/ "
+      "(bert_realism: 03's, fair while 06 scores with 08's refreshed one)"),
+    P("gr_min_gain", 0.0, "accept only if the held-out judge's mean prob_real rises by more than this"),
+    P("gr_max_distinct2_drop", 0.05, "reject a round whose matched distinct-2 falls by more than this", low=0),
+    P("gr_max_test_loss_rise", 0.05,
+      "reject a round whose loss on real test replies rises by more than this share of the base's", low=0),
+    P("gr_alternate", False, "True: after each generator round, one 08 refresh round on the new generator's fakes"),
+    *(STAGE_06.param(n) for n in _FROM_06),
+    *(STAGE_08.param(n) for n in _FROM_08),
+    P("seed", 1234, "reproducibility: the prompts per round, the sampling, the replay rows, the training order",
+      low=0),
+    ),
+)
