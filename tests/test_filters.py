@@ -158,7 +158,7 @@ def test_06_selection_uses_the_filters_and_names_rejections_on_the_sheet():
     assert list(filtered["rejected"]) == ["parrot", "", "posted_before", "too_short"]
     assert list(review["reply"]) == ["Sounds like nitrogen, try compost."]  # not the higher-scored copy
     assert review.loc[0, "rejected_for_post"] == "parrot: 1; posted_before: 1"
-    assert list(review.columns[-2:]) == ["rejected_for_post", "approved"]
+    assert list(review.columns[-3:]) == ["rejected_for_post", "approved", "decision"]
     assert summary["rejected"] == {"parrot": 1, "posted_before": 1, "too_short": 1}
     review_without, _ = select.build_review(scored)  # without quality settings: the seed's rule alone
     assert review_without.loc[0, "reply"] == COMMENT

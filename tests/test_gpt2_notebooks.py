@@ -30,7 +30,8 @@ def test_02_writes_chunked_fakes_in_the_seed_shape(pipeline):
     chunks = sorted(root.glob(drv.BERT_GAN_FAKE_GLOB))
     assert chunks and chunks[0].name == "bert_gan_fake_0000.csv"
     fakes = files.read_csvs(chunks, required=["comment", "reply", "real"])
-    assert list(fakes.columns) == ["comment", "reply", "real", "comment_id", "thread_id", "subreddit", "split"]
+    assert list(fakes.columns) == ["comment", "reply", "real", "comment_id", "thread_id", "subreddit", "split",
+                                   "generation_ended"]  # the seed's columns first; did the sample reach its end
     assert (fakes["real"] == 0).all()
     assert set(fakes["split"]) == {"train", "validation", "test"}  # fake_splits default: held-out threads get fakes too
     assert fakes["reply"].fillna("").str.len().gt(0).all()

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import latest
-from ..live.select import is_true
+from ..live.select import decision_of, is_approved
 from ..live.sheets import unescape_frame
 from ..report_html import (
     details,
@@ -55,7 +55,7 @@ def candidates_section(root: Path) -> str:
         ("candidates scored", len(preds), f"for {preds['comment_id'].nunique()} comments"),
         ("passed the filters", allowed, "realistic enough, no link, not a parrot, not blocked…"),
         ("chosen for review", len(chosen), "the best expected score per post: one reply per post"),
-        ("approved", sum(is_true(r.get("approved")) for r in chosen.values()), "by a person, on the review sheet"),
+        ("approved", sum(is_approved(r) for r in chosen.values()), "by a person, on the review sheet"),
     ], "candidates-figures")
     if chosen:
         rows = "".join(f"<tr><td>r/{esc(r.get('subreddit', ''))}</td><td>{esc(r.get('comment', ''))}</td>"
@@ -93,8 +93,16 @@ def _status(pick: dict | None, ledger_status: str | None, post_taken: bool = Fal
         return '<span class="badge no">no candidate passed selection</span>'
     if ledger_status:
         return f'<span class="badge ok">{esc(ledger_status)}</span>'
-    if is_true(pick.get("approved", "")):  # 06's own definition: the two never disagree
+    return approval_badge(pick)
+
+
+def approval_badge(pick: dict) -> str:
+    """Approved, rejected by a person, or awaiting, by 06's own definitions (helpers.live.select), so the report and
+    06 never disagree about a row."""
+    if is_approved(pick):
         return '<span class="badge ok">approved</span>'
+    if decision_of(pick) == "rejected":
+        return '<span class="badge no">rejected by a person</span>'
     return '<span class="badge">awaiting approval</span>'
 
 
