@@ -56,10 +56,18 @@ def generate_round(root: str | Path, k: int, comments: pd.DataFrame, run_name: s
     """Write adversarial/round_<k>_fakes.csv with a subprocess; kept as is when it exists (resume). gen: temperature,
     top_k, top_p, length (each left out takes notebook 08's default)."""
     out = fakes_path(root, k)
+    return out, generate_to(root, run_name, comments, out, n, seed, f"round {k}: generating fakes", timeout_s, **gen)
+
+
+def generate_to(root: str | Path, run_name: str, comments: pd.DataFrame, out: Path, n: int, seed: int, what: str,
+                timeout_s: float = 3600, **gen: float) -> float:
+    """Write ``out`` (02's columns: n samples per comment from checkpoint/<run_name>) in a subprocess, so gpt-2-simple's
+    TF1 graph never shares the kernel with Keras; kept as is when it exists (resume). Returns the seconds spent;
+    ``what`` names the work in errors. 08's rounds and 09's generator rounds both sample here."""
     if out.exists():
-        return out, 0.0
+        return 0.0
     t0 = time.time()
-    with tempfile.TemporaryDirectory(prefix="adv_comments_") as tmp:
+    with tempfile.TemporaryDirectory(prefix="gen_comments_") as tmp:
         src = Path(tmp, "comments.csv")
         comments.to_csv(src, index=False)
         cmd = [sys.executable, "-m", "helpers.tracking.adversarial_fakes", "generate", "--checkpoint-dir",
@@ -73,11 +81,11 @@ def generate_round(root: str | Path, k: int, comments: pd.DataFrame, run_name: s
         try:
             proc = run_child(cmd, capture_output=True, text=True, env=env, timeout=timeout_s)  # dies with the kernel
         except subprocess.TimeoutExpired:
-            raise StageError(f"round {k}: generating fakes took over {timeout_s:.0f} s; run again to retry") from None
+            raise StageError(f"{what} took over {timeout_s:.0f} s; run again to retry") from None
     if proc.returncode != 0 or not out.exists():
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-        raise StageError(f"round {k}: generating fakes failed (exit {proc.returncode}):\n{tail}")
-    return out, time.time() - t0
+        raise StageError(f"{what} failed (exit {proc.returncode}):\n{tail}")
+    return time.time() - t0
 
 
 def _generate_main(a: argparse.Namespace) -> int:

@@ -15,8 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +23,7 @@ from .. import drive as drv
 from .. import files
 from ..errors import StageError
 from ..procgroup import run_child
+from .adversarial_fakes import generate_to
 
 
 def _env() -> dict:
@@ -46,22 +45,10 @@ def _run(cmd: list[str], what: str, timeout_s: float) -> str:
 
 def generate(root: Path, run_name: str, comments: pd.DataFrame, out: Path, n: int, seed: int,
              timeout_s: float = 3600, **gen) -> float:
-    """Write ``out`` (02's columns) with candidates from checkpoint/<run_name>; kept as is when it exists (resume).
-    Returns the seconds spent."""
-    if out.exists():
-        return 0.0
-    t0 = time.time()
-    with tempfile.TemporaryDirectory(prefix="gr_comments_") as tmp:
-        src = Path(tmp, "comments.csv")
-        comments.to_csv(src, index=False)
-        cmd = [sys.executable, "-m", "helpers.tracking.adversarial_fakes", "generate", "--checkpoint-dir",
-               str(Path(root, drv.CHECKPOINT_DIR)), "--run-name", run_name, "--comments", str(src), "--out", str(out),
-               "--n", str(n), "--seed", str(seed)]
-        cmd += [a for k, v in gen.items() for a in (f"--{k.replace('_', '-')}", str(v))]
-        _run(cmd, f"generating candidates with {run_name}", timeout_s)
-    if not out.exists():
-        raise StageError(f"generating candidates with {run_name} wrote no {out}")
-    return time.time() - t0
+    """Write ``out`` (02's columns) with candidates from checkpoint/<run_name> through 08's generation subprocess (the
+    engine 05 uses); kept as is when it exists (resume). Returns the seconds spent."""
+    return generate_to(root, run_name, comments, out, n, seed, f"generating candidates with {run_name}", timeout_s,
+                       **gen)
 
 
 def finetune(root: Path, base: str, new: str, train_csv: Path, out_json: Path, *, base_model: str, steps: int,
