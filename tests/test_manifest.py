@@ -117,3 +117,32 @@ def test_every_alternative_of_an_entry_is_fingerprinted(tmp_path):
         (tmp_path / rel).write_text("x")
     got = manifest.fingerprint_files(tmp_path, ["raw/bigquery/<YYYY_MM>.csv or raw/pushshift/pairs.csv"])
     assert sorted(got) == ["raw/bigquery/2018_01.csv", "raw/pushshift/pairs.csv"]
+
+
+def test_a_rejected_generator_round_leaves_05_and_08_up_to_date_an_accepted_one_does_not(tmp_path):
+    """With generator = "auto", 08 (and 05) depend on the checkpoint that resolves to: 09 adding a rejected round to
+    metrics/generator_rounds.csv is no reason to run 08 again; an accepted round (a new generator) is."""
+    from helpers import drive as drv
+    from helpers.files import write_csv, write_text
+
+    for name in ("run1", "run1_g1", "run1_g2"):
+        for file in ("hparams.json", "model.ckpt.data"):
+            write_text(f"{file} of {name}", tmp_path / drv.CHECKPOINT_DIR / name / file)
+    reads = [f"{drv.CHECKPOINT_DIR}/<run_name>/", f"{drv.GENERATOR_ROUNDS} (which round)", "checkpoint/<generator>/"]
+    eff = {"run_name": "run1", "generator": "auto"}
+
+    def rounds(*accepted):
+        import pandas as pd
+
+        write_csv(pd.DataFrame({"round": [1, 2][:len(accepted)], "run_name": ["run1_g1", "run1_g2"][:len(accepted)],
+                                "base": ["run1", "run1"][:len(accepted)], "accepted": list(accepted),
+                                "reason": ["" if a else "held-out judge fell" for a in accepted]}),
+                  tmp_path / drv.GENERATOR_ROUNDS)
+
+    before = manifest.input_fingerprints(tmp_path, reads, eff)
+    rounds(False)
+    assert manifest.input_fingerprints(tmp_path, reads, eff) == before  # a rejected round: nothing to redo
+    rounds(False, True)
+    after = manifest.input_fingerprints(tmp_path, reads, eff)
+    assert after != before and after["generator (auto)"] == "run1_g2"
+    assert "checkpoint/run1_g2/model.ckpt.data" in after

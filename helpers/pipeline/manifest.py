@@ -20,6 +20,8 @@ from typing import Any
 from .. import drive as drv
 from .. import files
 from ..contract.spec import to_glob
+from ..errors import BotError
+from ..generator.lineage import AUTO, resolve_generator
 
 # Above this, size + mtime stand in for the content hash (checkpoints of the 355M model are 1.4 GB).
 BIG_FILE = 64 * 2**20
@@ -43,7 +45,9 @@ def fingerprint_files(root: Path, entries: list[str], params: dict[str, Any] | N
             matches = [Path(p) for p in glob.glob(pattern, recursive=True)]
         else:
             matches = list(Path(root).glob(pattern))
-        for p in sorted(matches):
+        # a folder's files too: before Python 3.13 a pattern ending in ** matches folders only
+        files = {f for p in matches for f in ([p, *p.rglob("*")] if p.is_dir() else [p])}
+        for p in sorted(files):
             if p.is_file() and not p.name.startswith("."):
                 key = p.relative_to(root).as_posix() if not Path(pattern).is_absolute() else str(p)
                 out[key] = file_fingerprint(p)
@@ -80,6 +84,20 @@ def notebook_hash(notebook: Path) -> str:
     return hashlib.sha1(Path(notebook).read_bytes()).hexdigest()
 
 
+def input_fingerprints(root: Path, reads: list[str], eff: dict[str, Any]) -> dict[str, str]:
+    """The reads' fingerprints. A stage sampling from `generator = "auto"` (05, 08) depends on the checkpoint that
+    resolves to, not on the rounds table: a rejected round added by 09 leaves it up to date, a newly accepted one
+    (another checkpoint) makes it stale."""
+    if eff.get("generator") != AUTO or "run_name" not in eff:
+        return fingerprint_files(root, reads, eff)
+    try:
+        chosen = resolve_generator(root, str(eff["run_name"]), AUTO).run_name
+    except BotError:  # a broken table: fingerprint it as it is, the stage itself names the problem
+        return fingerprint_files(root, reads, eff)
+    kept = [e for e in reads if to_glob(e) != drv.GENERATOR_ROUNDS]
+    return {**fingerprint_files(root, kept, {**eff, "generator": chosen}), "generator (auto)": chosen}
+
+
 def build(notebook: Path, root: Path, params: dict[str, Any]) -> dict:
     io = stage_io(notebook)
     eff = effective_params(notebook, params)
@@ -87,7 +105,7 @@ def build(notebook: Path, root: Path, params: dict[str, Any]) -> dict:
         "notebook": Path(notebook).name,
         "notebook_sha1": notebook_hash(notebook),
         "params": eff,
-        "inputs": fingerprint_files(root, io["reads"], eff),
+        "inputs": input_fingerprints(root, io["reads"], eff),
         "outputs": fingerprint_files(root, io["writes"], eff),
     }
 
@@ -110,7 +128,7 @@ def why_stale(notebook: Path, root: Path, stage: str, params: dict[str, Any]) ->
         return "the notebook changed"
     if old.get("params") != eff:
         return "parameters changed"
-    if old.get("inputs") != fingerprint_files(root, io["reads"], eff):
+    if old.get("inputs") != input_fingerprints(root, io["reads"], eff):
         return "inputs changed"
     if not old.get("outputs") or old.get("outputs") != fingerprint_files(root, io["writes"], eff):
         return "outputs missing or changed"
