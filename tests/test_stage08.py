@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import inspect
 import json
-from functools import partial
 
-import fsspec
 import pandas as pd
 import pytest
 
 from helpers import drive as drv
-from helpers import files, stage
-from helpers.contract import Params, all_params, default
-from helpers.contract import stage as contract_stage
+from helpers import files
+from helpers.contract import default
 from helpers.tracking import adversarial, adversarial_fakes, stage08
+from memorydrive import gdrive_params, memory_remote
 
 REMOTE = "/bot08"
 
@@ -44,17 +42,11 @@ def test_helper_defaults_are_notebook_08s():
 
 @pytest.fixture
 def remote(monkeypatch):
-    """A remote Drive in memory (fsspec's, as pydrive2's is): every runtime of these tests opens it."""
-    fs = fsspec.filesystem("memory")
-    if fs.exists(REMOTE):
-        fs.rm(REMOTE, recursive=True)
-    monkeypatch.setattr(stage, "open_drive", partial(drv.open_drive, fs=fs))
-    return fs
+    return memory_remote(monkeypatch, REMOTE)
 
 
-def params(root, **values) -> Params:
-    given = {"drive_root": str(root), "drive_backend": "gdrive", "gdrive_folder": REMOTE} | values
-    return Params(**({p.name: p.default for p in all_params(contract_stage("08"))} | given))
+def params(root, **values):
+    return gdrive_params("08", root, REMOTE, **values)
 
 
 def finish_two_rounds(root) -> None:

@@ -3,34 +3,25 @@ and gr_restart forgets them remotely too, keeping 01's checkpoint and 08's files
 
 from __future__ import annotations
 
-from functools import partial
-
-import fsspec
 import pandas as pd
 import pytest
 
 from helpers import drive as drv
-from helpers import files, stage
-from helpers.contract import Params, all_params
-from helpers.contract import stage as contract_stage
+from helpers import files
 from helpers.tracking import stage09
 from helpers.tracking.rounds_table import done_rounds, write_table
+from memorydrive import gdrive_params, memory_remote
 
 REMOTE = "/bot09"
 
 
 @pytest.fixture
 def remote(monkeypatch):
-    fs = fsspec.filesystem("memory")
-    if fs.exists(REMOTE):
-        fs.rm(REMOTE, recursive=True)
-    monkeypatch.setattr(stage, "open_drive", partial(drv.open_drive, fs=fs))
-    return fs
+    return memory_remote(monkeypatch, REMOTE)
 
 
-def params(root, **values) -> Params:
-    given = {"drive_root": str(root), "drive_backend": "gdrive", "gdrive_folder": REMOTE} | values
-    return Params(**({p.name: p.default for p in all_params(contract_stage("09"))} | given))
+def params(root, **values):
+    return gdrive_params("09", root, REMOTE, **values)
 
 
 def finish_a_round(root) -> None:
