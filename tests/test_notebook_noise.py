@@ -6,7 +6,10 @@ fragments was). The chatter is not dropped: it is in the stage's kernel log. Run
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +23,16 @@ sys.path.insert(0, str(ROOT / "tools"))
 from notebook_noise import SCREEN, noise_lines, saved_lines  # noqa: E402
 
 TENSORFLOW_IN_KERNEL = {"01", "02", "03", "04", "05", "06", "08"}  # 07 never imports it
+ONEDNN = "oneDNN custom operations"
+
+
+@functools.cache
+def tensorflow_prints_onednn() -> bool:
+    """Does `import tensorflow` print its oneDNN start-up line here, with the environment the kernels get? TF 2.21
+    prints it whatever TF_CPP_MIN_LOG_LEVEL says; TF 2.20 (Colab's) honours the level the tests set and prints none."""
+    r = subprocess.run([sys.executable, "-c", "import tensorflow"], capture_output=True, text=True, timeout=300,
+                       env=os.environ.copy())
+    return ONEDNN in r.stderr
 
 
 def _executed(root: Path, key: str) -> tuple[dict, Path]:
@@ -37,8 +50,8 @@ def test_executed_notebook_holds_no_library_chatter(pipeline, key):
         printed = [ln for out in cell.get("outputs", []) if out["output_type"] == "stream"
                    for ln in saved_lines("".join(out["text"]))]
         assert len(printed) <= SCREEN, f"cell {i} printed {len(printed)} lines, e.g. {printed[:3]}"
-    if key in TENSORFLOW_IN_KERNEL:  # routed to the kernel log, not silenced
-        assert "oneDNN custom operations" in log.read_text(errors="replace")
+    if key in TENSORFLOW_IN_KERNEL and tensorflow_prints_onednn():  # routed to the kernel log, not silenced
+        assert ONEDNN in log.read_text(errors="replace")
 
 
 @pytest.mark.slow
