@@ -33,6 +33,13 @@ class Generator:
     accepted: bool | None = None
 
 
+def accepted_flag(value) -> bool | None:
+    """The rounds table's `accepted` cell as 05/08/09/evaluate and the report all read it (True/False as a CSV spells
+    them); None when it is neither."""
+    flag = str(value).strip().lower() if not (isinstance(value, float) and value != value) else ""
+    return True if flag in _TRUE else False if flag in _FALSE else None
+
+
 def read_rounds(root: str | Path) -> pd.DataFrame:
     """The rounds table (empty when no round has finished), `round` as int and `accepted` as bool; a bad cell is an
     InputError naming the file and row."""
@@ -44,13 +51,13 @@ def read_rounds(root: str | Path) -> pd.DataFrame:
                    base=df["base"].fillna("").astype(str).str.strip(), reason=df["reason"].fillna("").astype(str))
     rounds, accepted = [], []
     for i, (r, a, name) in enumerate(zip(df["round"], df["accepted"], df["run_name"]), start=1):
-        flag = str(a).strip().lower() if not (isinstance(a, float) and a != a) else ""
+        flag = accepted_flag(a)
         number = pd.to_numeric(r, errors="coerce")
-        if flag not in _TRUE + _FALSE or not name or pd.isna(number) or not float(number).is_integer():
+        if flag is None or not name or pd.isna(number) or not float(number).is_integer():
             raise InputError(f"needs a whole round number, a run_name and accepted True/False, not round={r!r}, "
                              f"run_name={name!r}, accepted={a!r}", file=path, row=i)
         rounds.append(int(number))
-        accepted.append(flag in _TRUE)
+        accepted.append(flag)
     return df.assign(round=rounds, accepted=accepted).sort_values("round", kind="stable").reset_index(drop=True)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import drive as drv
 from ..errors import InputError
+from ..generator.lineage import accepted_flag
 from ..report_html import df_table, esc, fmt, img_tag, not_run, read_table, section
 from ..tracking.rounds_table import rounds_png
 
@@ -46,7 +47,7 @@ def summary_line(root: str | Path) -> str:
         df = read_table(Path(root, drv.GENERATOR_ROUNDS))
         if df is None or df.empty:
             return "Generator rounds:  not run"
-        acc = df["accepted"].astype(str).str.lower() == "true"
+        acc = df["accepted"].map(accepted_flag).fillna(False).astype(bool)  # as 05/08/09 read it
         newest = str(df.loc[acc, "run_name"].iloc[-1]) if acc.any() else "none (01's checkpoint stays in use)"
         last = df.iloc[-1]
         held, chose = (fmt(last[c]) for c in ("heldout_prob_real", "choosing_prob_real"))

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..errors import InputError
 from ..files import read_csv, write_csv
+from ..generator.lineage import accepted_flag
 
 ROUND_COLUMNS = [
     "round", "run_name", "base", "accepted", "reason", "reward", "prompts", "candidates", "prompts_kept",
@@ -31,11 +33,13 @@ def done_rounds(root: str | Path) -> list[dict]:
     rows = read_csv(path, required=["round", "run_name", "base", "accepted"]).to_dict("records")
     for i, row in enumerate(rows, 1):
         if int(row["round"]) != i:
-            from ..errors import InputError
-
             raise InputError(f"row {i} is round {row['round']}, expected {i}; run 09 with gr_restart=True",
                              file=drv.GENERATOR_ROUNDS)
-        row["accepted"] = str(row["accepted"]).strip().lower() == "true"
+        flag = accepted_flag(row["accepted"])
+        if flag is None:
+            raise InputError(f"row {i}: accepted must be True or False, not {row['accepted']!r}",
+                             file=drv.GENERATOR_ROUNDS)
+        row["accepted"] = flag
     return rows
 
 
@@ -64,7 +68,7 @@ def rounds_png(table: pd.DataFrame, path: Path) -> Path:
     if len(table):
         x = np.r_[0, table["round"].astype(int)]
         col = lambda c: np.r_[float(table[f"{c}_base"].iloc[0]), table[c].astype(float)]  # noqa: E731
-        acc = table["accepted"].astype(str).str.lower() == "true"
+        acc = table["accepted"].map(accepted_flag).fillna(False).astype(bool)
         axes[0].plot(x, col("choosing_prob_real"), "o--", label="choosing judge (06's realism)")
         axes[0].plot(x, col("heldout_prob_real"), "s-", label="held-out judge")
         axes[0].plot(x[1:][~acc.to_numpy()], table["heldout_prob_real"].astype(float)[~acc], "x", color="red",
