@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -12,22 +11,13 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
+from ..report_html import json_object
 from . import generator_rounds_report
 
 
 def _counts(d: dict | None) -> str:
     items = sorted((d or {}).items(), key=lambda kv: (-kv[1], kv[0]))
     return ", ".join(f"{k} {v}" for k, v in items) if items else "none"
-
-
-def _json(path: Path | None) -> dict | None:
-    if path is None or not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -45,7 +35,7 @@ METRIC_LINES: dict[str, tuple[str, str]] = {
 
 
 def metric_line(root: Path, name: str, template: str) -> str | None:
-    m = _json(root / name)
+    m = json_object(root / name)
     if m is None:
         return None
     fields = {k: _counts(m.get(k)) if isinstance(m.get(k), dict) else _fmt(m.get(k))
@@ -54,7 +44,7 @@ def metric_line(root: Path, name: str, template: str) -> str | None:
 
 
 def line_00(root: Path) -> str | None:
-    s = _json(root / drv.DATA_SUMMARY)
+    s = json_object(root / drv.DATA_SUMMARY)
     if s is None:
         return None
     extra = s.get("source_stats", {})
@@ -65,7 +55,7 @@ def line_00(root: Path) -> str | None:
 
 
 def line_01(root: Path) -> str | None:
-    m = _json(root / drv.GPT2_METRICS)
+    m = json_object(root / drv.GPT2_METRICS)
     if m is None:
         return None
     return (f"GPT-2 steps {m.get('steps_before')} -> {m.get('steps_after')}, validation loss "
@@ -76,12 +66,12 @@ def line_02(root: Path) -> str | None:
     chunks = sorted(root.glob(drv.BERT_GAN_FAKE_GLOB))
     if not chunks:
         return None
-    sig = _json(root / drv.BERT_GAN_FAKE_SIGNATURE) or {}
+    sig = json_object(root / drv.BERT_GAN_FAKE_SIGNATURE) or {}
     return f"{len(chunks)} fake chunk file(s) from checkpoint {sig.get('checkpoint', '?')}"
 
 
 def line_05(root: Path) -> str | None:
-    s = _json(latest(root, FETCH_SUMMARY))
+    s = json_object(latest(root, FETCH_SUMMARY))
     if s is None:
         return None
     return (f"{s.get('posts_seen')} posts seen, {s.get('comments_kept')} comments kept, dropped "
@@ -100,7 +90,7 @@ def line_06(root: Path) -> str | None:
 
 
 def line_08(root: Path) -> str | None:
-    m = _json(root / drv.ADVERSARIAL_JSON)
+    m = json_object(root / drv.ADVERSARIAL_JSON)
     rounds = (m or {}).get("rounds")
     if not rounds:
         return None
