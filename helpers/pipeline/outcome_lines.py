@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
+from ..errors import InputError
 from ..report_html import json_object
 from . import generator_rounds_report
 
@@ -101,10 +102,12 @@ def line_08(root: Path) -> str | None:
 
 
 def line_09(root: Path) -> str | None:
-    """The run summary's generator-rounds line without its label; None before the first round."""
-    if not (root / drv.GENERATOR_ROUNDS).exists():
+    """09's card: the last round's verdict and why first; None before the first round or when the table is
+    unreadable (the report's section says why)."""
+    try:
+        return generator_rounds_report.card_line(root)
+    except (InputError, KeyError, IndexError):
         return None
-    return generator_rounds_report.summary_line(root).split(":", 1)[1].strip()
 
 
 LINES: dict[str, Callable[[Path], str | None]] = {

@@ -43,3 +43,24 @@ def test_summary_line_names_the_newest_accepted_generator(tmp_path):
     assert line in run_summary.summary_text(tmp_path)
     (tmp_path / drv.GENERATOR_ROUNDS).write_text("round,run_name\n1,run1_g1\n")
     assert "unreadable" in grr.summary_line(tmp_path)
+
+
+def test_the_card_says_first_whether_the_last_round_was_rejected_and_why(tmp_path):
+    from helpers.pipeline.outcome_lines import outcome_line
+
+    table(tmp_path)
+    line = outcome_line("09", tmp_path)
+    assert line.startswith("round 2 rejected: held-out judge did not improve (0.1500 -> 0.1400, needs > +0)"), line
+    assert "1 of 2 round(s) accepted" in line and "run1_g1" in line
+
+
+def test_the_table_says_rejected_and_why_in_its_first_columns(tmp_path):
+    from bs4 import BeautifulSoup
+
+    table(tmp_path)
+    rows = BeautifulSoup(grr.report_section(tmp_path), "html.parser").find(id="generator-rounds-table").find_all("tr")
+    head = [th.get_text() for th in rows[0].find_all("th")]
+    assert head[:3] == ["round", "verdict", "reason"], head
+    cells = [[td.get_text() for td in tr.find_all("td")][:3] for tr in rows[1:]]
+    assert cells == [["1", "accepted", ""], ["2", "rejected", "held-out judge did not improve (0.1500 -> 0.1400, "
+                                                              "needs > +0)"]]
