@@ -17,8 +17,10 @@ from . import generator_rounds_report
 
 
 def _counts(d: dict | None) -> str:
+    """{'comment_deleted_or_removed': 3, 'not_approved': 1} -> '3 comment deleted or removed, 1 not approved': the
+    count first and words, not the file's identifiers, on a card a person reads."""
     items = sorted((d or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(f"{k} {v}" for k, v in items) if items else "none"
+    return ", ".join(f"{v} {str(k).replace('_', ' ')}" for k, v in items) if items else "none"
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -31,7 +33,7 @@ METRIC_LINES: dict[str, tuple[str, str]] = {
     "03": (drv.REALISM_METRICS, "realism classifier on {n} test rows: AUC {auc}, accuracy {accuracy}"),
     "04": (drv.UPVOTE_METRICS, "upvote classifier on {n} test rows: macro AUC {macro_auc}, accuracy {accuracy}"),
     "07": (drv.OUTCOME_METRICS, "{replies} posted replies checked: {upvoted} upvoted, {removed_or_deleted} removed or "
-                                "deleted, states {states}"),
+                                "deleted"),
 }
 
 
@@ -41,7 +43,8 @@ def metric_line(root: Path, name: str, template: str) -> str | None:
         return None
     fields = {k: _counts(m.get(k)) if isinstance(m.get(k), dict) else _fmt(m.get(k))
               for k in re.findall(r"\{(\w+)\}", template)}
-    return template.format(**fields)
+    states = m.get("states") if name == drv.OUTCOME_METRICS else None  # 07: where the replies are now, when known
+    return template.format(**fields) + (f"; now {_counts(states)}" if isinstance(states, dict) and states else "")
 
 
 def line_00(root: Path) -> str | None:
