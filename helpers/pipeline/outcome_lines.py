@@ -13,14 +13,8 @@ from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
 from ..errors import InputError
 from ..report_html import json_object
+from ..words import counts
 from . import generator_rounds_report
-
-
-def _counts(d: dict | None) -> str:
-    """{'comment_deleted_or_removed': 3, 'not_approved': 1} -> '3 comment deleted or removed, 1 not approved': the
-    count first and words, not the file's identifiers, on a card a person reads."""
-    items = sorted((d or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(f"{v} {str(k).replace('_', ' ')}" for k, v in items) if items else "none"
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -41,10 +35,10 @@ def metric_line(root: Path, name: str, template: str) -> str | None:
     m = json_object(root / name)
     if m is None:
         return None
-    fields = {k: _counts(m.get(k)) if isinstance(m.get(k), dict) else _fmt(m.get(k))
+    fields = {k: counts(m.get(k)) if isinstance(m.get(k), dict) else _fmt(m.get(k))
               for k in re.findall(r"\{(\w+)\}", template)}
     states = m.get("states") if name == drv.OUTCOME_METRICS else None  # 07: where the replies are now, when known
-    return template.format(**fields) + (f"; now {_counts(states)}" if isinstance(states, dict) and states else "")
+    return template.format(**fields) + (f"; now {counts(states)}" if isinstance(states, dict) and states else "")
 
 
 def line_00(root: Path) -> str | None:
@@ -54,7 +48,7 @@ def line_00(root: Path) -> str | None:
     extra = s.get("source_stats", {})
     requests = f", {extra['requests']} requests" if "requests" in extra else ""
     return (f"source {s.get('source')}: {s.get('rows_in')} rows in, {s.get('rows_out')} kept, "
-            f"{s.get('dropped_total')} dropped ({_counts(s.get('dropped'))}), {s.get('truncated', 0)} truncated"
+            f"{s.get('dropped_total')} dropped ({counts(s.get('dropped'))}), {s.get('truncated', 0)} truncated"
             f"{requests}")
 
 
@@ -79,7 +73,7 @@ def line_05(root: Path) -> str | None:
     if s is None:
         return None
     return (f"{s.get('posts_seen')} posts seen, {s.get('comments_kept')} comments kept, dropped "
-            f"{_counts(s.get('dropped'))}; {s.get('candidates', '?')} candidate replies")
+            f"{counts(s.get('dropped'))}; {s.get('candidates', '?')} candidate replies")
 
 
 def line_06(root: Path) -> str | None:
@@ -90,7 +84,7 @@ def line_06(root: Path) -> str | None:
         status = pd.read_csv(path, usecols=["status"], keep_default_na=False)["status"]
     except (OSError, ValueError, pd.errors.ParserError):
         return None
-    return f"{len(status)} review row(s) in {path.name}: {_counts(status.value_counts().to_dict())}"
+    return f"{len(status)} review row(s) in {path.name}: {counts(status.valuecounts().to_dict())}"
 
 
 def line_08(root: Path) -> str | None:
