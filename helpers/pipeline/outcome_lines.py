@@ -84,7 +84,7 @@ def line_06(root: Path) -> str | None:
         status = pd.read_csv(path, usecols=["status"], keep_default_na=False)["status"]
     except (OSError, ValueError, pd.errors.ParserError):
         return None
-    return f"{len(status)} review row(s) in {path.name}: {counts(status.valuecounts().to_dict())}"
+    return f"{len(status)} review row(s) in {path.name}: {counts(status.value_counts().to_dict())}"
 
 
 def line_08(root: Path) -> str | None:
