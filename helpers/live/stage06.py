@@ -178,7 +178,7 @@ def review(run: PostRun) -> Any:
     rules = TextRules(blocklist=tuple(p.blocklist), max_length=p.max_reply_chars, allow_links=p.allow_links,
                       quality=quality_settings(p),
                       posted=tuple(filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)))
-    return review_panel.ReviewPanel(ReviewSheet.open(sheet, rules, run.drive)).widget
+    return review_panel.ReviewPanel(ReviewSheet.open(sheet, rules, run.drive), p.min_prob_real).widget
 
 
 def connect(run: PostRun) -> None:
