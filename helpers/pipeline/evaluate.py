@@ -11,9 +11,6 @@ shown in the report.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -23,8 +20,9 @@ import pandas as pd
 from .. import drive as drv
 from .. import files, quality
 from ..contract import default
-from ..errors import ConfigError, InputError, StageError
+from ..errors import ConfigError, InputError
 from ..filters import FilterSettings
+from ..generator import worker
 from ..generator.lineage import resolve_generator
 from ..live.proposals import today
 from ..live.select import select_candidates
@@ -45,24 +43,12 @@ def pick_test_comments(generate: pd.DataFrame, n: int, seed: int = default("seed
 
 def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: int, seed: int,
                         timeout_s: float = 3600, **gen: float) -> pd.DataFrame:
-    """02's columns (comment, reply, comment_id, ...) from a separate process that loads the checkpoint once."""
+    """02's columns (comment, reply, comment_id, ...) from the GPT-2 worker, which loads the checkpoint once and dies
+    with this process."""
     with tempfile.TemporaryDirectory(prefix="evaluate_") as tmp:
-        src, out = Path(tmp, "comments.csv"), Path(tmp, "candidates.csv")
-        comments.to_csv(src, index=False)
-        cmd = [sys.executable, "-m", "helpers.rounds.adversarial_fakes", "generate", "--checkpoint-dir",
-               str(root / drv.CHECKPOINT_DIR), "--run-name", run_name, "--comments", str(src), "--out", str(out),
-               "--n", str(n), "--seed", str(seed)] + [a for k, v in gen.items() for a in (f"--{k.replace('_', '-')}",
-                                                                                          str(v))]
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
-                   PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[2]),
-                                               os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            raise StageError(f"evaluate: generating candidates took over {timeout_s:.0f} s") from None
-        if proc.returncode != 0 or not out.exists():
-            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-            raise StageError(f"evaluate: generating candidates failed (exit {proc.returncode}):\n{tail}")
+        out = Path(tmp, "candidates.csv")
+        worker.sample(root, run_name, comments, out, n=n, seed=seed, what="evaluate: generating candidates",
+                      timeout_s=timeout_s, **gen)
         return files.read_csv(out, required=["comment", "reply", "comment_id"])
 
 

@@ -18,7 +18,6 @@ from .. import drive as drv
 from ..errors import ConfigError, InputError
 from ..files import read_csv
 from ..filters import words
-from ..text import SEP
 
 log = logging.getLogger(__name__)
 
@@ -148,9 +147,3 @@ def training_set(kept: pd.DataFrame, real: pd.DataFrame, human: pd.DataFrame, bl
               "human_docs": int(out.loc[out["source"] == "human", "weight"].sum()), "replay_docs": len(replay),
               "replay_share": float(len(replay) / docs) if docs else None}
     return out, stats
-
-
-def documents(train: pd.DataFrame) -> list[str]:
-    """01's document format ("comment [SEP] reply"), each row repeated by its weight."""
-    return [f"{c} {SEP} {r}" for c, r, w in zip(train["comment"], train["reply"], train["weight"])
-            for _ in range(int(w))]
