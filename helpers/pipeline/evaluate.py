@@ -14,13 +14,13 @@ import argparse
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import drive as drv
 from .. import files, quality
 from ..contract import default
-from ..errors import ConfigError, InputError
+from ..data import comment_sample
+from ..errors import ConfigError
 from ..filters import FilterSettings
 from ..generator import worker
 from ..generator.lineage import resolve_generator
@@ -30,15 +30,7 @@ from ..live.select import select_candidates
 
 def pick_test_comments(generate: pd.DataFrame, n: int, seed: int = default("seed")) -> pd.DataFrame:
     """N comments of the test split (validation when test is empty), a seeded sample kept in file order."""
-    held = generate[generate["split"].astype(str) == "test"]
-    if held.empty:
-        held = generate[generate["split"].astype(str) == "validation"]
-    if held.empty:
-        raise InputError("no comment in the test or validation split", file=drv.GPT2_GENERATE)
-    rng = np.random.default_rng(int(seed))
-    take = np.sort(rng.choice(len(held), min(int(n), len(held)), replace=False))
-    cols = ["comment", "comment_id", "thread_id", "subreddit", "split"]
-    return held.iloc[take][cols].reset_index(drop=True)
+    return comment_sample.pick(generate, "held", n, int(seed))
 
 
 def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: int, seed: int,

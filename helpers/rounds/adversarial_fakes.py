@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import default
+from ..data import comment_sample
 from ..errors import InputError
 from ..generator import worker
 
@@ -25,21 +26,13 @@ def fakes_path(root: str | Path, k: int) -> Path:
 def pick_comments(generate: pd.DataFrame, k: int, n_train: int, n_eval: int, seed: int) -> pd.DataFrame:
     """Round k's comments: n_train from the train split, n_eval held out from test (validation if test is empty).
     A different sample every round (seeded by seed and k), so each round's fakes are fresh."""
-    df = generate.copy()
-    for col in ("comment_id", "thread_id", "subreddit", "split"):
-        if col not in df.columns:
-            raise InputError(f"missing column {col!r}", file=drv.GPT2_GENERATE)
-    df = df[df["comment"].fillna("").astype(str).str.strip() != ""]
-    train = df[df["split"] == "train"]
-    held = df[df["split"] == "test"]
-    if held.empty:
-        held = df[df["split"] == "validation"]
+    comment_sample.check_columns(generate)
+    train, held = (comment_sample.split_part(generate, which, nonempty=True) for which in ("train", "held"))
     if train.empty or held.empty:
         raise InputError("needs comments in the train split and in test (or validation)", file=drv.GPT2_GENERATE)
-    rng = np.random.default_rng([int(seed), int(k)])
-    take = lambda part, n: part.iloc[np.sort(rng.choice(len(part), min(n, len(part)), replace=False))]  # noqa: E731
-    out = pd.concat([take(train, n_train).assign(split="train"), take(held, n_eval).assign(split="test")])
-    return out[["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
+    rng = np.random.default_rng([int(seed), int(k)])  # one stream: train drawn first, then held out
+    return pd.concat([comment_sample.sample(train, n_train, rng).assign(split="train"),
+                      comment_sample.sample(held, n_eval, rng).assign(split="test")]).reset_index(drop=True)
 
 
 def generate_round(root: str | Path, k: int, comments: pd.DataFrame, run_name: str = default("run_name", "08"),
