@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from .. import drive as drv
 from ..errors import InputError
-from ..generator.lineage import accepted_flag
-from ..report_html import df_table, esc, fmt, img_tag, not_run, read_table, section
+from ..generator.lineage import read_rounds
+from ..report_html import df_table, esc, fmt, img_tag, not_run, section
 from ..rounds.rounds_table import rounds_png
 
 # The verdict and its reason first: at 1,280 px the table's right half is off-screen.
@@ -23,9 +21,9 @@ def report_section(root: str | Path) -> str:
     """The rounds table and its plot (redrawn when missing); "not run" before 09 ran."""
     root = Path(root)
     title = "Generator rounds (09)"
-    df = read_table(Path(root, drv.GENERATOR_ROUNDS))  # an unreadable file: InputError, a warning in the report
-    if df is None:
+    if not Path(root, drv.GENERATOR_ROUNDS).exists():
         return section("generator-rounds", title, not_run("Stage 09"))
+    df = read_rounds(root)  # an unreadable file or a bad cell: InputError, a warning in the report
     png = Path(root, drv.GENERATOR_ROUNDS_PNG)
     if not png.exists():
         rounds_png(df, png)
@@ -34,7 +32,7 @@ def report_section(root: str | Path) -> str:
             f"<b>held-out judge</b> ({esc(_judge(df))}), which never chose, sees it on test comments, and "
             "distinct-2 and the loss on real test replies stay within their guards. <code>_base</code>: the "
             "round's starting checkpoint on the same test comments.</p>")
-    shown = df.assign(verdict=_accepted(df).map({True: "accepted", False: "rejected"})).reindex(columns=SHOWN)
+    shown = df.assign(verdict=df["accepted"].map({True: "accepted", False: "rejected"})).reindex(columns=SHOWN)
     shown["reason"] = shown["reason"].fillna("")
     return section("generator-rounds", title, note + df_table(shown, "generator-rounds-table") +
                    img_tag(png, "held-out vs choosing judge, distinct-2, test loss per round"))
@@ -45,17 +43,13 @@ def _judge(df) -> str:
     return ", ".join(judges) or "?"
 
 
-def _accepted(df: pd.DataFrame) -> pd.Series:
-    return df["accepted"].map(accepted_flag).fillna(False).astype(bool)  # as 05/08/09 read it
-
-
 def card_line(root: str | Path) -> str | None:
     """09's card in the stage strip: the last round's verdict and its reason first (the card shows three lines), then
     how many rounds were accepted; None before the first round."""
-    df = read_table(Path(root, drv.GENERATOR_ROUNDS))
-    if df is None or df.empty:
+    df = read_rounds(root)
+    if df.empty:
         return None
-    acc, last = _accepted(df), df.iloc[-1]
+    acc, last = df["accepted"], df.iloc[-1]
     reason = str(last.get("reason", "") or "").strip()
     verdict = "accepted" if acc.iloc[-1] else "rejected" + (f": {reason}" if reason else "")
     newest = f" (newest {df.loc[acc, 'run_name'].iloc[-1]})" if acc.any() else ""
@@ -65,10 +59,10 @@ def card_line(root: str | Path) -> str | None:
 def summary_line(root: str | Path) -> str:
     """One line for the run summary: rounds, accepted, the newest accepted generator, held-out judge before/after."""
     try:
-        df = read_table(Path(root, drv.GENERATOR_ROUNDS))
-        if df is None or df.empty:
+        df = read_rounds(root)
+        if df.empty:
             return "Generator rounds:  not run"
-        acc = _accepted(df)
+        acc = df["accepted"]
         newest = str(df.loc[acc, "run_name"].iloc[-1]) if acc.any() else "none (01's checkpoint stays in use)"
         last = df.iloc[-1]
         held, chose = (fmt(last[c]) for c in ("heldout_prob_real", "choosing_prob_real"))

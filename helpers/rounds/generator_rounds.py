@@ -29,8 +29,9 @@ from .. import files, quality, words
 from ..contract import default
 from ..files import read_csv, write_csv
 from ..filters import FilterSettings
+from ..generator.lineage import done_rounds, newest_accepted
 from . import rounds_data as data
-from .rounds_table import done_rounds, newest_accepted, write_table
+from .rounds_table import write_table
 
 # A round's training set, as its progress line says it.
 TRAIN_WORDS = {"candidate_docs": "chosen candidates", "human_docs": "approved replies (weighted)",

@@ -35,9 +35,9 @@ from .. import files
 from ..contract import Params
 from ..errors import ConfigError
 from ..generator import worker
+from ..generator.lineage import done_rounds
 from ..stage import StageRun, open_stage, push_outputs
 from . import generator_rounds as gr
-from .rounds_table import done_rounds
 
 KEY = "09"
 

@@ -8,8 +8,9 @@ import pytest
 
 from helpers import drive as drv
 from helpers import files
+from helpers.generator.lineage import done_rounds
 from helpers.rounds import stage09
-from helpers.rounds.rounds_table import done_rounds, write_table
+from helpers.rounds.rounds_table import write_table
 from memorydrive import gdrive_params, memory_remote
 
 REMOTE = "/bot09"
