@@ -53,9 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from . import procgroup
-    from .pipeline import report, runner
+    from .pipeline import runner
     from .pipeline.presets import load_preset
-    from .pipeline.run_summary import summary_text
+    from .report import report
+    from .report.run_summary import summary_text
 
     command_line = argv is None  # the command line itself, not a test calling main()
     argv = sys.argv[1:] if argv is None else list(argv)

@@ -7,7 +7,7 @@ import pytest
 
 from helpers import files
 from helpers import quality as q
-from helpers.pipeline import run_summary
+from helpers.report import run_summary
 
 
 def test_distinct_and_repetition_known_values():
@@ -67,7 +67,7 @@ def test_real_replies_take_one_split_sampled():
 def test_report_has_a_quality_section_and_the_summary_a_quality_line(tmp_path):
     from bs4 import BeautifulSoup
 
-    from helpers.pipeline import report
+    from helpers.report import report
 
     cand = q.quality_metrics(pd.DataFrame({"reply": ["ok ok ok", "nice one"], "comment": "c", "prob_real": [0.2, 0.6]}))
     sel = q.quality_metrics(pd.DataFrame({"reply": ["nice one"], "comment": "c", "prob_real": [0.6]}))

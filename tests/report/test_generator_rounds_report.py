@@ -9,8 +9,8 @@ import pandas as pd
 from helpers import drive as drv
 from helpers.files import write_csv
 from helpers.generator.lineage import ROUND_COLUMNS
-from helpers.pipeline import generator_rounds_report as grr
-from helpers.pipeline import report, run_summary
+from helpers.report import generator_rounds_report as grr
+from helpers.report import report, run_summary
 
 
 def table(root: Path) -> None:
@@ -46,7 +46,7 @@ def test_summary_line_names_the_newest_accepted_generator(tmp_path):
 
 
 def test_the_card_says_first_whether_the_last_round_was_rejected_and_why(tmp_path):
-    from helpers.pipeline.outcome_lines import outcome_line
+    from helpers.report.outcome_lines import outcome_line
 
     table(tmp_path)
     line = outcome_line("09", tmp_path)

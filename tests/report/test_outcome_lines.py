@@ -6,7 +6,7 @@ import pandas as pd
 
 from helpers import drive as drv
 from helpers.live.proposals import fetch_summary_path
-from helpers.pipeline.outcome_lines import outcome_line
+from helpers.report.outcome_lines import outcome_line
 
 
 def write(root, rel, obj):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpers import drive as drv
 from helpers import files
-from helpers.pipeline.scorecard import measures
+from helpers.report.scorecard import measures
 
 
 def test_selection_lift_is_read_under_a_relative_drive_root(tmp_path, monkeypatch):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import drive as drv
 from ..contract import STAGES
-from ..report_html import json_object
+from .html_parts import json_object
 from .outcome_lines import outcome_line
 
 OK, FAILED, UNFINISHED, NOT_RUN = "ok", "failed", "unfinished", "not run"
@@ -32,7 +32,7 @@ class StageStatus:
     status: str
     when: str = ""  # "YYYY-MM-DD HH:MM UTC"
     seconds: float | None = None
-    outcome: str = ""  # its one outcome line (helpers.pipeline.outcome_lines), or the error of a failed run
+    outcome: str = ""  # its one outcome line (helpers.report.outcome_lines), or the error of a failed run
     notebook: str = ""  # the executed notebook, relative to the Drive root ("" when there is none)
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from .. import drive as drv
 from ..errors import InputError
 from ..generator.lineage import read_rounds
-from ..report_html import df_table, esc, fmt, img_tag, not_run, section
 from ..rounds.rounds_table import rounds_png
+from .html_parts import df_table, esc, fmt, img_tag, not_run, section
 
 # The verdict and its reason first: at 1,280 px the table's right half is off-screen.
 SHOWN = ["round", "verdict", "reason", "run_name", "base", "choosing_prob_real_base", "choosing_prob_real",

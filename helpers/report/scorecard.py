@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .. import drive as drv
 from ..drive import latest
-from ..report_html import esc, fmt, json_object
 from ..seed_figures import SEED, seed_upvoted_share
+from .html_parts import esc, fmt, json_object
 from .stage_status import FAILED, UNFINISHED, stage_statuses
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
-from ..report_html import details, df_table, figures, img_tag, json_or_none, kv_table, not_run, read_table, section
 from ..seed_figures import SEED
+from .html_parts import details, df_table, figures, img_tag, json_or_none, kv_table, not_run, read_table, section
 
 
 def _total(x) -> int | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 
 def esc(x: Any) -> str:

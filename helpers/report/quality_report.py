@@ -13,7 +13,7 @@ from .. import drive as drv
 from ..discriminators.metrics import figure
 from ..drive import latest
 from ..quality import GROUPS, quality_table, summary_line
-from ..report_html import details, df_table, esc, figures, json_or_none, not_run, read_table, section
+from .html_parts import details, df_table, esc, figures, json_or_none, not_run, read_table, section
 
 # all on 0..1; distinct-n at the matched size, since the raw one flatters a small set
 PLOTTED = ["distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "prob_real"]

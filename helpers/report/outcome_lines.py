@@ -12,9 +12,9 @@ import pandas as pd
 from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
 from ..errors import InputError
-from ..report_html import json_object
 from ..words import counts
 from . import generator_rounds_report
+from .html_parts import json_object
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
