@@ -26,7 +26,7 @@ from .first_screen import MARK, first_screen, status_line
 from .html_parts import details, esc, first_line, kv_table
 from .live_sections import adversarial_section, candidates_section, outcomes_section
 from .stage_sections import data_section, fakes_section, generate_section, gpt2_section, realism_section, upvote_section
-from .stage_status import manifest_params, stage_status
+from .stage_status import StageStatus, manifest_params, stage_statuses
 
 Builder = Callable[[Path], str]
 
@@ -120,11 +120,12 @@ def params_html(key: str, params: dict[str, Any], when: str) -> str:
     return details(f"{key} parameters ({when})", kv_table(params, f"params-{key}")) if params else ""
 
 
-def stage_part(root: Path, key: str, builders: list[Builder], warnings: list[str]) -> str:
+def stage_part(root: Path, key: str, builders: list[Builder], warnings: list[str],
+               statuses: dict[str, StageStatus]) -> str:
     """One stage's part of the report: its status bar, its sections, its last finished run's parameters."""
     if key not in STAGES:
         return render(root, builders, warnings)
-    s = stage_status(root, key)
+    s = statuses[key]
     bar = (f'<div class="stage-bar {s.status.replace(" ", "-")}" id="stage-{esc(key)}" data-status="{esc(s.status)}">'
            f"{MARK.get(s.status, '…')} <b>{esc(key)}</b> · {esc(status_line(s))}"
            f"{' — ' + esc(s.outcome) if s.outcome else ''}</div>")
@@ -144,11 +145,13 @@ def build_report(root: str | Path) -> Path:
     root = Path(root)
     warnings: list[str] = []
     notices = [render(root, [fn], warnings) for fn in NOTICES]
+    statuses = stage_statuses(root)  # read once: the strip, the stage parts and the scorecard agree
+    by_key = {s.key: s for s in statuses}
     keys = dict.fromkeys(key for key, _ in SECTIONS)  # a stage's builders together, wherever they were added
-    parts = "".join(stage_part(root, key, [fn for k, fn in SECTIONS if k == key], warnings) for key in keys)
+    parts = "".join(stage_part(root, key, [fn for k, fn in SECTIONS if k == key], warnings, by_key) for key in keys)
 
     def first_screen_of(r: Path) -> str:  # built after the sections, so their warnings are counted on it
-        return first_screen(r, list(warnings), notices)
+        return first_screen(r, list(warnings), notices, statuses)
 
     head = render(root, [first_screen_of], warnings)  # a malformed file: a warning, never a failed report
     for w in warnings:

@@ -13,7 +13,7 @@ from .. import drive as drv
 from ..drive import latest
 from ..seed_figures import SEED, seed_upvoted_share
 from .html_parts import esc, fmt, json_object
-from .stage_status import FAILED, UNFINISHED, stage_statuses
+from .stage_status import FAILED, UNFINISHED, StageStatus, stage_statuses
 
 
 @dataclass
@@ -30,9 +30,9 @@ class Measure:
         return self.name.rsplit("(", 1)[-1].rstrip(")")
 
 
-def mark_stale(rows: list[Measure], root: Path) -> list[Measure]:
+def mark_stale(rows: list[Measure], statuses: list[StageStatus]) -> list[Measure]:
     """A figure whose stage's last run failed or did not finish is an earlier run's: say so next to it."""
-    stale = {s.key: s.status for s in stage_statuses(root) if s.status in (FAILED, UNFINISHED)}
+    stale = {s.key: s.status for s in statuses if s.status in (FAILED, UNFINISHED)}
     for m in rows:
         if m.stage in stale and not m.value.startswith("–"):
             m.note = f"an earlier run's: the last run {stale[m.stage]}"
@@ -79,10 +79,12 @@ def _signed(x) -> str:
     return f"{x:+.3g}" if isinstance(x, (int, float)) else "–"
 
 
-def scorecard_html(root: str | Path) -> str:
+def scorecard_html(root: str | Path, statuses: list[StageStatus] | None = None) -> str:
+    """The measures next to the seed's; ``statuses``: the report's one reading of the stages (read here without)."""
+    statuses = statuses if statuses is not None else stage_statuses(root)
     rows = "".join(f'<tr><th>{esc(m.name)}</th><td class="num">{esc(m.value)}'
                    f'{"<br><span class=stale>" + esc(m.note) + "</span>" if m.note else ""}</td>'
                    f'<td class="num">{esc(m.seed)}</td><td class="means">{esc(m.means)}</td></tr>'
-                   for m in mark_stale(measures(root), Path(root)))
+                   for m in mark_stale(measures(root), statuses))
     return ('<table id="scorecard-table"><tr><th>measure</th><th>this run</th><th>seed</th><th>what it says</th>'
             f"</tr>{rows}</table>")
