@@ -15,41 +15,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import drive as drv
 from .. import files
 from ..contract import STAGES
 from ..errors import BotError, InputError
-from . import generator_rounds_report, live_trouble, quality_report
+from . import live_trouble
 from .first_screen import MARK, first_screen, status_line
 from .html_parts import details, esc, first_line, kv_table
-from .live_sections import adversarial_section, candidates_section, outcomes_section
-from .stage_sections import data_section, fakes_section, generate_section, gpt2_section, realism_section, upvote_section
 from .stage_status import StageStatus, manifest_params, stage_statuses
-
-Builder = Callable[[Path], str]
+from .views import VIEWS, Builder
 
 # What a malformed file on Drive can raise while a section reads or draws it (pandas' ParserError, UnicodeDecodeError
 # and JSONDecodeError are ValueErrors; a missing column is a KeyError).
 READ_ERRORS = (BotError, OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
-# One entry per section, in the report's order: (the stage it belongs to, its builder). A new stage's section is one
-# more line here (e.g. ("09", generator_rounds.report_section)); it then also shows in that stage's notebook.
-SECTIONS: list[tuple[str, Builder]] = [
-    ("00", data_section),
-    ("01", gpt2_section),
-    ("02", fakes_section),
-    ("03", realism_section),
-    ("04", upvote_section),
-    ("05", generate_section),
-    ("05", live_trouble.preflight_section),  # account and subreddits: what 05/06/07 may do where
-    ("06", candidates_section),
-    ("06", quality_report.report_section),  # 02's fakes, 06's candidates vs selected, evaluate
-    ("07", outcomes_section),
-    ("08", adversarial_section),
-    ("09", generator_rounds_report.report_section),
-]
+# One entry per section, in the report's order: (the stage it belongs to, its builder), from each stage's view
+# (helpers/report/views.py: a new section is one more entry there, and then also shows in that stage's notebook).
+SECTIONS: list[tuple[str, Builder]] = [(v.key, fn) for v in VIEWS for fn in v.sections]
 
 # Shown above the stage strip, most urgent first (e.g. live trouble found by 07: holds after removals, bans); each
 # builder returns "" when there is nothing to say, else a block such as '<div class="notice">...</div>'.
