@@ -8,18 +8,8 @@ import pandas as pd
 
 from .. import drive as drv
 from ..words import counts
-from .html_parts import (
-    details,
-    df_table,
-    figures,
-    json_object,
-    json_or_none,
-    kv_table,
-    not_run,
-)
-from .html_parts import (
-    section as html_section,
-)
+from .html_parts import details, df_table, figures, json_object, json_or_none, kv_table, not_run
+from .html_parts import section as html_section
 
 
 def _total(x) -> int | None:

@@ -6,17 +6,8 @@ from pathlib import Path
 
 from .. import drive as drv
 from . import quality_report
-from .html_parts import (
-    details,
-    figures,
-    json_object,
-    json_or_none,
-    kv_table,
-    not_run,
-)
-from .html_parts import (
-    section as html_section,
-)
+from .html_parts import details, figures, json_object, json_or_none, kv_table, not_run
+from .html_parts import section as html_section
 
 
 def _get(d: dict | None, *path):

@@ -6,19 +6,8 @@ from pathlib import Path
 
 from .. import drive as drv
 from ..seed_figures import SEED
-from .html_parts import (
-    details,
-    figures,
-    img_tag,
-    json_object,
-    json_or_none,
-    kv_table,
-    metric_line,
-    not_run,
-)
-from .html_parts import (
-    section as html_section,
-)
+from .html_parts import details, figures, img_tag, json_object, json_or_none, kv_table, metric_line, not_run
+from .html_parts import section as html_section
 from .measure import Measure, num
 
 

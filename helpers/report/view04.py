@@ -5,19 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import drive as drv
-from .html_parts import (
-    details,
-    figures,
-    img_tag,
-    json_object,
-    json_or_none,
-    kv_table,
-    metric_line,
-    not_run,
-)
-from .html_parts import (
-    section as html_section,
-)
+from .html_parts import details, figures, img_tag, json_object, json_or_none, kv_table, metric_line, not_run
+from .html_parts import section as html_section
 from .measure import Measure, num
 
 

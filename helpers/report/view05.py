@@ -8,18 +8,8 @@ from pathlib import Path
 from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
 from ..words import counts
-from .html_parts import (
-    details,
-    figures,
-    json_object,
-    json_or_none,
-    kv_table,
-    not_run,
-    read_table,
-)
-from .html_parts import (
-    section as html_section,
-)
+from .html_parts import details, figures, json_object, json_or_none, kv_table, not_run, read_table
+from .html_parts import section as html_section
 
 
 def section(root: Path) -> str:

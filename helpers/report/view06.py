@@ -12,18 +12,8 @@ from ..drive import latest
 from ..live.select import decision_of, is_approved
 from ..live.sheets import unescape_frame
 from ..words import counts
-from .html_parts import (
-    details,
-    esc,
-    figures,
-    fmt,
-    json_object,
-    not_run,
-    read_table,
-)
-from .html_parts import (
-    section as html_section,
-)
+from .html_parts import details, esc, figures, fmt, json_object, not_run, read_table
+from .html_parts import section as html_section
 from .measure import Measure, signed
 
 

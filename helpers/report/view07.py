@@ -10,20 +10,8 @@ import pandas as pd
 from .. import drive as drv
 from ..seed_figures import SEED, seed_upvoted_share
 from ..words import counts
-from .html_parts import (
-    details,
-    df_table,
-    figures,
-    img_tag,
-    json_object,
-    json_or_none,
-    kv_table,
-    metric_line,
-    not_run,
-)
-from .html_parts import (
-    section as html_section,
-)
+from .html_parts import details, df_table, figures, img_tag, json_object, json_or_none, kv_table, metric_line, not_run
+from .html_parts import section as html_section
 from .measure import Measure, num
 
 

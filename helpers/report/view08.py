@@ -5,18 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import drive as drv
-from .html_parts import (
-    details,
-    df_table,
-    figures,
-    img_tag,
-    json_object,
-    not_run,
-    read_table,
-)
-from .html_parts import (
-    section as html_section,
-)
+from .html_parts import details, df_table, figures, img_tag, json_object, not_run, read_table
+from .html_parts import section as html_section
 
 
 def _fmt(x, digits: int = 3) -> str:
