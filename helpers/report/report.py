@@ -61,7 +61,7 @@ overflow:hidden}.mark{display:inline-block;width:1.1em}
 min-width:4.5em;text-align:center}.count .value{font-size:1.8em;font-weight:700}.count .name{font-size:.8em}
 .count.hot{background:#fff4e5;border-color:#e3a21a}ul.warnings{color:#8a4b00;font-size:.9em;padding-left:1.2em}
 .todo{background:#fff4e5;padding:.3em .6em;font-size:.9em}#scorecard-table{font-size:.85em}
-td.num{font-variant-numeric:tabular-nums}
+td.num{font-variant-numeric:tabular-nums}#generator-rounds-table{display:block;overflow-x:auto;max-width:100%}
 td.means{color:#555}.stale{color:#b00;font-size:.85em}
 .figures{display:flex;flex-wrap:wrap;gap:8px;margin:.4em 0}.figure{border:1px solid #e3e3e3;border-radius:4px;
 padding:4px 10px;max-width:15em}.figure .value{font-size:1.4em;font-weight:700}.figure .name{font-weight:600;

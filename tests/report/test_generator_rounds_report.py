@@ -64,6 +64,7 @@ def test_the_table_says_rejected_and_why_in_its_first_columns(tmp_path):
     cells = [[td.get_text() for td in tr.find_all("td")][:3] for tr in rows[1:]]
     assert cells == [["1", "accepted", ""], ["2", "rejected", "held-out judge did not improve (0.1500 -> 0.1400, "
                                                               "needs > +0)"]]
+    assert "#generator-rounds-table{display:block;overflow-x:auto" in report.CSS  # scrolls inside the page
 
 
 def test_a_bad_accepted_cell_is_named_in_the_report_as_09_and_05_refuse_it(tmp_path):
