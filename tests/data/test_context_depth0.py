@@ -39,6 +39,7 @@ def _bigquery_client(posts: list[dict], comments: list[dict]):
     import duckdb
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import bigquery
+
     from redditfixtures import COMMENT_COLUMNS, POST_COLUMNS
     from test_data_bigquery import DuckBackedQuery, make_month
 
