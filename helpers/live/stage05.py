@@ -81,7 +81,7 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
     with run.stopping_on_error():
         run.comments, run.fetch_summary = proposals.fetch_comments(
             run.client, run.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
-            min_comment_score=run.p.min_comment_score)
+            min_comment_score=run.p.min_comment_score, context_depth=run.p.context_depth)
     run.stop_server()  # Reddit is not needed any more
     print(run.fetch_summary)
     return run.comments.head(10)
