@@ -1,13 +1,13 @@
 """Does thread context help? Held-out reply loss of GPT-2 fine-tuned at context_depth 0 and at depth d, on the same
 pairs, scored on threads neither model trained on (the test and validation splits).
 
-`python -m bench.bench_context [--steps 300] [--depth 2]`. Offline, so the corpus is the bundled sample, made into
-threads the way the Arctic Shift loopback serves them, with one stand-in: the sample has no titles, so each thread's
-title is its opening post's text. The sample's comments are all top-level, so at depth d the context is the title
-alone; the arms train on the same pairs and differ only in the documents' form. Both arms fine-tune the same tiny
-base (one BPE vocabulary, built from the union of both arms' documents), so per-token losses compare; the measure is
-the mean negative log-likelihood (nats) of the reply's tokens (its end marker included) given what precedes [SEP],
-per pair, and the difference (depth d minus depth 0) with a 95% bootstrap interval over threads.
+`python -m bench context` (numbers in bench/results.json, `context`). Offline, so the corpus is the bundled sample,
+with one stand-in: the sample has no titles, so each thread's title is its opening post's text. The sample's comments
+are all top-level, so at depth d the context is the title alone; the arms train on the same pairs and differ only in
+the documents' form. Both arms fine-tune the same tiny base (one BPE vocabulary, built from the union of both arms'
+documents), so per-token losses compare; the measure is the mean negative log-likelihood (nats) of the reply's tokens
+(its end marker included) given what precedes [SEP], per pair, and the difference (depth d minus depth 0) with a 95%
+bootstrap interval over threads.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import pandas as pd
 
 from helpers import drive as drv
 from helpers.files import read_csv
-
-OUT = Path(__file__).resolve().parent / "context_results.json"
 
 
 def corpus() -> pd.DataFrame:
@@ -78,11 +76,11 @@ def run_arm(root: Path, base_dir: Path, steps: int) -> None:
              save_every=steps, sample_every=0, seed=1234)
 
 
-def score_arm(root: Path, depth: int) -> pd.DataFrame:
+def score_arm(root: Path, depth: int, limit: int | None = None) -> pd.DataFrame:
     from helpers.context import conditioned, format_prompt
 
     real = read_csv(root / drv.BERT_GAN_REAL)
-    held = real[real["split"].isin(["test", "validation"])].reset_index(drop=True)
+    held = real[real["split"].isin(["test", "validation"])].reset_index(drop=True).head(limit)
     sources = conditioned(held)
     prompts = [format_prompt(None, [], s, 0) for s in sources]  # the source already holds the context
     nll = reply_nll(root / drv.CHECKPOINT_DIR / "run1", prompts, held["reply"].tolist())
@@ -101,40 +99,45 @@ def bootstrap(diff: pd.DataFrame, n: int = 2000, seed: int = 7) -> tuple[float, 
     return round(float(lo), 4), round(float(hi), 4)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=300)
-    ap.add_argument("--depth", type=int, default=2)
-    ap.add_argument("--work", default="")
-    ap.add_argument("--child", nargs=3, metavar=("ROOT", "BASE", "STEPS"), help=argparse.SUPPRESS)
-    a = ap.parse_args(argv)
-    if a.child:
-        run_arm(Path(a.child[0]), Path(a.child[1]), int(a.child[2]))
-        return 0
-    work = Path(a.work or tempfile.mkdtemp(prefix="bench_context_"))
-    arms = {0: work / "depth0", a.depth: work / f"depth{a.depth}"}
-    for depth, root in arms.items():
-        prepare_arm(root, depth)
+def compare(scores: pd.DataFrame, depth: int) -> dict:
+    wide = scores.pivot_table(index=["reply_id", "thread_id"], columns="depth", values="nll").dropna().reset_index()
+    wide["d"] = wide[depth] - wide[0]
+    lo, hi = bootstrap(wide)
+    return {"pairs": len(wide), "threads": int(wide["thread_id"].nunique()),
+            "reply_nll_depth0": round(float(wide[0].mean()), 4),
+            f"reply_nll_depth{depth}": round(float(wide[depth].mean()), 4),
+            "difference": round(float(wide["d"].mean()), 4), "difference_95ci_threads": [lo, hi],
+            "pairs_better_with_context": round(float((wide["d"] < 0).mean()), 3)}
+
+
+def run(smoke: bool = False, steps: tuple[int, ...] = (150, 600), depth: int = 2, work: str = "") -> dict:
+    """Both arms trained to each total in ``steps`` (resuming: 600 continues the 150-step run), scored after each."""
+    steps = (2,) if smoke else steps
+    work_dir = Path(work or tempfile.mkdtemp(prefix="bench_context_"))
+    arms = {0: work_dir / "depth0", depth: work_dir / f"depth{depth}"}
+    for d, root in arms.items():
+        prepare_arm(root, d)
     from helpers.generator.gpt2_finetune import ensure_base_model, prepare_documents
 
     union = [t for root in arms.values()
              for t in prepare_documents(read_csv(root / drv.GPT2_FINETUNE, required=["text", "split"]))["train"]]
-    ensure_base_model(work / "base", "tiny", union, seed=1234)
-    for root in arms.values():
-        subprocess.run([sys.executable, "-m", "bench.bench_context", "--child", str(root), str(work / "base"),
-                        str(a.steps)], check=True)
-    scores = pd.concat([score_arm(root, depth) for depth, root in arms.items()])
-    wide = scores.pivot_table(index=["reply_id", "thread_id"], columns="depth", values="nll").dropna().reset_index()
-    wide["d"] = wide[a.depth] - wide[0]
-    lo, hi = bootstrap(wide)
-    result = {"steps": a.steps, "depth": a.depth, "pairs": len(wide), "threads": int(wide["thread_id"].nunique()),
-              "reply_nll_depth0": round(float(wide[0].mean()), 4),
-              f"reply_nll_depth{a.depth}": round(float(wide[a.depth].mean()), 4),
-              "difference": round(float(wide["d"].mean()), 4), "difference_95ci_threads": [lo, hi],
-              "pairs_better_with_context": round(float((wide["d"] < 0).mean()), 3),
-              "corpus": "bundled sample, titles = opening post text (stand-in), held-out = test + validation threads"}
-    print(json.dumps(result, indent=1))
-    OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    ensure_base_model(work_dir / "base", "tiny", union, seed=1234)
+    out: dict = {"depth": depth, "corpus": "the bundled sample; title = the opening post's text (the sample has no "
+                                           "titles); held out: the test and validation threads"}
+    for total in steps:
+        for root in arms.values():
+            subprocess.run([sys.executable, "-m", "bench.bench_context", "--child", str(root), str(work_dir / "base"),
+                            str(total)], check=True, cwd=Path(__file__).resolve().parent.parent)
+        scores = pd.concat([score_arm(root, d, limit=6 if smoke else None) for d, root in arms.items()])
+        out[f"steps_{total}"] = compare(scores, depth)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--child", nargs=3, metavar=("ROOT", "BASE", "STEPS"), required=True)
+    a = ap.parse_args(argv)
+    run_arm(Path(a.child[0]), Path(a.child[1]), int(a.child[2]))
     return 0
 
 
