@@ -17,7 +17,6 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from contextcorpus import SUBS, deep_rows, records, reddit_threads, sample_pairs  # noqa: E402
-
 from helpers import drive as drv  # noqa: E402
 from helpers.data.csv_source import load_sample  # noqa: E402
 from helpers.data.prepare import prepare  # noqa: E402

@@ -16,12 +16,11 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from contextcorpus import deep_rows, sample_pairs  # noqa: E402
-from test_context_depth0 import run_source  # noqa: E402
-
 from helpers import drive as drv  # noqa: E402
 from helpers.context import decode_ancestors, format_document  # noqa: E402
 from helpers.data.sources import load_raw  # noqa: E402
 from helpers.files import read_csv  # noqa: E402
+from test_context_depth0 import run_source  # noqa: E402
 
 DEEP_SOURCES = ("pushshift", "arctic_shift", "reddit", "bigquery")
 
