@@ -86,13 +86,14 @@ def decode_ancestors(cell: object, where: str = "ancestors") -> list[str]:
 
 
 def conditioned(frame, column: str = "comment") -> list[str]:
-    """What the models condition on, row by row: ``context + comment`` (just the comment when the frame has no
-    ``context`` column, as files written at depth 0 or before thread context)."""
+    """What the models condition on, row by row: ``context + comment`` with the comment's own tags neutral, exactly
+    the text before [SEP] in 00's documents (just the comment when the frame has no ``context`` column or the row's
+    is empty, as files written at depth 0 or before thread context)."""
     texts = frame[column].tolist()
     if "context" not in frame.columns:
         return texts
     out = []
     for ctx, text in zip(frame["context"].tolist(), texts):
         ctx = ctx if isinstance(ctx, str) else ""
-        out.append(ctx + text if isinstance(text, str) else text)
+        out.append(ctx + neutral(text) if isinstance(text, str) and ctx else text)
     return out

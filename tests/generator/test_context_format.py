@@ -54,3 +54,6 @@ def test_conditioned_reads_files_with_and_without_context():
     assert conditioned(old) == ["c1", "c2"]
     new = pd.DataFrame({"comment": ["c1", "c2"], "context": ["[TITLE] t [COMMENT] ", float("nan")]})
     assert conditioned(new) == ["[TITLE] t [COMMENT] c1", "c2"]
+    tagged = pd.DataFrame({"comment": ["a [SEP] b"], "context": ["[COMMENT] "]})
+    assert conditioned(tagged) == [format_document(None, [], "a [SEP] b", "r", 1).split(" [SEP] ")[0]]
+    assert conditioned(tagged.drop(columns="context")) == ["a [SEP] b"]  # depth 0: the seed's text, untouched
