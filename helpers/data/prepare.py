@@ -237,6 +237,9 @@ def format_summary(s: dict) -> str:
              f"rows out: {s['rows_out']}  ({', '.join(f'{k} {v}' for k, v in s['rows_per_split'].items())})",
              f"threads: {', '.join(f'{k} {v}' for k, v in s['threads_per_split'].items())}",
              f"{'subreddit':<24}{'train':>8}{'validation':>12}{'test':>8}"]
+    if s.get("context_depth"):
+        lines.insert(5, f"thread context: depth {s['context_depth']}, rows by comments above the comment "
+                        f"{s['rows_per_comment_depth']}, rows with a title {s['rows_with_title']}")
     for sub, row in s["rows_per_subreddit"].items():
         lines.append(f"{sub:<24}{row['train']:>8}{row['validation']:>12}{row['test']:>8}")
     return "\n".join(lines)
