@@ -37,9 +37,11 @@ def split_part(generate: pd.DataFrame, which: str, nonempty: bool = False) -> pd
 
 
 def sample(part: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
-    """At most n rows of ``part``, drawn with ``rng`` without replacement, in file order; the sampler's columns."""
+    """At most n rows of ``part``, drawn with ``rng`` without replacement, in file order; the sampler's columns (and
+    ``context``, the thread context 00 wrote with context_depth >= 1: the prompts and the judges read it)."""
     take = np.sort(rng.choice(len(part), min(int(n), len(part)), replace=False))
-    return part.iloc[take][COLUMNS].reset_index(drop=True)
+    context = ["context"] if "context" in part.columns else []
+    return part.iloc[take][COLUMNS + context].reset_index(drop=True)
 
 
 def pick(generate: pd.DataFrame, which: str, n: int, key: int | Sequence[int], nonempty: bool = False,

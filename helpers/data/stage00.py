@@ -21,6 +21,10 @@ work for anyone today:
 - `csv`: CSVs in the seed's format (its `get_reddit_from_gbq.py` output, index column included) found by `raw_glob`.
 
 Raw files are sent to Drive as each is saved (gdrive backend), so a disconnect loses no finished post or month.
+Thread context (`context_depth`, drive_layout.md): 0 (default) writes the seed's `comment [SEP] reply` lines; d also
+pairs comments with up to d comments above them and puts the post's title and those comments, tagged, before the
+comment in every document, prompt and judge input. Set 05's `context_depth` the same.
+
 Preparation cleans the text (HTML entities, `[deleted]`/`[removed]`, bot authors, empty or link-only text, overlong
 text cut to `max_chars`), splits by thread into train / validation / test (no comment sits in two splits), bins reply
 scores like the seed (0 if < 1, 1 if 1, 2 if < 5, else 3), and prints what it dropped and why. The code is
@@ -71,7 +75,7 @@ def load(run: DataRun) -> pd.DataFrame:
                                          comments_table=p.comments_table, posts_table=p.posts_table,
                                          bq_project=p.bq_project, max_bytes_billed=p.max_bytes_billed,
                                          dump_glob=p.dump_glob, raw_glob=p.raw_glob, reddit=reddit,
-                                         arctic_shift=arctic_shift)
+                                         arctic_shift=arctic_shift, context_depth=p.context_depth)
     print(f"{len(run.raw)} raw comment/reply rows from {p.source}")
     return run.raw.head(3)
 
@@ -82,7 +86,7 @@ def prepare_files(run: DataRun) -> None:
     p = run.p
     run.summary = prepare(run.raw, run.drive, source=p.source, max_chars=p.max_chars,
                           validation_fraction=p.validation_fraction, test_fraction=p.test_fraction, seed=p.seed,
-                          bots=bot_list(p.bot_authors), source_stats=run.source_stats)
+                          bots=bot_list(p.bot_authors), source_stats=run.source_stats, context_depth=p.context_depth)
 
 
 def check_files(run: DataRun) -> pd.DataFrame:

@@ -90,12 +90,13 @@ def weighted_documents(train: pd.DataFrame) -> list[str]:
 
 def _sample_main(a: argparse.Namespace) -> int:
     """The child: load the checkpoint once, write every comment's samples in 02's columns."""
+    from ..context import conditioned
     from .fakes import fakes_frame
     from .generation import GenerationEngine
 
     comments = files.read_csv(a.comments, required=COMMENT_COLUMNS)
-    with GenerationEngine(Path(a.checkpoint_dir), a.run_name, seed=a.seed) as engine:
-        gen = engine.generate(comments["comment"].astype(str).tolist(), n=a.n, temperature=a.temperature,
+    with GenerationEngine(Path(a.checkpoint_dir), a.run_name, seed=a.seed) as engine:  # context + comment (00's form)
+        gen = engine.generate([str(c) for c in conditioned(comments)], n=a.n, temperature=a.temperature,
                               top_k=a.top_k, top_p=a.top_p, length=a.length)
         stats = engine.last_stats
     files.write_csv(fakes_frame(comments, gen), a.out)

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ..context import conditioned, context_text
 from ..contract import default
 from ..drive import FETCH_SUMMARY, PROPOSED_REPLIES, day_of, latest
 from ..errors import ConfigError, InputError
@@ -70,10 +71,27 @@ def thread_comments(submission) -> list:
     return submission.comments.list()
 
 
+def ancestors_of(comment, by_id: dict, depth: int, notes: Counter) -> list[str]:
+    """The ``depth`` nearest comments above ``comment`` in the fetched thread (parent_id chain), oldest first,
+    cleaned like 00 cleans them; a parent missing from the fetched tree ends the chain (counted in ``notes``)."""
+    chain: list[str] = []
+    parent = str(rf.field(comment, "parent_id") or "")
+    while len(chain) < depth and parent.startswith("t1_"):
+        above = by_id.get(parent[3:])
+        if above is None:
+            notes["comment_ancestor_not_fetched"] += 1
+            break
+        chain.append(clean_text(rf.text(above, "body")))
+        parent = str(rf.field(above, "parent_id") or "")
+    return chain[::-1]
+
+
 def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
-                      drops: Counter | None = None, notes: Counter | None = None) -> list[dict]:
+                      drops: Counter | None = None, notes: Counter | None = None,
+                      context_depth: int = default("context_depth", "05")) -> list[dict]:
     """Rows for the comments of one post worth answering; reasons for everything dropped are counted in ``drops``,
-    optional fields that were missing (and derived or left empty) in ``notes``."""
+    optional fields that were missing (and derived or left empty) in ``notes``. With ``context_depth`` >= 1 each row
+    has the ``context`` the generator was trained with (helpers/context.py): the title and the comments above."""
     drops = drops if drops is not None else Counter()
     notes = notes if notes is not None else Counter()
     if rf.flag(submission, "locked") or rf.flag(submission, "archived"):
@@ -84,6 +102,7 @@ def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
         drops["post_already_replied_by_bot"] += 1
         return []
     rows = []
+    by_id = {rf.thing_id(c): c for c in comments} if context_depth > 0 else {}
     for c in comments:
         author, body, score = rf.author(c), rf.text(c, "body"), rf.number(c, "score")
         if author is None or body.strip() in DELETED:
@@ -106,14 +125,19 @@ def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
                          "comment_id": rf.thing_id(c), "comment_score": int(score), "comment": clean_text(body),
                          "comment_permalink": rf.permalink(c, is_comment=True),
                          "comment_created_utc": int(created) if created is not None else None})
+            if context_depth > 0:
+                title = clean_text(rf.text(submission, "title"))
+                rows[-1]["context"] = context_text(title, ancestors_of(c, by_id, context_depth, notes), context_depth)
     return rows
 
 
 def fetch_comments(reddit, subreddits: Iterable[str],
                    posts_per_subreddit: int = default("posts_per_subreddit", "05"),
                    min_comment_score: int = default("min_comment_score", "05"),
-                   bot_username: str | None = None) -> tuple[pd.DataFrame, dict]:
-    """Eligible comments from the top rising posts of each subreddit, and a summary of what was dropped and why."""
+                   bot_username: str | None = None, context_depth: int = default("context_depth", "05")
+                   ) -> tuple[pd.DataFrame, dict]:
+    """Eligible comments from the top rising posts of each subreddit, and a summary of what was dropped and why;
+    with ``context_depth`` >= 1 a ``context`` column too (the prompts' thread context, as 00 wrote it)."""
     if isinstance(subreddits, str):
         raise ConfigError("subreddits must be a list of names, e.g. ['sciencefiction'], not a string")
     bot = bot_username or str(reddit.user.me())
@@ -123,8 +147,9 @@ def fetch_comments(reddit, subreddits: Iterable[str],
     for name in subreddits:
         for submission in reddit.subreddit(name).rising(limit=posts_per_subreddit):
             posts += 1
-            rows.extend(eligible_comments(submission, bot, min_comment_score, drops, notes))
-    df = pd.DataFrame(rows, columns=COMMENT_COLUMNS).drop_duplicates("comment_id")
+            rows.extend(eligible_comments(submission, bot, min_comment_score, drops, notes, context_depth))
+    columns = COMMENT_COLUMNS + (["context"] if context_depth > 0 else [])
+    df = pd.DataFrame(rows, columns=columns).drop_duplicates("comment_id")
     summary = {"posts_seen": posts, "comments_kept": len(df), "dropped": dict(drops), "bot_username": bot,
                "missing_fields": dict(notes)}
     for reason, n in drops.items():
@@ -136,16 +161,17 @@ def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidat
                     **generate_kwargs: Any) -> pd.DataFrame:
     """Candidates from the generation engine joined back to their comment rows (seed columns first);
     generation_ended (the sample stopped at its end marker) is left empty when the engine did not say."""
+    columns = PROPOSED_COLUMNS + (["context"] if "context" in comments.columns else [])
     if comments.empty:
-        return pd.DataFrame(columns=PROPOSED_COLUMNS)
+        return pd.DataFrame(columns=columns)
     from ..quiet import bar as progress
 
     with progress(total=len(comments) * n, desc="candidates", unit="cand") as bar:
-        gen = engine.generate(comments["comment"].tolist(), n=n, on_comment=lambda _: bar.update(n),
+        gen = engine.generate(conditioned(comments), n=n, on_comment=lambda _: bar.update(n),
                               **generate_kwargs)
     if "generation_ended" not in gen.columns:
         gen = gen.assign(generation_ended=None)
     gen = gen.rename(columns={"reply": "proposed_reply"})[["comment_idx", "candidate_idx", "proposed_reply",
                                                             "generation_ended"]]
     out = comments.reset_index(drop=True).join(gen.set_index("comment_idx"), how="inner")
-    return out[PROPOSED_COLUMNS].reset_index(drop=True)
+    return out[columns].reset_index(drop=True)

@@ -5,7 +5,8 @@ already commented is skipped whole; so are locked and archived threads. Kept: co
 `min_comment_score`, not deleted or removed, not by the bot. Each gets `n_candidates` replies from the fine-tuned
 gpt-2-simple checkpoint: with `generator = "auto"` the newest accepted generator round descended from `run_name`
 (`checkpoint/<run_name>_g<k>`), else `checkpoint/<run_name>` itself; a checkpoint folder name pins one. The first
-step prints which.
+step prints which. With `context_depth` >= 1 (set it as in 00: the generator was trained in that form) each prompt
+carries the post's title and up to that many comments above the comment, from the fetched thread.
 
 `reddit = "recorded"` (default, offline) serves threads recorded for this project from a loopback server that PRAW
 talks to exactly as to reddit.com, so no credentials are needed. `reddit = "live"` uses the praw.ini site `praw_site`
@@ -85,7 +86,7 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
     with run.stopping_on_error():
         run.comments, run.fetch_summary = proposals.fetch_comments(
             run.client, run.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
-            min_comment_score=run.p.min_comment_score)
+            min_comment_score=run.p.min_comment_score, context_depth=run.p.context_depth)
     run.stop_server()  # Reddit is not needed any more
     s = run.fetch_summary
     missing = f"; fields Reddit did not send: {counts(s['missing_fields'])}" if s.get("missing_fields") else ""

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..context import conditioned
 from ..data import comment_sample
 from ..errors import ConfigError, InputError
 from ..files import read_csv
@@ -29,15 +30,22 @@ REMOVED_STATES = ("removed", "deleted")
 
 def pick_prompts(generate: pd.DataFrame, k: int, n: int, seed: int) -> pd.DataFrame:
     """Round k's prompts: n comments of the train split (never validation or test), a fresh seeded sample per round."""
-    return comment_sample.pick(generate, "train", n, [int(seed), int(k), 9], nonempty=True,
-                               none="no comment in the train split to use as a prompt")
+    return _flat(comment_sample.pick(generate, "train", n, [int(seed), int(k), 9], nonempty=True,
+                                      none="no comment in the train split to use as a prompt"))
 
 
 def pick_eval_comments(generate: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     """The held-out comments every round is measured on: n of the test split (validation if test is empty), the same
     sample every round so rounds compare."""
-    return comment_sample.pick(generate, "held", n, [int(seed), 0, 9],
-                               none="no comment in the test or validation split to measure on")
+    return _flat(comment_sample.pick(generate, "held", n, [int(seed), 0, 9],
+                                      none="no comment in the test or validation split to measure on"))
+
+
+def _flat(comments: pd.DataFrame) -> pd.DataFrame:
+    """``comment`` holding the thread context before the comment (helpers/context.py) when 00 wrote one: 09's
+    prompts, judges and documents (``comment [SEP] reply``) then all match 01's documents."""
+    out = comments.assign(comment=conditioned(comments))
+    return out.drop(columns=[c for c in ("context",) if c in out.columns]).reset_index(drop=True)
 
 
 def reward_key(filtered: pd.DataFrame, reward: str) -> pd.Series:
@@ -117,6 +125,7 @@ def training_set(kept: pd.DataFrame, real: pd.DataFrame, human: pd.DataFrame, bl
     n_body = int(body["weight"].sum())
     pool = real[(real["split"].astype(str) == "train") & ~real["reply"].map(norm).isin(blocked)
                 & ~real["comment_id"].astype(str).isin(held_out_ids)]
+    pool = pool.assign(comment=conditioned(pool)) if len(pool) else pool  # replayed as 01 saw them
     want = int(round(n_body * replay_share / (1 - replay_share))) if n_body else 0
     if want > len(pool):
         log.warning("training set: %d replay pairs asked, only %d real train pairs: some are repeated", want, len(pool))

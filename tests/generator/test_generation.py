@@ -300,3 +300,18 @@ def test_fakes_on_gdrive_upload_each_chunk_as_written_and_delete_stale_ones_remo
     for k in range(3):
         name = f"bert_gan_fake_{k:04d}.csv"
         assert fs.cat(f"/bot/{name}") == second.path(name).read_bytes()
+
+
+@pytest.mark.slow
+def test_a_context_prompt_is_the_documented_form_and_a_generated_tag_ends_a_reply(engine):
+    """05/02's prompt for a comment with thread context is helpers.context.format_prompt's string, token for token
+    the same text; a reply that starts a new tagged part ([COMMENT], [PARENT], [TITLE]) ends there."""
+    from helpers.context import context_text, format_prompt
+
+    title, ancestors, comment = "Soup tips?", ["Lower the heat.", "And stir more."], "Does salt help?"
+    tokens, _, cut = engine.prompt_tokens(context_text(title, ancestors, 2) + comment, 20)
+    assert not cut and engine.enc.decode(tokens) == format_prompt(title, ancestors, comment, 2)
+    enc = engine.enc
+    assert engine.decode_reply(enc.encode("salt early [COMMENT] and then")) == "salt early"
+    assert engine.decode_reply(enc.encode("yes [PARENT] no")) == "yes"
+    assert engine.decode_reply(enc.encode("fine [TITLE] x")) == "fine"
