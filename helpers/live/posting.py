@@ -23,7 +23,8 @@ from ..contract import default
 from ..drive import WOULD_POST
 from .ledger import LEDGER, LEDGER_COLUMNS, Ledger, now_iso
 from .reddit_post import TRANSIENT, UNKNOWN, RateLimitTooLong, classify, locate, recheck, send_reply
-from .select import decision_of, is_approved, reply_problem
+from .review_sheet import decision_of, is_approved
+from .select import reply_problem
 
 __all__ = ["LEDGER", "LEDGER_COLUMNS", "Ledger", "post_replies", "resolve_open", "would_post_path"]
 RESULT_COLUMNS = ["comment_id", "post_id", "subreddit", "status", "reply_id", "error", "body"]

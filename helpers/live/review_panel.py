@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .review import ReviewSheet, runner_ups, text_problem
-from .select import FALSE_WORDS, TRUE_WORDS, decision_of, is_approved
+from .review_sheet import FALSE_WORDS, TRUE_WORDS, decision_of, is_approved
 
 REDDIT = "https://www.reddit.com"
 

@@ -68,7 +68,7 @@ from ..files import read_csv, write_json
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
-from . import holds, posting, proposals, review_panel, select, sheets
+from . import holds, posting, proposals, review_panel, review_sheet, select, sheets
 from .lease import Lease, posting_lock
 from .review import ReviewSheet, TextRules
 from .toxicity import load_toxicity_scorer
@@ -132,13 +132,13 @@ def choose(run: PostRun) -> pd.DataFrame:
     sheets.write_sheet(run.filtered, run.path(drv.REPLY_SCORES))  # every candidate, its scores, `rejected` reason
     sheet = run.path(drv.REVIEW_SHEET)
     # a sheet that cannot be read stops here (an error naming the file), so a person's marks are never rebuilt over
-    previous = select.read_review(sheet) if sheet.exists() else None
-    run.review = select.approve(select.merge_approvals(review, previous), p.approve_ids)
+    previous = review_sheet.read_review(sheet) if sheet.exists() else None
+    run.review = review_sheet.approve(review_sheet.merge_approvals(review, previous), p.approve_ids)
     sheets.backup(sheet)  # the sheet as the person left it: live/review_<date>.bak.csv
     sheets.write_sheet(run.review, sheet)
     print(run.selection)
-    approved = int(select.approved_mask(run.review).sum()) if len(run.review) else 0
-    rejected = sum(select.decision_of(r) == "rejected" for r in run.review.to_dict("records"))
+    approved = int(review_sheet.approved_mask(run.review).sum()) if len(run.review) else 0
+    rejected = sum(review_sheet.decision_of(r) == "rejected" for r in run.review.to_dict("records"))
     print(f"review sheet: {drv.REVIEW_SHEET.format(date=run.date)} ({approved} approved, {rejected} rejected)")
     return run.review.head(10)
 
@@ -220,7 +220,7 @@ def post(run: PostRun) -> pd.DataFrame:
                                                                   break_lease=p.break_lease)
     with run.stopping_on_error(), lock as lease:
         if run.path(drv.REVIEW_SHEET).exists():  # the sheet as the panel or a person left it since choose wrote it
-            run.review = select.read_review(run.path(drv.REVIEW_SHEET))
+            run.review = review_sheet.read_review(run.path(drv.REVIEW_SHEET))
         run.drive.pull(drv.POSTING_LEDGER)  # the ledger as it is now, read under the lock
         ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER),
                                 on_write=None if run.dry else ledger_written(run.drive, lease))
