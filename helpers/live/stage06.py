@@ -134,6 +134,12 @@ def choose(run: PostRun) -> pd.DataFrame:
     # a sheet that cannot be read stops here (an error naming the file), so a person's marks are never rebuilt over
     previous = review_sheet.read_review(sheet) if sheet.exists() else None
     run.review = review_sheet.approve(review_sheet.merge_approvals(review, previous), p.approve_ids)
+    if previous is not None and review_sheet.auto_approve_refusal(previous, sheet):
+        # the person's sheet lost its decision column: it stays without one (a blank one would hide that rejections
+        # were lost) until a person adds it back, and auto_approve takes nothing from it meanwhile
+        run.review = run.review.drop(columns="decision")
+        print("WARNING " + review_sheet.auto_approve_refusal(previous, sheet) + "; add a decision column back to "
+              "allow it")
     sheets.backup(sheet)  # the sheet as the person left it: live/review_<date>.bak.csv
     sheets.write_sheet(run.review, sheet)
     print(run.selection)
