@@ -37,7 +37,7 @@ from ..generator.lineage import Generator, use_generator
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
-from . import proposals
+from . import proposals, rules_panel
 
 KEY = "05"
 
@@ -67,13 +67,16 @@ def connect(run: ProposeRun) -> None:
 
 def check(run: ProposeRun) -> pd.DataFrame:
     """Preflight: the account and each subreddit; only those it allows are fetched (a suspended account stops here)."""
+    decided = rules_panel.decided(run.p, run.drive, "05")
     with run.stopping_on_error():
         pf = preflight.checked(run.client, run.p.subreddits, run.p.bot_allowed_subreddits,
-                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "05")
-    run.subreddits = pf.usable()
+                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "05", **decided)
+    run.subreddits = pf.readable()  # replies are proposed where rules wait for a person; 06 posts none there
+    waiting = {n.lower() for n in pf.unconfirmed}
     for sub, why in pf.blocked().items():
-        print(f"not generating for r/{sub}: {why}")
-    return pf.table
+        print(f"r/{sub}: replies are proposed, but 06 posts none there until a person confirms its rules" if sub in
+              waiting else f"not generating for r/{sub}: {why}")
+    return rules_panel.shown(pf, decided["confirmations"], "05", run.drive)
 
 
 def fetch(run: ProposeRun) -> pd.DataFrame:

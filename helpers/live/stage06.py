@@ -68,7 +68,7 @@ from ..files import read_csv, write_json
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
-from . import holds, posting, proposals, review_panel, review_sheet, select, sheets
+from . import holds, posting, proposals, review_panel, review_sheet, rules_panel, select, sheets
 from .lease import Lease, posting_lock
 from .review import ReviewSheet, TextRules
 from .toxicity import load_toxicity_scorer
@@ -195,9 +195,10 @@ def check(run: PostRun) -> pd.DataFrame:
     """Preflight of the sheet's subreddits and 07's holds (after clear_holds): what may not be posted, and why."""
     p = run.p
     subs = run.review["subreddit"].astype(str).unique().tolist() if len(run.review) else []
+    decided = rules_panel.decided(p, run.drive, "06")
     with run.stopping_on_error():
         pf = preflight.checked(run.client, subs, p.bot_allowed_subreddits,
-                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "06")
+                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "06", **decided)
     held = holds.clear_holds(run.drive.path(drv.HOLDS), p.clear_holds)
     run.blocked = {**pf.blocked(), **holds.blocked(held)}
     for sub, why in run.blocked.items():
@@ -205,7 +206,12 @@ def check(run: PostRun) -> pd.DataFrame:
     if not p.disclosure_footer.strip() and p.reddit == "live":
         print("WARNING: disclosure_footer is empty: replies will not say they were written by a bot. Reddit and "
               "most communities expect bots to say so.")
-    return pf.table
+
+    def confirmed_now(name: str) -> None:  # a person clicked confirm: the post step below may use the subreddit
+        if run.blocked.get(name.lower(), "").startswith("unconfirmed"):
+            del run.blocked[name.lower()]
+
+    return rules_panel.shown(pf, decided["confirmations"], "06", run.drive, confirmed_now)
 
 
 def ledger_written(drive: Drive, lease: Lease) -> Callable[[], None]:

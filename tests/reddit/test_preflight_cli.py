@@ -8,7 +8,9 @@ from helpers.__main__ import main
 
 
 def test_preflight_prints_and_saves_the_table(tmp_path, capsys):
-    assert main(["preflight", "--drive", str(tmp_path)]) == 0
+    assert main(["preflight", "--drive", str(tmp_path)]) == 1  # no person confirmed the rules yet: nothing usable
+    assert "confirm_rules=['sciencefiction', 'gardening']" in capsys.readouterr().out
+    assert main(["preflight", "--drive", str(tmp_path), "-p", 'confirm_rules=["sciencefiction", "gardening"]']) == 0
     out = capsys.readouterr().out
     assert "u/reply_bot_demo: not suspended" in out
     assert 'boardgames refused rule "No bots or AI-generated content"' in " ".join(out.split())
