@@ -55,6 +55,8 @@ class RulesPanel:
 
         self.pf, self.book, self.stage, self.push = pf, book, stage, push
         self.on_confirmed = on_confirmed or (lambda name: None)
+        self.buttons: dict[str, Any] = {}  # subreddit -> its confirm button
+        self.status: dict[str, Any] = {}  # subreddit -> what the last click did
         cards = [self._card(w, name, rules) for name, rules in pf.unconfirmed.items()]
         head = w.HTML(f"<b>{len(cards)} subreddit(s) wait for a person to read their rules.</b> Nothing is posted "
                       "there until you confirm; a change of the rules asks again.")
@@ -68,6 +70,7 @@ class RulesPanel:
         button = w.Button(description=f"I read these rules: the bot may post in r/{name}"[:60],
                           layout=w.Layout(width="auto"), button_style="warning")
         status = w.HTML("")
+        self.buttons[name], self.status[name] = button, status
 
         def clicked(_b: Any) -> None:
             try:

@@ -26,9 +26,8 @@ import pandas as pd
 from ..errors import ConfigError, StageError
 from .bot_rules import bot_rule
 from .client import access_error
-from .rules_confirm import SHORT, Confirmations, confirm_names, rules_sha256, rules_text
+from .rules_confirm import SHORT, WILDCARDS, Confirmations, confirm_names, rules_sha256, rules_text
 
-WILDCARDS = {"*", "all", "any", "every", "everything", "everywhere"}
 NEW_ACCOUNT_DAYS = 30  # communities commonly filter (AutoModerator) accounts younger than this ...
 LOW_KARMA = 50  # ... or with less karma than this
 USABLE = ("ok", "allowed")  # may be posted to

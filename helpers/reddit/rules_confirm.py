@@ -22,6 +22,7 @@ from ..errors import ConfigError, InputError
 from ..files import write_json
 
 FIELDS = ("short_name", "description", "violation_reason")
+WILDCARDS = {"*", "all", "any", "every", "everything", "everywhere"}  # never a name: one community at a time
 SHORT = 12  # hex digits of the hash a person writes after the name: name@1a2b3c4d5e6f
 
 
@@ -55,8 +56,8 @@ def confirm_names(names: Iterable[str], param: str = "confirm_rules") -> dict[st
     out = {}
     for n in names:
         name, _, digest = str(n).strip().removeprefix("r/").lower().partition("@")
-        if not re.fullmatch(r"[a-z0-9_]{2,21}", name) or (digest and not re.fullmatch(r"[0-9a-f]{%d}" % SHORT,
-                                                                                    digest)):
+        bad_hash = bool(digest) and not re.fullmatch(r"[0-9a-f]{%d}" % SHORT, digest)
+        if name in WILDCARDS or not re.fullmatch(r"[a-z0-9_]{2,21}", name) or bad_hash:
             raise ConfigError(f"{param}: {n!r} is not a subreddit name (or name@<{SHORT} hex digits of its rules' "
                               "hash, as the preflight prints it); list each subreddit whose rules you read")
         out[name] = digest
