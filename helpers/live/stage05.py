@@ -15,8 +15,10 @@ talks to exactly as to reddit.com, so no credentials are needed. `reddit = "live
 Before anything is fetched, a **preflight** checks the account (suspended, age, karma) and each subreddit (exists and
 public, the account not banned, NSFW or not, and its rules): a subreddit whose rules forbid bots or AI-written text is
 left out, naming the rule, unless it is listed in `bot_allowed_subreddits` (the moderators gave permission);
-private, quarantined, restricted or archived ones are skipped with the reason. The table is saved as
-`live/preflight_<date>.json`.
+private, quarantined, restricted or archived ones are skipped with the reason, and NSFW ones unless listed in
+`nsfw_allowed_subreddits`. The table is saved as `live/preflight_<date>.json`. A subreddit whose rules no person has
+confirmed yet (or that changed since) gets its full rules printed: replies are proposed there, but 06 posts none until
+a person confirms them (the card's button here in Colab or Jupyter, or `confirm_rules`; `live/rules_confirmed.json`).
 
 This notebook only reads Reddit; 06 scores, selects and (after approval) posts. It runs in its own kernel because
 gpt-2-simple's TF1 graph and the BERT models cannot share one.

@@ -43,7 +43,13 @@ approve, and posts the approved replies with PRAW (the seed's steps 6 and 7).
   a suspended account stops the run; a subreddit whose rules forbid bots or AI text (unless listed in
   `bot_allowed_subreddits`), or that is private, quarantined, restricted, archived or bans the account, has every
   row `refused` with the reason, approved or not. So has a subreddit 07 put on hold (`live/holds.json`: a reply
-  removed by the moderators, a ban; the whole account after a suspension) until `clear_holds` names it.
+  removed by the moderators, a ban; the whole account after a suspension) until `clear_holds` names it. NSFW
+  subreddits are skipped unless listed in `nsfw_allowed_subreddits`.
+- **A person reads the rules:** nothing is posted to a subreddit until a person has confirmed its current rules once
+  (`live/rules_confirmed.json`, with the rules' hash; a change of the rules voids it). The check step prints the full
+  rules of each unconfirmed subreddit; in Colab or Jupyter it shows a card with a confirm button (a click lets this
+  run's post step use that subreddit), run by papermill it says to pass `confirm_rules` (after a change:
+  `name@<hash>` as printed). Approved rows there are `refused` until then, whatever `auto_approve` says.
 - **Disclosure:** `disclosure_footer` (on by default: the reply was written by a bot and approved by a person) ends
   every reply, dry runs included; an empty footer is allowed only when set, and a live run then prints a warning.
 
