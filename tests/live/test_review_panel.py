@@ -89,7 +89,7 @@ def test_unreadable_approvals_are_shown_on_the_panel(tmp_path):
     sheets.write_sheet(df, path)
     p = review_panel.ReviewPanel(ReviewSheet.open(path, RULES))
     assert "approved value &#x27;maybe&#x27;" in p.header.value
-    assert "not approved: the approved cell says" in p.cards["c3"].status.value
+    assert "not approved: approved value &#x27;maybe&#x27; is neither yes nor no" in p.cards["c3"].status.value
 
 
 def test_nobody_can_click_under_papermill_or_a_script(tmp_path):

@@ -97,3 +97,25 @@ def test_a_column_spelt_twice_is_an_error_naming_the_file(tmp_path):
     path.write_text("post_id,comment_id,reply,approved,Decision,decision\np1,c1,hi,False,rejected,\n")
     with pytest.raises(InputError, match=r"review_x.csv: column\(s\) \['decision'\] appear more than once"):
         review_sheet.read_review(path)
+
+
+def test_06_keeps_a_sheet_without_its_decision_column_unapproved_for_auto_approve(tmp_path, capsys):
+    """The finding: a person deleted the `decision` column (and with it a rejection). 06's choose must not put back
+    a blank column that auto_approve would then read as "nobody rejected anything"."""
+    from helpers import drive as drv
+    from helpers.contract import notebook_params
+    from helpers.live import stage06
+    from reviewfixtures import scored, write_demo_sheet
+
+    (tmp_path / "live").mkdir()
+    run = stage06.start(notebook_params("06", {"drive_root": str(tmp_path), "drive_backend": "local",
+                                               "run_date": "2021-05-06", "auto_approve": True,
+                                               "min_prob_real": 0.5, "max_reply_chars": 200}))
+    sheet = write_demo_sheet(run.path(drv.REVIEW_SHEET))
+    people = pd.read_csv(sheet, dtype=str, keep_default_na=False).drop(columns="decision")
+    people.to_csv(sheet, index=False)
+    run.scored = scored()
+    stage06.choose(run)
+    assert "no decision column" in capsys.readouterr().out
+    again = review_sheet.read_review(sheet)
+    assert "decision" not in again.columns and review_sheet.auto_approve_refusal(again, sheet)
