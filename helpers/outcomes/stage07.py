@@ -68,7 +68,9 @@ def check(run: TrackRun) -> pd.DataFrame:
     with run.stopping_on_error():
         decided = rules_panel.decided(run.p, run.drive, "07")
         run.pf = preflight.preflight(run.client, subs, run.p.bot_allowed_subreddits, **decided)
-    print(f"preflight (07):\n{run.pf.text()}")
+    print(f"preflight (07): {run.pf.headline()}")
+    if run.pf.unconfirmed:
+        print(run.pf.rules_to_read())
     preflight.save(run.pf, run.drive.path(drv.PREFLIGHT.format(date=outcomes.now_iso()[:10])), "07")
     banned = run.pf.table.loc[run.pf.table["reason"] == "the account is banned here", "subreddit"]
     trouble, _ = holds.trouble_seen(pd.DataFrame(), bool(run.pf.account.get("suspended")), banned)

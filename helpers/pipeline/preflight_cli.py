@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         path = drive.path(drv.PREFLIGHT.format(date=day))
         decided = rules_panel.decided(p, drive, "python -m helpers preflight")
         pf = preflight.checked(reddit, p.subreddits, p.bot_allowed_subreddits, path, "cli", rules_for, **decided)
+        print(pf.text())  # no notebook here to show the table
         if pf.unconfirmed:
             print(rules_panel.how_to_confirm(pf, "05"))
         print(f"saved: {path}")

@@ -212,6 +212,10 @@ class Preflight:
         bad = self.table[~self.table["verdict"].isin(USABLE)]
         return {str(s).lower(): f"{v}: {r}" for s, v, r in zip(bad["subreddit"], bad["verdict"], bad["reason"])}
 
+    def headline(self) -> str:
+        """The account line and how many subreddits may be used: what a stage prints (its step shows the table)."""
+        return f"{self.text().splitlines()[0]}; {len(self.usable())} of {len(self.table)} subreddit(s) usable"
+
     def text(self) -> str:
         a = self.account
         if a.get("suspended"):
@@ -224,10 +228,13 @@ class Preflight:
             head += f"\n  warning: {a['warning']}"
         t = self.table.fillna("").astype(str)
         out = head + "\n" + t.to_string(index=False) if len(t) else head
-        for name, rules in self.unconfirmed.items():
-            out += (f"\n\nr/{name}: its full rules ({rules_sha256(rules)[:SHORT]}), for a person to read and confirm "
-                    f"before the bot posts there:\n{rules_text(rules)}")
-        return out
+        return out + ("\n\n" + self.rules_to_read() if self.unconfirmed else "")
+
+    def rules_to_read(self) -> str:
+        """The full rules of every subreddit a person has still to confirm, each with its hash."""
+        return "\n\n".join(f"r/{name}: its full rules ({rules_sha256(rules)[:SHORT]}), for a person to read and "
+                             f"confirm before the bot posts there:\n{rules_text(rules)}"
+                             for name, rules in self.unconfirmed.items())
 
     def to_json(self) -> dict[str, Any]:
         return {"account": self.account, "subreddits": self.table.astype(object).where(self.table.notna(), None)
@@ -276,11 +283,14 @@ def save(pf: Preflight, path, stage: str) -> None:
 
 def checked(reddit, subreddits: Iterable[str], allowed: Iterable[str], path, stage: str,
             rules_for: RulesFor | None = None, **decided: Any) -> Preflight:
-    """A stage's preflight: the table printed and saved to ``path`` (live/preflight_<date>.json); a suspended
-    account stops the stage here with one clear line. ``decided``: preflight()'s nsfw_allowed, confirmations,
-    confirm and by."""
+    """A stage's preflight: its headline printed (the step returns the table, which the notebook shows once), the
+    full rules of every subreddit a person has still to confirm, saved to ``path`` (live/preflight_<date>.json);
+    a suspended account stops the stage here with one clear line. ``decided``: preflight()'s nsfw_allowed,
+    confirmations, confirm and by."""
     pf = preflight(reddit, subreddits, allowed, rules_for, **decided)
-    print(f"preflight ({stage}):\n{pf.text()}")
+    print(f"preflight ({stage}): {pf.headline()}")
+    if pf.unconfirmed:
+        print(pf.rules_to_read())
     save(pf, path, stage)
     pf.stop_if_suspended()
     return pf

@@ -6,7 +6,7 @@ import pytest
 
 from helpers.errors import InputError
 from helpers.live import review_sheet, sheets
-from helpers.pipeline import live_sections
+from helpers.report import live_sections
 
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "'=already quoted",
            "''-two quotes", "plain", "it's fine", "'just a quote"]

@@ -49,7 +49,7 @@ def test_bad_stage_name_is_exit_2_with_one_line(tmp_path, capsys):
 
 def test_stages_lists_the_notebooks(capsys):
     assert main(["stages"]) == 0
-    assert "00 00_pull_reddit_data.ipynb" in capsys.readouterr().out
+    assert "(00_pull_reddit_data.ipynb)" in capsys.readouterr().out
 
 
 def test_run_00_writes_the_three_files_from_the_sample(tmp_path):

@@ -146,7 +146,7 @@ def test_notebook_calls_only_its_stage_and_carries_the_contract(key):
     stage = STAGES[key]
     module, _ = _source(key)
     nb = json.loads((ROOT / "notebooks" / f"{stage.notebook}.ipynb").read_text(encoding="utf-8"))
-    # the last cell shows the stage's part of the run report (helpers.pipeline.report.stage_report)
+    # the last cell shows the stage's part of the run report (helpers.report.report.stage_report)
     allowed = {"start", "show", "notebook_params", "globals", "stage_report"} | {s.__name__ for s in module.STEPS}
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert f'show(stage_report("{key}", run))' in "".join(code[-1]["source"]), "the last cell shows the report part"

@@ -12,9 +12,9 @@ import pytest
 
 from helpers import drive as drv
 from helpers.files import read_csv, write_csv
+from helpers.generator.lineage import done_rounds
 from helpers.rounds import generator_rounds as gr
 from helpers.rounds import rounds_data
-from helpers.rounds.rounds_table import done_rounds
 
 HUMAN_OK = "I planted tomatoes in the shade and they did fine honestly."
 HUMAN_GOOD = "Great tip about the mulch layer, it kept the roots cool all summer."

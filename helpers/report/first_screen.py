@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import drive as drv
-from ..report_html import esc
 from .attention import ReviewCounts, review_counts
+from .html_parts import esc
 from .scorecard import scorecard_html
 from .stage_status import FAILED, NOT_RUN, OK, UNFINISHED, StageStatus, duration, stage_statuses
 

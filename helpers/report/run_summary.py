@@ -9,8 +9,8 @@ from pathlib import Path
 from .. import drive as drv
 from ..drive import latest
 from ..errors import InputError
-from ..report_html import flatten, fmt, json_or_none, read_table
 from . import generator_rounds_report, quality_report
+from .html_parts import flatten, fmt, json_or_none, read_table
 from .stage_status import stage_statuses
 
 

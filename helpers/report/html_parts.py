@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 
 def esc(x: Any) -> str:
@@ -66,6 +66,16 @@ def json_or_none(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, OSError) as e:
         raise InputError(f"cannot read it ({type(e).__name__}: {first_line(e)})", file=path) from None
+
+
+def json_object(path: Path | None) -> dict | None:
+    """The JSON object in the file for a one-line summary; None when it is absent, unreadable (e.g. written mid-run) or
+    not an object: the section that shows the file reports why."""
+    try:
+        m = json_or_none(Path(path)) if path is not None else None
+    except InputError:
+        return None
+    return m if isinstance(m, dict) else None
 
 
 def read_table(path: Path | None) -> pd.DataFrame | None:

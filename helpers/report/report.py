@@ -1,7 +1,7 @@
 """The run report: one self-contained HTML file on the Drive root (images inlined, no network), the run's face.
 
 Its first screen answers at a glance: did every stage run (the stage strip), what needs a person now, and how good the
-models are next to the seed's figures (helpers.pipeline.first_screen). Below it, one part per stage: its status bar,
+models are next to the seed's figures (helpers.report.first_screen). Below it, one part per stage: its status bar,
 its section(s) with plots and a few named numbers, its parameters folded away. Each notebook's last cell shows its
 stage's part (stage_report).
 
@@ -21,9 +21,9 @@ from .. import drive as drv
 from .. import files
 from ..contract import STAGES
 from ..errors import BotError, InputError
-from ..report_html import details, esc, first_line, kv_table
 from . import generator_rounds_report, live_trouble, quality_report
 from .first_screen import MARK, first_screen, status_line
+from .html_parts import details, esc, first_line, kv_table
 from .live_sections import adversarial_section, candidates_section, outcomes_section
 from .stage_sections import data_section, fakes_section, generate_section, gpt2_section, realism_section, upvote_section
 from .stage_status import manifest_params, stage_status

@@ -11,7 +11,8 @@ from .. import drive as drv
 from ..drive import latest
 from ..live.review_sheet import decision_of, is_approved
 from ..live.sheets import unescape_frame
-from ..report_html import (
+from ..seed_figures import seed_upvoted_share
+from .html_parts import (
     details,
     df_table,
     esc,
@@ -24,7 +25,6 @@ from ..report_html import (
     read_table,
     section,
 )
-from ..seed_figures import seed_upvoted_share
 
 
 def _read(path: Path | None) -> pd.DataFrame | None:
