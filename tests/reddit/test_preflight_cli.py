@@ -3,6 +3,8 @@ Reddit (reddit=recorded); a wildcard permission or an unknown parameter is a one
 
 import json
 
+import pytest
+
 from helpers import drive as drv
 from helpers.__main__ import main
 
@@ -27,3 +29,10 @@ def test_preflight_refuses_a_wildcard_and_unknown_parameters(tmp_path, capsys):
 
 def test_nothing_usable_is_a_nonzero_exit(tmp_path):
     assert main(["preflight", "--drive", str(tmp_path), "-p", 'subreddits=["boardgames", "privatebooks"]']) == 1
+
+
+@pytest.mark.parametrize("value", ['confirm_rules=["*"]', 'confirm_rules=["all"]', "confirm_rules=gardening",
+                                   'nsfw_allowed_subreddits=["everything"]', 'confirm_rules=["gardening@nothex"]'])
+def test_confirm_rules_and_nsfw_take_names_only(tmp_path, capsys, value):
+    assert main(["preflight", "--drive", str(tmp_path), "-p", value]) == 2
+    assert not (tmp_path / drv.RULES_CONFIRMED).exists()
