@@ -60,6 +60,7 @@ WOULD_POST = "live/would_post_{date}.csv"  # 06: a run's posting results (what a
 POSTING_LEDGER = "live/posting_ledger.csv"  # 06: append-only posting events; never post twice
 POSTING_LEASE = "live/posting_lease.json"  # 06/07: who holds the posting lock, until when (while posting)
 PREFLIGHT = "live/preflight_{date}.json"  # 05/06/07: the account and each subreddit checked before live work (latest)
+RULES_CONFIRMED = "live/rules_confirmed.json"  # people -> 05/06/07: subreddits whose rules a person read (hash)
 HOLDS = "live/holds.json"  # 07 -> 06: subreddits (or the whole account) where posting stopped after trouble
 QUALITY_METRICS = "metrics/quality_{date}.json"  # 06: reply quality of candidates/selected/real, lift
 EVALUATE_QUALITY = "metrics/evaluate_quality_{date}.json"  # python -m helpers evaluate: the same, offline

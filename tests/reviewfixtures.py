@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.filters import FilterSettings
-from helpers.live import select, sheets
+from helpers.live import review_sheet, select, sheets
 from helpers.live.review import TextRules
 
 RULES = TextRules(blocklist=("buy now", "https://"), max_length=200, allow_links=False, quality=FilterSettings())
@@ -36,4 +36,4 @@ def scored() -> pd.DataFrame:
 def write_demo_sheet(path: Path) -> Path:
     review, _ = select.build_review(scored(), min_prob_real=0.5, max_length=200, blocklist=["buy now"],
                                     quality=FilterSettings())
-    return sheets.write_sheet(select.merge_approvals(review, None), path)
+    return sheets.write_sheet(review_sheet.merge_approvals(review, None), path)

@@ -15,14 +15,23 @@ REDDIT = (
     P("bot_allowed_subreddits", [],
       "subreddits whose rules forbid bots or AI text but whose moderators gave you permission: each by name "
       "(never all at once); the preflight then allows them"),
+    P("nsfw_allowed_subreddits", [],
+      "NSFW (over 18) subreddits the bot may use anyway, each by name; others are skipped (since 2026 Reddit's age "
+      "verification stops registered bots there)"),
+    P("confirm_rules", [],
+      "subreddits whose full rules you read (the preflight prints them): recorded in live/rules_confirmed.json "
+      "with the rules' hash; nothing is posted where no person confirmed the current rules. A plain name confirms "
+      "a first time; after a change of the rules, name@<hash> as printed"),
 )
 DISCLOSURE = "^(I am a bot: this reply was written by a language model and approved by a person before posting.)"
 
 STAGE_05 = Stage(
     key="05", name="generate_replies", part="live", title="Fetch live comments and generate candidate replies",
     runtime="GPU", talks_to_reddit=True,
-    reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), *GENERATOR_READS),
-    writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY), File(drv.PREFLIGHT)),
+    reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), *GENERATOR_READS,
+           File(drv.RULES_CONFIRMED, "rules a person confirmed")),
+    writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY), File(drv.PREFLIGHT),
+            File(drv.RULES_CONFIRMED, "when confirm_rules or the panel confirms a subreddit's rules")),
     reads_also="Reddit (rising posts and their comments)",
     params=(
     *REDDIT,
@@ -43,9 +52,10 @@ STAGE_06 = Stage(
     talks_to_reddit=True,
     reads=(File(drv.PROPOSED_REPLIES), File(drv.BERT_REALISM + "/"), File(drv.ADVERSARIAL_MODEL + "/"),
            File(drv.BERT_UPVOTE + "/"), File(drv.REVIEW_SHEET), File(drv.POSTING_LEDGER), File(drv.BERT_GAN_REAL),
-           File(drv.HOLDS, "07's holds")),
+           File(drv.HOLDS, "07's holds"), File(drv.RULES_CONFIRMED, "rules a person confirmed")),
     writes=(File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.REVIEW_BACKUP), File(drv.WOULD_POST),
             File(drv.PREFLIGHT), File(drv.HOLDS, "when clear_holds clears one"),
+            File(drv.RULES_CONFIRMED, "when confirm_rules or the panel confirms a subreddit's rules"),
             File(drv.POSTING_LEDGER, "pushed under the posting lock as each event is written", synced=False),
             File(drv.POSTING_LEASE, "while posting", synced=False), File(drv.QUALITY_METRICS)),
     params=(

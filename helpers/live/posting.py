@@ -23,7 +23,8 @@ from ..contract import default
 from ..drive import WOULD_POST
 from .ledger import LEDGER, LEDGER_COLUMNS, Ledger, now_iso
 from .reddit_post import TRANSIENT, UNKNOWN, RateLimitTooLong, classify, locate, recheck, send_reply
-from .select import decision_of, is_approved, reply_problem
+from .review_sheet import auto_approve_refusal, decision_of, is_approved, unreadable
+from .select import reply_problem
 
 __all__ = ["LEDGER", "LEDGER_COLUMNS", "Ledger", "post_replies", "resolve_open", "would_post_path"]
 RESULT_COLUMNS = ["comment_id", "post_id", "subreddit", "status", "reply_id", "error", "body"]
@@ -84,6 +85,9 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
     recovered = {} if dry_run else resolve_open(reddit, ledger, bot_username=bot_username, run_id=run_id)
     sent_run, sent_sub, results, held = 0, {}, [], ""
     blocked = {k.lower(): v for k, v in (blocked or {}).items()}
+    if auto_approve and auto_approve_refusal(review):
+        print("WARNING " + auto_approve_refusal(review))
+        auto_approve = False
     for _, r in review.iterrows():
         row = {"comment_id": str(r["comment_id"]), "post_id": str(r["post_id"]), "subreddit": str(r["subreddit"])}
         text = "" if pd.isna(r.get("reply")) else str(r["reply"]).strip()
@@ -94,6 +98,8 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
         problem = reply_problem(text, **(text_rules or {})) if text else None
         if decision_of(r) == "rejected":  # a person said no: not even auto_approve posts it
             out["status"] = "rejected"
+        elif unreadable(r):  # a mark nobody can read for sure is not a yes, whatever auto_approve says
+            out.update(status="not_approved", error=unreadable(r))
         elif not (auto_approve or is_approved(r)):
             out["status"] = "not_approved"
         elif row["comment_id"] in recovered:

@@ -18,7 +18,8 @@ import pandas as pd
 from ..contract import default
 from ..errors import InputError
 from ..filters import FilterSettings, text_reason
-from .select import approval_problems, read_review, reply_problem
+from .review_sheet import approval_problems, read_review
+from .select import reply_problem
 from .sheets import write_sheet
 
 

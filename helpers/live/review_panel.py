@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from .review import ReviewSheet, runner_ups, text_problem
-from .select import FALSE_WORDS, TRUE_WORDS, blocklist_pattern, decision_of, is_approved
+from .review_sheet import decision_of, is_approved, unreadable
+from .select import blocklist_pattern
 
 REDDIT = "https://www.reddit.com"
 
@@ -47,10 +48,8 @@ def state_of(row: dict) -> str:
         return "rejected"
     if is_approved(row):
         return "approved"
-    value = _cell(row.get("approved")).strip()
-    if value.lower() in TRUE_WORDS | FALSE_WORDS:
-        return "awaiting review"
-    return f"not approved: the approved cell says {value!r}"
+    why = unreadable(row)
+    return f"not approved: {why}" if why else "awaiting review"
 
 
 def can_click() -> bool:

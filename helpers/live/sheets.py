@@ -64,9 +64,11 @@ def sniff_delimiter(header_line: str) -> str:
     return max(DELIMITERS, key=lambda d: (counts[d], d == ","))
 
 
-def read_sheet(path: str | os.PathLike, required: Iterable[str] = (), text: bool = False) -> pd.DataFrame:
+def read_sheet(path: str | os.PathLike, required: Iterable[str] = (), text: bool = False,
+               known: Iterable[str] = ()) -> pd.DataFrame:
     """Read a people-facing CSV as a person may have saved it: UTF-8 with or without BOM, comma, semicolon or tab,
-    header names in any case (matched to ``required``), formula escapes removed. ``text=True`` keeps every cell a
+    header names in any case and with surrounding spaces (matched to ``required`` and ``known``: a column spelt
+    two ways at once is an error, never a guess), formula escapes removed. ``text=True`` keeps every cell a
     string (``1`` stays "1", ids stay ids). Anything unreadable is an InputError naming the file and the problem."""
     path = Path(path)
     if not path.exists():
@@ -83,9 +85,12 @@ def read_sheet(path: str | os.PathLike, required: Iterable[str] = (), text: bool
                          dtype=str if text else None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise InputError(f"not a readable CSV: {e}", file=path) from None
-    wanted = {c.lower(): c for c in required}
-    renamed = {c: wanted.get(str(c).strip().lower(), str(c).strip()) for c in df.columns}
-    df = df.rename(columns=renamed)
+    wanted = {c.lower(): c for c in [*known, *required]}
+    df.columns = [wanted.get(str(c).strip().lower(), str(c).strip()) for c in df.columns]
+    twice = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if twice:
+        raise InputError(f"column(s) {twice} appear more than once (header spellings differ only in case or spaces); "
+                         "delete the extra column", file=path)
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise InputError(f"missing column(s) {missing}; found {list(df.columns)} (delimiter {sep!r})", file=path)

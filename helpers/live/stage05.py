@@ -16,8 +16,10 @@ talks to exactly as to reddit.com, so no credentials are needed. `reddit = "live
 Before anything is fetched, a **preflight** checks the account (suspended, age, karma) and each subreddit (exists and
 public, the account not banned, NSFW or not, and its rules): a subreddit whose rules forbid bots or AI-written text is
 left out, naming the rule, unless it is listed in `bot_allowed_subreddits` (the moderators gave permission);
-private, quarantined, restricted or archived ones are skipped with the reason. The table is saved as
-`live/preflight_<date>.json`.
+private, quarantined, restricted or archived ones are skipped with the reason, and NSFW ones unless listed in
+`nsfw_allowed_subreddits`. The table is saved as `live/preflight_<date>.json`. A subreddit whose rules no person has
+confirmed yet (or that changed since) gets its full rules printed: replies are proposed there, but 06 posts none until
+a person confirms them (the card's button here in Colab or Jupyter, or `confirm_rules`; `live/rules_confirmed.json`).
 
 This notebook only reads Reddit; 06 scores, selects and (after approval) posts. It runs in its own kernel because
 gpt-2-simple's TF1 graph and the BERT models cannot share one.
@@ -39,7 +41,7 @@ from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from ..words import counts, fields
-from . import proposals
+from . import proposals, rules_panel
 
 KEY = "05"
 # The generation engine's numbers, as 05's generate step prints them.
@@ -72,13 +74,16 @@ def connect(run: ProposeRun) -> None:
 
 def check(run: ProposeRun) -> pd.DataFrame:
     """Preflight: the account and each subreddit; only those it allows are fetched (a suspended account stops here)."""
+    decided = rules_panel.decided(run.p, run.drive, "05")
     with run.stopping_on_error():
         pf = preflight.checked(run.client, run.p.subreddits, run.p.bot_allowed_subreddits,
-                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "05")
-    run.subreddits = pf.usable()
+                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "05", **decided)
+    run.subreddits = pf.readable()  # replies are proposed where rules wait for a person; 06 posts none there
+    waiting = {n.lower() for n in pf.unconfirmed}
     for sub, why in pf.blocked().items():
-        print(f"not generating for r/{sub}: {why}")
-    return pf.table
+        print(f"r/{sub}: replies are proposed, but 06 posts none there until a person confirms its rules" if sub in
+              waiting else f"not generating for r/{sub}: {why}")
+    return rules_panel.shown(pf, decided["confirmations"], "05", run.drive)
 
 
 def fetch(run: ProposeRun) -> pd.DataFrame:

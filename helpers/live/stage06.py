@@ -43,7 +43,13 @@ approve, and posts the approved replies with PRAW (the seed's steps 6 and 7).
   a suspended account stops the run; a subreddit whose rules forbid bots or AI text (unless listed in
   `bot_allowed_subreddits`), or that is private, quarantined, restricted, archived or bans the account, has every
   row `refused` with the reason, approved or not. So has a subreddit 07 put on hold (`live/holds.json`: a reply
-  removed by the moderators, a ban; the whole account after a suspension) until `clear_holds` names it.
+  removed by the moderators, a ban; the whole account after a suspension) until `clear_holds` names it. NSFW
+  subreddits are skipped unless listed in `nsfw_allowed_subreddits`.
+- **A person reads the rules:** nothing is posted to a subreddit until a person has confirmed its current rules once
+  (`live/rules_confirmed.json`, with the rules' hash; a change of the rules voids it). The check step prints the full
+  rules of each unconfirmed subreddit; in Colab or Jupyter it shows a card with a confirm button (a click lets this
+  run's post step use that subreddit), run by papermill it says to pass `confirm_rules` (after a change:
+  `name@<hash>` as printed). Approved rows there are `refused` until then, whatever `auto_approve` says.
 - **Disclosure:** `disclosure_footer` (on by default: the reply was written by a bot and approved by a person) ends
   every reply, dry runs included; an empty footer is allowed only when set, and a live run then prints a warning.
 
@@ -69,7 +75,7 @@ from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from ..words import counts
-from . import holds, posting, proposals, review_panel, select, sheets
+from . import holds, posting, proposals, review_panel, review_sheet, rules_panel, select, sheets
 from .lease import Lease, posting_lock
 from .review import ReviewSheet, TextRules
 from .toxicity import load_toxicity_scorer
@@ -133,15 +139,21 @@ def choose(run: PostRun) -> pd.DataFrame:
     sheets.write_sheet(run.filtered, run.path(drv.REPLY_SCORES))  # every candidate, its scores, `rejected` reason
     sheet = run.path(drv.REVIEW_SHEET)
     # a sheet that cannot be read stops here (an error naming the file), so a person's marks are never rebuilt over
-    previous = select.read_review(sheet) if sheet.exists() else None
-    run.review = select.approve(select.merge_approvals(review, previous), p.approve_ids)
+    previous = review_sheet.read_review(sheet) if sheet.exists() else None
+    run.review = review_sheet.approve(review_sheet.merge_approvals(review, previous), p.approve_ids)
+    if previous is not None and review_sheet.auto_approve_refusal(previous, sheet):
+        # the person's sheet lost its decision column: it stays without one (a blank one would hide that rejections
+        # were lost) until a person adds it back, and auto_approve takes nothing from it meanwhile
+        run.review = run.review.drop(columns="decision")
+        print("WARNING " + review_sheet.auto_approve_refusal(previous, sheet) + "; add a decision column back to "
+              "allow it")
     sheets.backup(sheet)  # the sheet as the person left it: live/review_<date>.bak.csv
     sheets.write_sheet(run.review, sheet)
     s = run.selection
     print(f"{s['candidates']} candidates, {s['allowed']} pass the filters, {s['posts_chosen']} chosen (one per post); "
           f"rejected: {counts(s['rejected'])}")
-    approved = int(select.approved_mask(run.review).sum()) if len(run.review) else 0
-    rejected = sum(select.decision_of(r) == "rejected" for r in run.review.to_dict("records"))
+    approved = int(review_sheet.approved_mask(run.review).sum()) if len(run.review) else 0
+    rejected = sum(review_sheet.decision_of(r) == "rejected" for r in run.review.to_dict("records"))
     print(f"review sheet: {drv.REVIEW_SHEET.format(date=run.date)} ({approved} approved, {rejected} rejected)")
     return run.review.head(10)
 
@@ -192,9 +204,10 @@ def check(run: PostRun) -> pd.DataFrame:
     """Preflight of the sheet's subreddits and 07's holds (after clear_holds): what may not be posted, and why."""
     p = run.p
     subs = run.review["subreddit"].astype(str).unique().tolist() if len(run.review) else []
+    decided = rules_panel.decided(p, run.drive, "06")
     with run.stopping_on_error():
         pf = preflight.checked(run.client, subs, p.bot_allowed_subreddits,
-                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "06")
+                               run.drive.path(drv.PREFLIGHT.format(date=run.date)), "06", **decided)
     held = holds.clear_holds(run.drive.path(drv.HOLDS), p.clear_holds)
     run.blocked = {**pf.blocked(), **holds.blocked(held)}
     for sub, why in run.blocked.items():
@@ -202,7 +215,12 @@ def check(run: PostRun) -> pd.DataFrame:
     if not p.disclosure_footer.strip() and p.reddit == "live":
         print("WARNING: disclosure_footer is empty: replies will not say they were written by a bot. Reddit and "
               "most communities expect bots to say so.")
-    return pf.table
+
+    def confirmed_now(name: str) -> None:  # a person clicked confirm: the post step below may use the subreddit
+        if run.blocked.get(name.lower(), "").startswith("unconfirmed"):
+            del run.blocked[name.lower()]
+
+    return rules_panel.shown(pf, decided["confirmations"], "06", run.drive, confirmed_now)
 
 
 def ledger_written(drive: Drive, lease: Lease) -> Callable[[], None]:
@@ -223,7 +241,7 @@ def post(run: PostRun) -> pd.DataFrame:
                                                                   break_lease=p.break_lease)
     with run.stopping_on_error(), lock as lease:
         if run.path(drv.REVIEW_SHEET).exists():  # the sheet as the panel or a person left it since choose wrote it
-            run.review = select.read_review(run.path(drv.REVIEW_SHEET))
+            run.review = review_sheet.read_review(run.path(drv.REVIEW_SHEET))
         run.drive.pull(drv.POSTING_LEDGER)  # the ledger as it is now, read under the lock
         ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER),
                                 on_write=None if run.dry else ledger_written(run.drive, lease))

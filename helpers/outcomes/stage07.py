@@ -32,7 +32,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
-from ..live import holds
+from ..live import holds, rules_panel
 from ..live.lease import posting_lock
 from ..reddit import preflight
 from ..reddit.client import attach, describe
@@ -66,15 +66,18 @@ def check(run: TrackRun) -> pd.DataFrame:
     posted = outcomes.posted_replies(outcomes.read_ledger(run.drive.path(drv.POSTING_LEDGER)))
     subs = posted["subreddit"].astype(str).unique().tolist() if len(posted) else []
     with run.stopping_on_error():
-        run.pf = preflight.preflight(run.client, subs, run.p.bot_allowed_subreddits)
+        decided = rules_panel.decided(run.p, run.drive, "07")
+        run.pf = preflight.preflight(run.client, subs, run.p.bot_allowed_subreddits, **decided)
     print(f"preflight (07): {run.pf.headline()}")
+    if run.pf.unconfirmed:
+        print(run.pf.rules_to_read())
     preflight.save(run.pf, run.drive.path(drv.PREFLIGHT.format(date=outcomes.now_iso()[:10])), "07")
     banned = run.pf.table.loc[run.pf.table["reason"] == "the account is banned here", "subreddit"]
     trouble, _ = holds.trouble_seen(pd.DataFrame(), bool(run.pf.account.get("suspended")), banned)
     _hold(run, trouble, [])
     with run.stopping_on_error():
         run.pf.stop_if_suspended()
-    return run.pf.table
+    return rules_panel.shown(run.pf, decided["confirmations"], "07", run.drive)
 
 
 def _hold(run: TrackRun, trouble: dict[str, str], removed_ids: list[str]) -> None:

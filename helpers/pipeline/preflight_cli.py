@@ -17,7 +17,8 @@ from ..contract import notebook_params
 from ..errors import ConfigError
 from .runner import parse_param
 
-NAMES = ("reddit", "praw_site", "subreddits", "bot_allowed_subreddits")  # stage 05's, parsed as 05 parses them
+NAMES = ("reddit", "praw_site", "subreddits", "bot_allowed_subreddits", "nsfw_allowed_subreddits",
+         "confirm_rules")  # stage 05's, parsed as 05 parses them
 
 
 def add_parser(sub) -> None:
@@ -25,13 +26,15 @@ def add_parser(sub) -> None:
                                           "before live work")
     pf.add_argument("--drive", default="drive", help="the Drive root the table is saved to (default ./drive)")
     pf.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                    help="reddit, praw_site, subreddits, bot_allowed_subreddits (as in 05)")
+                    help="reddit, praw_site, subreddits, bot_allowed_subreddits, nsfw_allowed_subreddits, "
+                         "confirm_rules (as in 05)")
     pf.add_argument("--rules-from", choices=("reddit", "arctic_shift"), default="reddit",
                     help="arctic_shift: the archive's copy of the rules, no Reddit access needed")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..data import arctic_shift_source as asrc
+    from ..live import rules_panel
     from ..reddit import client as reddit_client
     from ..reddit import preflight
 
@@ -49,9 +52,13 @@ def run(args: argparse.Namespace) -> int:
             reddit, source, server = reddit_client.connect(p.reddit, p.praw_site)
             print("Reddit:", source)
         day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-        path = drv.open_drive(args.drive, "local").path(drv.PREFLIGHT.format(date=day))
-        pf = preflight.checked(reddit, p.subreddits, p.bot_allowed_subreddits, path, "cli", rules_for)
+        drive = drv.open_drive(args.drive, "local")
+        path = drive.path(drv.PREFLIGHT.format(date=day))
+        decided = rules_panel.decided(p, drive, "python -m helpers preflight")
+        pf = preflight.checked(reddit, p.subreddits, p.bot_allowed_subreddits, path, "cli", rules_for, **decided)
         print(pf.text())  # no notebook here to show the table
+        if pf.unconfirmed:
+            print(rules_panel.how_to_confirm(pf, "05"))
         print(f"saved: {path}")
         return 0 if pf.usable() else 1
     finally:

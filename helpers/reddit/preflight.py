@@ -5,8 +5,12 @@ Why: many communities forbid bots or AI-written comments in their rules, and Red
 like bots without saying so. So before the bot reads a thread to answer it, the account (suspended or not, age,
 karma) and each subreddit (exists and public, the account not banned there, NSFW or not, and its rules) are checked.
 A rule that mentions bots, automation or AI refuses the subreddit, naming the rule, unless a person who has the
-moderators' permission lists it by name in ``bot_allowed_subreddits``. Private, quarantined, restricted, archived,
-banned or unknown subreddits are skipped with the reason. One table, printed and saved with the run.
+moderators' permission lists it by name in ``bot_allowed_subreddits`` (the screen: helpers.reddit.bot_rules). A
+subreddit the screen lets through is still not posted to until a person has read its full rules once
+(helpers.reddit.rules_confirm: a panel button, or ``confirm_rules``); a change of the rules voids that. NSFW
+communities are skipped unless listed in ``nsfw_allowed_subreddits`` (since 2026 Reddit's age verification stops
+registered bots there). Private, quarantined, restricted, archived, banned or unknown subreddits are skipped with the
+reason. One table, printed and saved with the run.
 """
 
 from __future__ import annotations
@@ -20,17 +24,14 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from ..errors import ConfigError, StageError
+from .bot_rules import bot_rule
 from .client import access_error
+from .rules_confirm import SHORT, WILDCARDS, Confirmations, confirm_names, rules_sha256, rules_text
 
-# Words in a rule (short name, description or removal reason) that make it a rule about bots or AI-written text.
-BOT_TERMS = re.compile(
-    r"\b(bots?|botting|automated|automation|auto-?generated|machine[- ]generated|ai|a\.i\.|ai-generated|"
-    r"ai-written|artificial intelligence|chat-?gpt|gpt(?:-?\d)?|llms?|large language models?|language models?|"
-    r"generative)\b", re.IGNORECASE)
-WILDCARDS = {"*", "all", "any", "every", "everything", "everywhere"}
 NEW_ACCOUNT_DAYS = 30  # communities commonly filter (AutoModerator) accounts younger than this ...
 LOW_KARMA = 50  # ... or with less karma than this
-USABLE = ("ok", "allowed")
+USABLE = ("ok", "allowed")  # may be posted to
+READABLE = (*USABLE, "unconfirmed")  # may be read and answered (05), not posted to until a person confirms the rules
 COLUMNS = ["subreddit", "verdict", "reason", "nsfw", "type"]
 
 RulesFor = Callable[[str], list[dict]]
@@ -49,16 +50,6 @@ def allowed_names(names: Iterable[str], param: str = "bot_allowed_subreddits") -
                               "allowed the bot by its name (never all of them at once)")
         out.add(name)
     return out
-
-
-def bot_rule(rules: list[dict]) -> tuple[str, str] | None:
-    """(the rule's short name, the word that matched) of the first rule about bots, automation or AI; else None."""
-    for r in rules:
-        text = " ".join(str(r.get(k) or "") for k in ("short_name", "description", "violation_reason"))
-        m = BOT_TERMS.search(text)
-        if m:
-            return str(r.get("short_name") or text[:60]).strip(), m.group(0)
-    return None
 
 
 def praw_rules(reddit) -> RulesFor:
@@ -126,26 +117,78 @@ def _json(e: Exception) -> dict:
         return {}
 
 
-def subreddit_row(reddit, name: str, allowed: set[str], rules_for: RulesFor | None = None) -> dict[str, Any]:
-    """One subreddit's verdict: ok | allowed (a bot rule, but listed by a person) | refused (a bot rule) | skipped."""
+@dataclass
+class Policy:
+    """What people decided: subreddits whose moderators allow the bot, NSFW ones allowed, rules confirmed (on Drive)
+    and confirm_rules of this run (name -> hash prefix or ""), who confirms, and the bot account's name."""
+
+    allowed: set[str] = field(default_factory=set)
+    nsfw_allowed: set[str] = field(default_factory=set)
+    confirmations: Confirmations | None = None  # None: confirmation not checked (the keyword screen only)
+    confirm: dict[str, str] = field(default_factory=dict)
+    by: str = ""
+    account: str = ""
+
+
+def subreddit_row(reddit, name: str, allowed: set[str] | Policy, rules_for: RulesFor | None = None,
+                  shown: dict[str, list[dict]] | None = None) -> dict[str, Any]:
+    """One subreddit's verdict: ok | allowed (a bot rule, but listed by a person) | unconfirmed (no person has
+    confirmed these rules yet) | refused (a bot rule) | skipped. ``shown`` collects the rules of unconfirmed ones."""
+    policy = allowed if isinstance(allowed, Policy) else Policy(allowed=set(allowed))
     row = {"subreddit": name, "verdict": "ok", "reason": "", "nsfw": None, "type": None}
     if reddit is not None:
         about, skip = _about(reddit, name)
         row.update(nsfw=about.get("nsfw"), type=about.get("type"))
         if skip:
             return dict(row, verdict="skipped", reason=skip)
+        if about.get("nsfw") and name.lower() not in policy.nsfw_allowed:
+            return dict(row, verdict="skipped", reason="NSFW (over 18) community: since 2026 Reddit's age "
+                        "verification stops registered bots there; list it in nsfw_allowed_subreddits only if its "
+                        "moderators and Reddit allow the bot")
     try:
         rules = (rules_for or praw_rules(reddit))(name)
     except Exception as e:  # noqa: BLE001 - rules that cannot be read are not rules that allow the bot
         return dict(row, verdict="refused", reason=f"its rules could not be read ({type(e).__name__}: {e})")
     hit = bot_rule(rules)
     if hit is None:
-        return dict(row, reason=f"{len(rules)} rule(s), none about bots or AI")
-    rule, word = hit
-    if name.lower() in allowed:
-        return dict(row, verdict="allowed", reason=f'rule "{rule}" (mentions "{word}"); listed in '
-                                                   "bot_allowed_subreddits: the moderators gave permission")
-    return dict(row, verdict="refused", reason=f'rule "{rule}" (mentions "{word}")')
+        row["reason"] = f"{len(rules)} rule(s), none about bots or AI"
+    elif name.lower() in policy.allowed:
+        row.update(verdict="allowed", reason=f'rule "{hit[0]}" (mentions "{hit[1]}"); listed in '
+                                             "bot_allowed_subreddits: the moderators gave permission")
+    else:
+        return dict(row, verdict="refused", reason=f'rule "{hit[0]}" (mentions "{hit[1]}")')
+    return _confirmed(row, name, rules, policy, shown)
+
+
+def _confirmed(row: dict[str, Any], name: str, rules: list[dict], policy: Policy,
+               shown: dict[str, list[dict]] | None) -> dict[str, Any]:
+    """The row once a person's confirmation of exactly these rules is looked up (and recorded, for confirm_rules)."""
+    book = policy.confirmations
+    if book is None:
+        return row
+    sha, key = rules_sha256(rules), name.lower()
+    state, rec = book.state(key, sha)
+    if key in policy.confirm:
+        why = book.may_confirm(key, sha, policy.confirm[key])
+        if not why:
+            if state != "confirmed":
+                rec = book.record(name, rules, policy.by, policy.account)
+                print(f"rules of r/{name} ({sha[:SHORT]}) confirmed by {policy.by}")
+            return dict(row, reason=row["reason"] + f"; rules {sha[:SHORT]} confirmed by {rec['confirmed_by']}")
+        print(f"confirm_rules: r/{name} not confirmed: {why}")
+    if state == "confirmed":
+        return dict(row, reason=row["reason"] + f"; rules {sha[:SHORT]} confirmed by {rec.get('confirmed_by')} "
+                                                f"on {rec.get('confirmed_at')}")
+    if shown is not None:
+        shown[name] = rules
+    if state == "changed":
+        why = (f"its rules changed since {rec.get('confirmed_by')} confirmed them on {rec.get('confirmed_at')} "
+               f"(now {sha[:SHORT]}): read them again and confirm (panel button, or confirm_rules=['{key}@"
+               f"{sha[:SHORT]}'])")
+    else:
+        why = (f"no person has confirmed its rules yet (rules {sha[:SHORT]}): read them and confirm (panel button, "
+               f"or confirm_rules=['{key}'])")
+    return dict(row, verdict="unconfirmed", reason=row["reason"] + "; " + why)
 
 
 @dataclass
@@ -154,9 +197,15 @@ class Preflight:
 
     account: dict[str, Any]
     table: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COLUMNS))
+    unconfirmed: dict[str, list[dict]] = field(default_factory=dict)  # subreddit -> its rules, for a person to read
 
     def usable(self) -> list[str]:
+        """The subreddits the bot may post to."""
         return self.table.loc[self.table["verdict"].isin(USABLE), "subreddit"].tolist()
+
+    def readable(self) -> list[str]:
+        """The subreddits 05 may read and answer: usable ones and those whose rules wait for a person."""
+        return self.table.loc[self.table["verdict"].isin(READABLE), "subreddit"].tolist()
 
     def blocked(self) -> dict[str, str]:
         """Lower-case subreddit -> why the bot must not write there."""
@@ -178,7 +227,14 @@ class Preflight:
         if a.get("warning"):
             head += f"\n  warning: {a['warning']}"
         t = self.table.fillna("").astype(str)
-        return head + "\n" + t.to_string(index=False) if len(t) else head
+        out = head + "\n" + t.to_string(index=False) if len(t) else head
+        return out + ("\n\n" + self.rules_to_read() if self.unconfirmed else "")
+
+    def rules_to_read(self) -> str:
+        """The full rules of every subreddit a person has still to confirm, each with its hash."""
+        return "\n\n".join(f"r/{name}: its full rules ({rules_sha256(rules)[:SHORT]}), for a person to read and "
+                             f"confirm before the bot posts there:\n{rules_text(rules)}"
+                             for name, rules in self.unconfirmed.items())
 
     def to_json(self) -> dict[str, Any]:
         return {"account": self.account, "subreddits": self.table.astype(object).where(self.table.notna(), None)
@@ -191,16 +247,25 @@ class Preflight:
 
 
 def preflight(reddit, subreddits: Iterable[str], allowed: Iterable[str] = (), rules_for: RulesFor | None = None,
-              now: float | None = None) -> Preflight:
-    """Check the account (skipped without ``reddit``) and every subreddit; a suspended account checks nothing else."""
+              now: float | None = None, *, nsfw_allowed: Iterable[str] = (), confirmations: Confirmations | None = None,
+              confirm: Iterable[str] = (), by: str = "") -> Preflight:
+    """Check the account (skipped without ``reddit``) and every subreddit; a suspended account checks nothing else.
+    ``confirmations`` (live/rules_confirmed.json): a subreddit is usable only once a person confirmed its rules;
+    ``confirm`` (confirm_rules) records such a confirmation, ``by`` names how it was given."""
     if isinstance(subreddits, str):
         raise ConfigError("subreddits must be a list of names, e.g. ['sciencefiction'], not a string")
-    ok = allowed_names(allowed)
+    policy = Policy(allowed_names(allowed), allowed_names(nsfw_allowed, "nsfw_allowed_subreddits"), confirmations,
+                    confirm_names(confirm), by)
     account = account_row(reddit, now) if reddit is not None else {}
     if account.get("suspended"):
         return Preflight(account)
-    rows = [subreddit_row(reddit, str(s), ok, rules_for) for s in dict.fromkeys(subreddits)]
-    return Preflight(account, pd.DataFrame(rows, columns=COLUMNS))
+    policy.account = str(account.get("name") or "")
+    names = list(dict.fromkeys(str(s) for s in subreddits))
+    for extra in sorted(set(policy.confirm) - {n.lower() for n in names}):
+        print(f"confirm_rules: r/{extra} is not checked in this run (not among its subreddits); nothing recorded")
+    shown: dict[str, list[dict]] = {}
+    rows = [subreddit_row(reddit, s, policy, rules_for, shown) for s in names]
+    return Preflight(account, pd.DataFrame(rows, columns=COLUMNS), shown)
 
 
 def save(pf: Preflight, path, stage: str) -> None:
@@ -217,11 +282,15 @@ def save(pf: Preflight, path, stage: str) -> None:
 
 
 def checked(reddit, subreddits: Iterable[str], allowed: Iterable[str], path, stage: str,
-            rules_for: RulesFor | None = None) -> Preflight:
-    """A stage's preflight: its headline printed (the step returns the table, which the notebook shows once) and saved
-    to ``path`` (live/preflight_<date>.json); a suspended account stops the stage here with one clear line."""
-    pf = preflight(reddit, subreddits, allowed, rules_for)
+            rules_for: RulesFor | None = None, **decided: Any) -> Preflight:
+    """A stage's preflight: its headline printed (the step returns the table, which the notebook shows once), the
+    full rules of every subreddit a person has still to confirm, saved to ``path`` (live/preflight_<date>.json);
+    a suspended account stops the stage here with one clear line. ``decided``: preflight()'s nsfw_allowed,
+    confirmations, confirm and by."""
+    pf = preflight(reddit, subreddits, allowed, rules_for, **decided)
     print(f"preflight ({stage}): {pf.headline()}")
+    if pf.unconfirmed:
+        print(pf.rules_to_read())
     save(pf, path, stage)
     pf.stop_if_suspended()
     return pf

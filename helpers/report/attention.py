@@ -1,8 +1,8 @@
 """What needs a person now, for the report's first screen: the newest review sheet's replies (awaiting review,
 approved and not yet posted, posted), the posting ledger's totals, and the warnings a person should act on.
 
-"Approved" is 06's own definition (helpers.live.select.is_true) and "posted" the ledger's last event per comment, so
-the report and 06 never disagree about a reply.
+"Approved" is 06's own definition (helpers.live.review_sheet.is_true) and "posted" the ledger's last event per
+comment, so the report and 06 never disagree about a reply.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .. import drive as drv
 from ..drive import latest
 from ..errors import InputError
 from ..live.ledger import OPEN, read_ledger
-from ..live.select import approval_problems, decision_of, is_approved, read_review
+from ..live.review_sheet import approval_problems, decision_of, is_approved, read_review
 
 # would_post statuses a person should look at: the reply was not posted for a reason that may need them
 NEEDS_A_LOOK = {"error": "failed to post", "refused": "refused by the checks", "held": "held back"}

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import latest
-from ..live.select import decision_of, is_approved
+from ..live.review_sheet import decision_of, is_approved
 from ..live.sheets import unescape_frame
 from ..words import counts
 from .html_parts import details, esc, figures, fmt, json_object, not_run, read_table
@@ -87,8 +87,8 @@ def _status(pick: dict | None, ledger_status: str | None, post_taken: bool = Fal
 
 
 def approval_badge(pick: dict) -> str:
-    """Approved, rejected by a person, or awaiting, by 06's own definitions (helpers.live.select), so the report and
-    06 never disagree about a row."""
+    """Approved, rejected by a person, or awaiting, by 06's own definitions (helpers.live.review_sheet), so the report
+    and 06 never disagree about a row."""
     if is_approved(pick):
         return '<span class="badge ok">approved</span>'
     if decision_of(pick) == "rejected":

@@ -76,7 +76,7 @@ def human_signal(root: str | Path, human_weight: int = 2) -> tuple[pd.DataFrame,
     """Replies a person approved in 06's review sheets (weight ``human_weight`` when 07 saw one reach score >= 2),
     and the blocked texts: every reply a sheet holds unapproved, and every approved one Reddit removed or deleted.
     No review sheet: nothing (the offline start)."""
-    from ..live.select import is_true, read_review
+    from ..live.review_sheet import is_true, read_review
 
     root = Path(root)
     pat = drv.dated_name(drv.REVIEW_SHEET)

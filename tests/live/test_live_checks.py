@@ -74,7 +74,7 @@ def test_06_never_posts_where_the_rules_forbid_bots_even_approved_or_auto(reddit
 def test_06_check_blocks_refused_and_held_subreddits_and_clears_holds_by_name(reddit, tmp_path, capsys):
     (tmp_path / "live").mkdir()
     holds.add_holds(tmp_path / drv.HOLDS, {"r/gardening": "1 reply removed by the moderators"})
-    run = stage06.start(params("06", tmp_path, run_date="2021-05-06"))
+    run = stage06.start(params("06", tmp_path, run_date="2021-05-06", confirm_rules=["sciencefiction", "gardening"]))
     run.client, run.review = reddit, sheet([("c031", "p201", "gardening"), ("c057", "p302", "boardgames"),
                                             ("c005", "p101", "sciencefiction")])
     stage06.check(run)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.live import posting, select
+from helpers.live import posting, review_sheet, select
 from helpers.live import proposals as live
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,7 @@ def test_06_scores_selects_and_dry_runs(pipeline):
     date = only(root, "live/proposed_replies_*.csv").stem.rsplit("_", 1)[1]
     scored = pd.read_csv(root / select.predictions_path(date))
     assert {"prob_real", "expected_score", "score_error", "rejected", "quality_flags"} <= set(scored.columns)
-    review = pd.read_csv(root / select.review_path(date), keep_default_na=False)
+    review = pd.read_csv(root / review_sheet.review_path(date), keep_default_na=False)
     assert "rejected_for_post" in review.columns
     allowed = scored["rejected"].isna()  # "" in the CSV: may be chosen
     assert set(review["reply"]) <= set(scored.loc[allowed, "proposed_reply"])

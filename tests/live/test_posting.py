@@ -49,7 +49,7 @@ def test_only_approved_rows_are_posted(reddit, server, tmp_path):
     res, _ = run(reddit, server, tmp_path, rv)
     assert list(res["status"]) == ["posted", "not_approved", "not_approved", "posted"]
     assert bot_reply_counts(server) == {"c005": 1, "c031": 0, "c041": 0, "c057": 1}
-    res, _ = run(reddit, server, tmp_path, review(approved=False), auto_approve=True)
+    res, _ = run(reddit, server, tmp_path, review(approved=False).assign(decision=""), auto_approve=True)
     assert list(res["status"]) == ["done_before:posted", "posted", "posted", "done_before:posted"]
     assert len(server.state.comment_posts()) == 4
 

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from cdp import CHROMIUM, Browser
-from helpers.live import select
+from helpers.live import review_sheet
 from reviewfixtures import write_demo_sheet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,11 +95,12 @@ def test_clicking_approve_in_a_browser_writes_the_sheet(jupyter, tmp_path):
                           "const r = b.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]})()")
         browser.click_at(x, y)
         deadline = time.time() + 15
-        while not select.is_approved(select.read_review(sheet, warn=False).set_index("comment_id").loc["c1"]):
+        while not review_sheet.is_approved(
+                review_sheet.read_review(sheet, warn=False).set_index("comment_id").loc["c1"]):
             assert time.time() < deadline, "the sheet on disk did not change after the click"
             time.sleep(0.2)
-        others = select.read_review(sheet, warn=False).set_index("comment_id")
-        assert not select.is_approved(others.loc["c2"]) and not select.is_approved(others.loc["c3"])
+        others = review_sheet.read_review(sheet, warn=False).set_index("comment_id")
+        assert not review_sheet.is_approved(others.loc["c2"]) and not review_sheet.is_approved(others.loc["c3"])
         card = ("[...document.querySelectorAll('.review-card')].filter(c => c.textContent.includes('r/askreddit'))"
                 "[0]")
         browser.wait_for(f"{card}.textContent.includes('written to the sheet')", 10, "the card's confirmation")

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers.live import review_panel, select, sheets
+from helpers.live import review_panel, review_sheet, sheets
 from helpers.live.review import ReviewSheet
 from reviewfixtures import RULES, write_demo_sheet
 
@@ -20,7 +20,7 @@ def panel(tmp_path):
 
 
 def row(panel, cid):
-    return select.read_review(panel.sheet.path, warn=False).set_index("comment_id").loc[cid]
+    return review_sheet.read_review(panel.sheet.path, warn=False).set_index("comment_id").loc[cid]
 
 
 def test_one_card_per_post_with_what_a_reviewer_needs(panel):
@@ -39,11 +39,11 @@ def test_one_card_per_post_with_what_a_reviewer_needs(panel):
 
 def test_approve_and_reject_clicks_write_the_sheet(panel):
     panel.cards["c1"].approve_button.click()
-    assert select.is_approved(row(panel, "c1"))
+    assert review_sheet.is_approved(row(panel, "c1"))
     assert "approved" in panel.cards["c1"].status.value and "1 approved" in panel.header.value
     panel.cards["c3"].reject_button.click()
     assert row(panel, "c3")["decision"] == "rejected" and "rejected" in panel.cards["c3"].status.value
-    assert select.is_approved(row(panel, "c1"))  # the earlier mark kept
+    assert review_sheet.is_approved(row(panel, "c1"))  # the earlier mark kept
 
 
 def test_an_edit_is_checked_as_typed_and_a_failing_one_cannot_be_approved(panel):
@@ -58,7 +58,7 @@ def test_an_edit_is_checked_as_typed_and_a_failing_one_cannot_be_approved(panel)
     assert not card.approve_button.disabled
     card.approve_button.click()
     assert row(panel, "c1")["reply"] == "Green tea with lemon is lovely on a hot day."
-    assert select.is_approved(row(panel, "c1"))
+    assert review_sheet.is_approved(row(panel, "c1"))
 
 
 def test_picking_a_runner_up(panel):
@@ -68,11 +68,11 @@ def test_picking_a_runner_up(panel):
     assert card.reply.value == "Black tea is my choice on cold days." and "runner-up 1 is now the reply" in \
         card.status.value
     card.approve_button.click()
-    assert select.is_approved(row(panel, "c1"))
+    assert review_sheet.is_approved(row(panel, "c1"))
 
 
 def test_a_sheet_changed_meanwhile_is_reloaded_and_said_so(panel):
-    theirs = select.read_review(panel.sheet.path)
+    theirs = review_sheet.read_review(panel.sheet.path)
     theirs.loc[theirs["comment_id"] == "c2", "reply"] = "Their own better reply, written on Drive."
     sheets.write_sheet(theirs, panel.sheet.path)
     raw = panel.sheet.path.read_bytes()
@@ -84,12 +84,12 @@ def test_a_sheet_changed_meanwhile_is_reloaded_and_said_so(panel):
 
 def test_unreadable_approvals_are_shown_on_the_panel(tmp_path):
     path = write_demo_sheet(tmp_path / "review_2026-01-02.csv")
-    df = select.read_review(path)
+    df = review_sheet.read_review(path)
     df.loc[df["comment_id"] == "c3", "approved"] = "maybe"
     sheets.write_sheet(df, path)
     p = review_panel.ReviewPanel(ReviewSheet.open(path, RULES))
     assert "approved value &#x27;maybe&#x27;" in p.header.value
-    assert "not approved: the approved cell says" in p.cards["c3"].status.value
+    assert "not approved: approved value &#x27;maybe&#x27; is neither yes nor no" in p.cards["c3"].status.value
 
 
 @pytest.mark.slow
@@ -99,20 +99,20 @@ def test_nobody_can_click_under_papermill_or_a_script(tmp_path):
         "from helpers.live import review_panel\nprint('can_click', review_panel.can_click())")])
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()  # what papermill runs cells with
     assert "can_click False" in nb.cells[0].outputs[0]["text"]
-    text = review_panel.how_to_review("live/review_2026-01-02.csv", select.read_review(
+    text = review_panel.how_to_review("live/review_2026-01-02.csv", review_sheet.read_review(
         write_demo_sheet(tmp_path / "r.csv")))
     assert "approve_ids = ['c1', 'c2', 'c3']" in text and "live/review_2026-01-02.csv" in text
     assert "review panel" in text and "Manage versions" in text
 
 
 def test_after_a_reload_a_successful_click_clears_the_stale_line_on_every_card(panel):
-    theirs = select.read_review(panel.sheet.path)
+    theirs = review_sheet.read_review(panel.sheet.path)
     theirs.loc[theirs["comment_id"] == "c2", "reply"] = "Their own better reply, written on Drive."
     sheets.write_sheet(theirs, panel.sheet.path)
     panel.cards["c1"].approve_button.click()  # refused: the sheet changed; every card is reloaded and says so
     assert all("changed since it was read" in c.status.value for c in panel.cards.values())
     panel.cards["c1"].approve_button.click()  # now it goes through
-    assert select.is_approved(row(panel, "c1"))
+    assert review_sheet.is_approved(row(panel, "c1"))
     stale = [cid for cid, c in panel.cards.items() if "changed since it was read" in c.status.value]
     assert not stale and "changed since it was read" not in panel.header.value
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from helpers import drive as drv
-from helpers.live import posting, select, sheets
+from helpers.live import posting, review_sheet, sheets
 from helpers.live.review import ReviewSheet, fingerprint
 from reviewfixtures import RULES, write_demo_sheet
 
@@ -18,7 +18,7 @@ def sheet_path(tmp_path):
 
 
 def on_disk(path) -> pd.DataFrame:
-    return select.read_review(path, warn=False).set_index("comment_id")
+    return review_sheet.read_review(path, warn=False).set_index("comment_id")
 
 
 def test_approve_writes_the_sheet_at_once_and_keeps_the_other_rows(sheet_path):
@@ -26,7 +26,7 @@ def test_approve_writes_the_sheet_at_once_and_keeps_the_other_rows(sheet_path):
     sheet = ReviewSheet.open(sheet_path, RULES)
     assert sheet.approve("c2", sheet.frame.loc[1, "reply"]) == ""
     after = on_disk(sheet_path)
-    assert select.is_approved(after.loc["c2"]) and after.loc["c2", "decision"] == "approved"
+    assert review_sheet.is_approved(after.loc["c2"]) and after.loc["c2", "decision"] == "approved"
     assert after.loc["c2", "reply"] == before.loc["c2", "reply"]
     pd.testing.assert_frame_equal(after.drop(index="c2"), before.drop(index="c2"), check_dtype=False)  # as it was
     assert not (tmp_path_files := [p.name for p in sheet_path.parent.iterdir() if p.name.endswith(".tmp")]), \
@@ -38,13 +38,14 @@ def test_reject_is_kept_by_a_rebuild_and_never_posted(sheet_path):
     assert sheet.approve("c1", sheet.frame.loc[0, "reply"]) == ""
     assert sheet.reject("c1") == ""
     after = on_disk(sheet_path)
-    assert after.loc["c1", "decision"] == "rejected" and not select.is_approved(after.loc["c1"])
+    assert after.loc["c1", "decision"] == "rejected" and not review_sheet.is_approved(after.loc["c1"])
     # 06 runs again: the rebuilt sheet keeps the rejection, and a left-over approve_ids does not undo it
-    fresh = select.read_review(sheet_path).assign(approved=False, decision="")
-    merged = select.approve(select.merge_approvals(fresh, select.read_review(sheet_path)), ["c1", "c3"])
+    fresh = review_sheet.read_review(sheet_path).assign(approved=False, decision="")
+    merged = review_sheet.approve(review_sheet.merge_approvals(fresh, review_sheet.read_review(sheet_path)),
+                                  ["c1", "c3"])
     row = merged.set_index("comment_id").loc["c1"]
-    assert row["decision"] == "rejected" and not select.is_approved(row)
-    assert select.is_approved(merged.set_index("comment_id").loc["c3"])
+    assert row["decision"] == "rejected" and not review_sheet.is_approved(row)
+    assert review_sheet.is_approved(merged.set_index("comment_id").loc["c3"])
     # posting: a person-rejected row is not posted, not even with auto_approve or an approved cell set by hand
     merged.loc[merged["comment_id"] == "c1", "approved"] = True
     ledger = posting.Ledger(sheet_path.parent / "ledger.csv")
@@ -57,7 +58,7 @@ def test_an_edited_reply_is_approved_as_edited(sheet_path):
     sheet = ReviewSheet.open(sheet_path, RULES)
     assert sheet.approve("c3", "Parboiling is the trick, then a very hot oven.") == ""
     row = on_disk(sheet_path).loc["c3"]
-    assert row["reply"] == "Parboiling is the trick, then a very hot oven." and select.is_approved(row)
+    assert row["reply"] == "Parboiling is the trick, then a very hot oven." and review_sheet.is_approved(row)
 
 
 @pytest.mark.parametrize("text,reason", [
@@ -87,23 +88,23 @@ def test_picking_a_runner_up_swaps_it_in_and_needs_approval_again(sheet_path):
     assert row["reply"] == "I drink coffee instead, honestly." and row["expected_score"] == 1.2
     assert row["runner_up_2"] == "Green tea is great, especially with a bit of honey."
     assert row["runner_up_2_expected_score"] == 2.5
-    assert not select.is_approved(row) and select.decision_of(row) == ""
-    assert sheet.approve("c1", row["reply"]) == "" and select.is_approved(on_disk(sheet_path).loc["c1"])
+    assert not review_sheet.is_approved(row) and review_sheet.decision_of(row) == ""
+    assert sheet.approve("c1", row["reply"]) == "" and review_sheet.is_approved(on_disk(sheet_path).loc["c1"])
 
 
 def test_a_sheet_changed_since_it_was_read_is_not_overwritten(sheet_path):
     sheet = ReviewSheet.open(sheet_path, RULES)
-    theirs = select.read_review(sheet_path)
+    theirs = review_sheet.read_review(sheet_path)
     theirs.loc[theirs["comment_id"] == "c3", "approved"] = "yes"  # someone approves c3 on Drive meanwhile
     sheets.write_sheet(theirs, sheet_path)
     raw = sheet_path.read_bytes()
     message = sheet.approve("c1", sheet.frame.loc[0, "reply"])
     assert "changed since it was read" in message and "wrote nothing" in message
     assert sheet_path.read_bytes() == raw  # their change stands
-    assert select.is_true(sheet.frame.set_index("comment_id").loc["c3", "approved"])  # reloaded
+    assert review_sheet.is_true(sheet.frame.set_index("comment_id").loc["c3", "approved"])  # reloaded
     assert sheet.approve("c1", sheet.frame.loc[0, "reply"]) == ""  # the next click, on the new sheet, is written
     after = on_disk(sheet_path)
-    assert select.is_approved(after.loc["c1"]) and select.is_approved(after.loc["c3"])
+    assert review_sheet.is_approved(after.loc["c1"]) and review_sheet.is_approved(after.loc["c3"])
 
 
 def test_on_gdrive_each_click_reaches_drive_and_a_change_there_is_not_overwritten(tmp_path):
@@ -119,7 +120,7 @@ def test_on_gdrive_each_click_reaches_drive_and_a_change_there_is_not_overwritte
         assert f.read() == drive.path(rel).read_bytes()
     other = drv.open_drive(tmp_path / "other", "gdrive", "/bot", fs=fs)  # a person's edit reaches Drive
     other.pull(rel)
-    theirs = select.read_review(other.path(rel)).assign(approved="no")
+    theirs = review_sheet.read_review(other.path(rel)).assign(approved="no")
     sheets.write_sheet(theirs, other.path(rel))
     other.push(rel)
     message = sheet.approve("c1", sheet.frame.loc[0, "reply"])
@@ -130,12 +131,12 @@ def test_on_gdrive_each_click_reaches_drive_and_a_change_there_is_not_overwritte
 
 
 def test_an_approval_nobody_can_read_is_named_not_taken_as_no(sheet_path, capsys):
-    df = select.read_review(sheet_path)
+    df = review_sheet.read_review(sheet_path)
     df.loc[df["comment_id"] == "c2", "approved"] = "maybe"
     sheets.write_sheet(df, sheet_path)
-    back = select.read_review(sheet_path)
+    back = review_sheet.read_review(sheet_path)
     out = capsys.readouterr().out
     assert "WARNING review_2026-01-02.csv row 3 (comment c2): approved value 'maybe'" in out
     assert "treated as NOT approved" in out
-    assert not select.approved_mask(back).any()
+    assert not review_sheet.approved_mask(back).any()
     assert ReviewSheet.open(sheet_path, RULES).problems  # the panel shows it too

@@ -7,7 +7,7 @@ import pandas as pd
 
 from helpers import drive as drv
 from helpers.contract import notebook_params
-from helpers.live import posting, select, stage06
+from helpers.live import posting, review_sheet, stage06
 from helpers.live.review import ReviewSheet
 from reviewfixtures import RULES, write_demo_sheet
 
@@ -21,7 +21,7 @@ def started_06(tmp_path) -> stage06.PostRun:
 def test_review_step_without_a_frontend_says_how_to_review(tmp_path, capsys):
     run = started_06(tmp_path)
     sheet = write_demo_sheet(run.path(drv.REVIEW_SHEET))
-    run.review = select.read_review(sheet)
+    run.review = review_sheet.read_review(sheet)
     assert stage06.review(run) is None
     out = capsys.readouterr().out
     assert "Nobody can click" in out and "live/review_2021-05-06.csv" in out and "approve_ids = ['c1'" in out
@@ -30,7 +30,7 @@ def test_review_step_without_a_frontend_says_how_to_review(tmp_path, capsys):
 def test_post_uses_the_sheet_as_the_panel_left_it(tmp_path, monkeypatch):
     run = started_06(tmp_path)
     sheet = write_demo_sheet(run.path(drv.REVIEW_SHEET))
-    run.review = select.read_review(sheet)  # what choose left in memory: nothing approved
+    run.review = review_sheet.read_review(sheet)  # what choose left in memory: nothing approved
     panel_sheet = ReviewSheet.open(sheet, RULES)
     assert panel_sheet.approve("c3", "Hot oil and a bit of patience, every time.") == ""
     assert panel_sheet.reject("c1") == ""
@@ -44,8 +44,9 @@ def test_post_uses_the_sheet_as_the_panel_left_it(tmp_path, monkeypatch):
     run.proposed, run.client = pd.DataFrame({"comment_id": ["c1", "c2", "c3"]}), _Client()
     stage06.post(run)
     got = seen["review"].set_index("comment_id")
-    assert select.is_approved(got.loc["c3"]) and got.loc["c3", "reply"] == "Hot oil and a bit of patience, every time."
-    assert select.decision_of(got.loc["c1"]) == "rejected" and not select.is_approved(got.loc["c2"])
+    assert review_sheet.is_approved(got.loc["c3"])
+    assert got.loc["c3", "reply"] == "Hot oil and a bit of patience, every time."
+    assert review_sheet.decision_of(got.loc["c1"]) == "rejected" and not review_sheet.is_approved(got.loc["c2"])
 
 
 class _Client:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
-from helpers.live import select
+from helpers.live import review_sheet, select
 
 
 def scored():
@@ -58,16 +58,17 @@ def test_missing_columns_are_named():
 def test_approvals_survive_a_rebuilt_sheet_and_can_be_given_in_the_notebook():
     review, _ = select.build_review(scored())
     previous = review.assign(approved=["yes", ""])
-    merged = select.merge_approvals(review, previous)
-    assert list(merged["approved"]) == [True, False]
+    merged = review_sheet.merge_approvals(review, previous)
+    assert [review_sheet.is_true(v) for v in merged["approved"]] == [True, False]  # "yes" kept as written
     edited = review.assign(reply=["edited by a person", "meh"], approved=["x", ""])
     rebuilt = review.assign(reply=["a new choice", "a new meh"])
-    merged = select.merge_approvals(rebuilt, edited)  # the approved row (and its edit) survives a rebuild
-    assert list(merged["reply"]) == ["edited by a person", "a new meh"] and list(merged["approved"]) == [True, False]
-    assert list(select.merge_approvals(review.iloc[:0], edited)["reply"]) == ["edited by a person"]
-    assert list(select.approve(review, ["c3"])["approved"]) == [False, True]
+    merged = review_sheet.merge_approvals(rebuilt, edited)  # the approved row (and its edit) survives a rebuild
+    assert list(merged["reply"]) == ["edited by a person", "a new meh"]
+    assert [review_sheet.is_true(v) for v in merged["approved"]] == [True, False]
+    assert list(review_sheet.merge_approvals(review.iloc[:0], edited)["reply"]) == ["edited by a person"]
+    assert list(review_sheet.approve(review, ["c3"])["approved"]) == [False, True]
     with pytest.raises(InputError, match="c9"):
-        select.approve(review, ["c9"])
+        review_sheet.approve(review, ["c9"])
 
 
 def test_nothing_allowed_gives_an_empty_sheet_with_its_columns():

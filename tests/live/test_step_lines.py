@@ -7,7 +7,7 @@ import pandas as pd
 
 from helpers import drive as drv
 from helpers.contract import notebook_params
-from helpers.live import posting, select, stage05, stage06
+from helpers.live import posting, review_sheet, stage05, stage06
 from reviewfixtures import write_demo_sheet
 
 
@@ -32,7 +32,7 @@ def test_06_post_says_its_statuses_in_words(tmp_path, monkeypatch, capsys):
     (tmp_path / "live").mkdir()
     (tmp_path / stage06.proposals.proposed_path("2021-05-06")).write_text("post_id,comment_id,comment,proposed_reply\n")
     run = stage06.start(notebook_params("06", {"drive_root": str(tmp_path), "drive_backend": "local"}))
-    run.review = select.read_review(write_demo_sheet(run.path(drv.REVIEW_SHEET)))
+    run.review = review_sheet.read_review(write_demo_sheet(run.path(drv.REVIEW_SHEET)))
 
     def three_not_approved(reddit, review, ledger, **kw):
         return pd.DataFrame({c: ["x"] * 3 for c in posting.RESULT_COLUMNS}).assign(status="not_approved")

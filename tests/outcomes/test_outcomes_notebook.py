@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import drive as drv
-from helpers.live import posting, select
+from helpers.live import posting, review_sheet
 from helpers.outcomes import outcomes
 from helpers.pipeline import runner
 from helpers.reddit import client as reddit_client
@@ -36,7 +36,7 @@ def test_07_tracks_06s_posted_replies_over_two_checks(pipeline, server, tmp_path
     ini = server.praw_ini(tmp_path / "praw.ini")
     reddit = reddit_client.make_reddit("recorded", ini)[0]
     date = sorted((root / drv.LIVE_DIR).glob("review_*.csv"))[-1].stem.split("_", 1)[1]
-    review = pd.read_csv(root / select.review_path(date))
+    review = pd.read_csv(root / review_sheet.review_path(date))
     res = posting.post_replies(reddit, review, posting.Ledger(root / posting.LEDGER),
                                bot_username=server.state.bot_username,
                                dry_run=False, auto_approve=True, delay_min_s=0, delay_max_s=0,

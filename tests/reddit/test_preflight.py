@@ -67,7 +67,9 @@ def test_private_quarantined_banned_restricted_archived_and_unknown_are_skipped(
     assert v["bannedbyreddit"] == ("skipped", "banned by Reddit")
     assert v["restrictedclub"][0] == v["oldarchive"][0] == "skipped" and "restricted" in v["restrictedclub"][1]
     assert v["nosuchplace"] == ("skipped", "does not exist")
-    assert v["nightstories"][0] == "ok" and bool(pf.table.set_index("subreddit").loc["nightstories", "nsfw"])
+    assert v["nightstories"][0] == "skipped" and "NSFW" in v["nightstories"][1]  # issue 24: unless named
+    assert bool(pf.table.set_index("subreddit").loc["nightstories", "nsfw"]) and pf.usable() == []
+    pf = preflight.preflight(reddit, names, nsfw_allowed=["nightstories"])
     assert pf.usable() == ["nightstories"]
 
 

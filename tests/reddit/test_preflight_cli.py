@@ -3,12 +3,16 @@ Reddit (reddit=recorded); a wildcard permission or an unknown parameter is a one
 
 import json
 
+import pytest
+
 from helpers import drive as drv
 from helpers.__main__ import main
 
 
 def test_preflight_prints_and_saves_the_table(tmp_path, capsys):
-    assert main(["preflight", "--drive", str(tmp_path)]) == 0
+    assert main(["preflight", "--drive", str(tmp_path)]) == 1  # no person confirmed the rules yet: nothing usable
+    assert "confirm_rules=['sciencefiction', 'gardening']" in capsys.readouterr().out
+    assert main(["preflight", "--drive", str(tmp_path), "-p", 'confirm_rules=["sciencefiction", "gardening"]']) == 0
     out = capsys.readouterr().out
     assert "u/reply_bot_demo: not suspended" in out
     assert 'boardgames refused rule "No bots or AI-generated content"' in " ".join(out.split())
@@ -25,3 +29,10 @@ def test_preflight_refuses_a_wildcard_and_unknown_parameters(tmp_path, capsys):
 
 def test_nothing_usable_is_a_nonzero_exit(tmp_path):
     assert main(["preflight", "--drive", str(tmp_path), "-p", 'subreddits=["boardgames", "privatebooks"]']) == 1
+
+
+@pytest.mark.parametrize("value", ['confirm_rules=["*"]', 'confirm_rules=["all"]', "confirm_rules=gardening",
+                                   'nsfw_allowed_subreddits=["everything"]', 'confirm_rules=["gardening@nothex"]'])
+def test_confirm_rules_and_nsfw_take_names_only(tmp_path, capsys, value):
+    assert main(["preflight", "--drive", str(tmp_path), "-p", value]) == 2
+    assert not (tmp_path / drv.RULES_CONFIRMED).exists()
