@@ -1,0 +1,112 @@
+"""Conversation turns: the prompt for an answer in a thread, the inbox log, and marking an inbox item read only after
+its decision is recorded.
+
+The inbox log (live/inbox_log.csv) is append-only, like the posting ledger: one event per inbox item and decision
+("skipped" with its reason by 05; "posted", "rejected" (by a person) or "skipped" by 06). An item is marked read on
+Reddit only after its event is written, so a run killed in between leaves it unread and the next run, finding the
+decision in the log (or the ledger), marks it read without deciding again; an item whose decision was never written
+stays unread and comes back. The ledger, keyed by the comment answered, keeps it from being posted twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from ..files import read_csv, write_csv
+
+CONVERSATION = "conversation"  # the `turn` column of a conversation row (rising rows leave it empty)
+LOG_COLUMNS = ["event_at", "stage", "inbox_id", "comment_id", "author", "subreddit", "post_id", "type", "decision",
+               "reason"]
+FINAL = {"skipped", "posted", "rejected"}
+POSTED = {"posted", "recovered", "done_before:posted"}
+NOT_DECIDED = {"not_approved", "capped_run", "capped_subreddit", "held", "dry_run", "error", "unknown", "no_reply",
+               "post_already_replied", ""}
+
+
+def conversation_prompt(title: str, ancestors: Iterable[tuple[str, str]], bot_reply: str, answer: str) -> str:
+    """The generator's prompt for a conversation turn: the thread top-down, the person's answer last (a long chain
+    loses its front, never the answer). A local format until the shared thread-context format lands."""
+    lines = [f"{title}".strip()] + [body for _, body in ancestors] + ([bot_reply] if bot_reply else []) + [answer]
+    return "\n".join(x.strip() for x in lines if x and x.strip())
+
+
+def chain_text(title: str, ancestors: Iterable[tuple[str, str]], bot: str, bot_reply: str, author: str,
+               answer: str) -> str:
+    """The chain as a person reads it on the review card and in the sheet."""
+    lines = [f"post: {title}"] + [f"u/{a or '[deleted]'}: {b}" for a, b in ancestors]
+    if bot_reply:
+        lines.append(f"u/{bot} (the bot, earlier): {bot_reply}")
+    lines.append(f"u/{author} (answering): {answer}")
+    return "\n".join(lines)
+
+
+class InboxLog:
+    """The inbox log of one Drive root; each append re-reads the file so no other run's event is lost."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def read(self) -> pd.DataFrame:
+        if not self.path.exists():
+            return pd.DataFrame(columns=LOG_COLUMNS)
+        return read_csv(self.path, required=LOG_COLUMNS, hint="inbox log").astype({"inbox_id": str})
+
+    def append(self, rows: list[dict]) -> None:
+        if not rows:
+            return
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        new = pd.DataFrame([{c: r.get(c, "") for c in LOG_COLUMNS} | {"event_at": now} for r in rows],
+                           columns=LOG_COLUMNS)
+        write_csv(pd.concat([self.read(), new], ignore_index=True), self.path)
+
+    def decided(self) -> dict[str, str]:
+        """inbox id -> its final decision, for items decided before."""
+        df = self.read()
+        df = df[df["decision"].isin(FINAL)].drop_duplicates("inbox_id", keep="last")
+        return dict(zip(df["inbox_id"].astype(str), df["decision"].astype(str)))
+
+
+def decision_of_result(status: str, error: str = "") -> tuple[str, str]:
+    """A posting result as an inbox decision: (decision, reason); ("", "") while undecided (left unread)."""
+    if status in POSTED:
+        return "posted", ""
+    if status == "rejected":
+        return "rejected", "rejected by a person"
+    if status in NOT_DECIDED:
+        return "", ""
+    return "skipped", f"{status}: {error}".strip(": ")
+
+
+def mark_read(reddit, inbox_ids: Iterable[str]) -> int:
+    """Mark items read on Reddit (fullnames t1_…); how many. Only after their decisions are in the log."""
+    ids = sorted({str(i) for i in inbox_ids if str(i).startswith("t1_")})
+    if ids:
+        reddit.inbox.mark_read([reddit.comment(i[3:]) for i in ids])
+    return len(ids)
+
+
+def record_decisions(reddit, results: pd.DataFrame, review: pd.DataFrame, log: InboxLog) -> dict[str, int]:
+    """06, after posting: each conversation row whose outcome is a decision is logged, then its item marked read;
+    the rest stay unread for the next run. Returns counts by decision."""
+    if review.empty or "turn" not in review.columns:
+        return {}
+    conv = review[review["turn"].astype(str) == CONVERSATION]
+    inbox_of = dict(zip(conv["comment_id"].astype(str), conv.get("inbox_id", conv["comment_id"]).astype(str)))
+    rows = []
+    for r in results.to_dict("records"):
+        cid = str(r["comment_id"])
+        decision, reason = decision_of_result(str(r["status"]), str(r.get("error") or ""))
+        if cid in inbox_of and decision:
+            rows.append({"stage": "06", "inbox_id": inbox_of[cid] if inbox_of[cid].startswith("t1_") else f"t1_{cid}",
+                         "comment_id": cid, "subreddit": r["subreddit"], "post_id": r["post_id"],
+                         "decision": decision, "reason": reason})
+    log.append(rows)
+    mark_read(reddit, [r["inbox_id"] for r in rows])
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["decision"]] = counts.get(r["decision"], 0) + 1
+    return counts
