@@ -81,6 +81,23 @@ def decision_of_result(status: str, error: str = "") -> tuple[str, str]:
     return "skipped", f"{status}: {error}".strip(": ")
 
 
+def turns_of(proposed: pd.DataFrame) -> dict[str, int]:
+    """comment id -> the bot's comments in its thread when 05 looked, for 05's conversation rows (06 trusts 05's
+    proposals here, not the review sheet a person can edit)."""
+    if "turn" not in proposed.columns:
+        return {}
+    conv = proposed[proposed["turn"].astype(str) == CONVERSATION].drop_duplicates("comment_id")
+    turns = pd.to_numeric(conv.get("bot_turns", pd.Series(0, index=conv.index)), errors="coerce").fillna(0)
+    return dict(zip(conv["comment_id"].astype(str), turns.astype(int)))
+
+
+def thread_turns(ledger, post_id: str, seen_by_05: int) -> int:
+    """The bot's comments in a thread: 05's count on Reddit or the ledger's posts there, whichever is higher."""
+    df = ledger.df
+    posted = int(((df["status"] == "posted") & (df["post_id"].astype(str) == str(post_id))).sum())
+    return max(int(seen_by_05), posted)
+
+
 def mark_read(reddit, inbox_ids: Iterable[str]) -> int:
     """Mark items read on Reddit (fullnames t1_…); how many. Only after their decisions are in the log."""
     ids = sorted({str(i) for i in inbox_ids if str(i).startswith("t1_")})

@@ -27,6 +27,8 @@ COMMENT_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", 
                    "comment_permalink", "comment_created_utc"]
 PROPOSED_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
                     "proposed_reply", "comment_permalink", "comment_created_utc", "candidate_idx", "generation_ended"]
+# conversation turns (helpers.live.inbox) add these; the generator is given `prompt` (the chain) instead of `comment`
+CONVERSATION_COLUMNS = ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain", "prompt"]
 
 
 def today(run_date: str = "") -> str:
@@ -71,9 +73,11 @@ def thread_comments(submission) -> list:
 
 
 def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
-                      drops: Counter | None = None, notes: Counter | None = None) -> list[dict]:
+                      drops: Counter | None = None, notes: Counter | None = None,
+                      never: frozenset[str] = frozenset()) -> list[dict]:
     """Rows for the comments of one post worth answering; reasons for everything dropped are counted in ``drops``,
-    optional fields that were missing (and derived or left empty) in ``notes``."""
+    optional fields that were missing (and derived or left empty) in ``notes``; ``never``: lower-case names of people
+    who asked the bot to stop (live/optouts.json)."""
     drops = drops if drops is not None else Counter()
     notes = notes if notes is not None else Counter()
     if rf.flag(submission, "locked") or rf.flag(submission, "archived"):
@@ -88,6 +92,8 @@ def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
         author, body, score = rf.author(c), rf.text(c, "body"), rf.number(c, "score")
         if author is None or body.strip() in DELETED:
             drops["comment_deleted_or_removed"] += 1
+        elif author.lower() in never:
+            drops["author_opted_out"] += 1
         elif rf.flag(c, "locked"):
             drops["comment_locked"] += 1
         elif score is None:
@@ -112,8 +118,10 @@ def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
 def fetch_comments(reddit, subreddits: Iterable[str],
                    posts_per_subreddit: int = default("posts_per_subreddit", "05"),
                    min_comment_score: int = default("min_comment_score", "05"),
-                   bot_username: str | None = None) -> tuple[pd.DataFrame, dict]:
-    """Eligible comments from the top rising posts of each subreddit, and a summary of what was dropped and why."""
+                   bot_username: str | None = None, never: frozenset[str] = frozenset()
+                   ) -> tuple[pd.DataFrame, dict]:
+    """Eligible comments from the top rising posts of each subreddit, and a summary of what was dropped and why;
+    ``never``: lower-case names never answered (the opt-out list)."""
     if isinstance(subreddits, str):
         raise ConfigError("subreddits must be a list of names, e.g. ['sciencefiction'], not a string")
     bot = bot_username or str(reddit.user.me())
@@ -123,7 +131,7 @@ def fetch_comments(reddit, subreddits: Iterable[str],
     for name in subreddits:
         for submission in reddit.subreddit(name).rising(limit=posts_per_subreddit):
             posts += 1
-            rows.extend(eligible_comments(submission, bot, min_comment_score, drops, notes))
+            rows.extend(eligible_comments(submission, bot, min_comment_score, drops, notes, never))
     df = pd.DataFrame(rows, columns=COMMENT_COLUMNS).drop_duplicates("comment_id")
     summary = {"posts_seen": posts, "comments_kept": len(df), "dropped": dict(drops), "bot_username": bot,
                "missing_fields": dict(notes)}
@@ -140,12 +148,14 @@ def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidat
         return pd.DataFrame(columns=PROPOSED_COLUMNS)
     from ..quiet import bar as progress
 
+    prompts = comments["comment"]
+    if "prompt" in comments.columns:  # a conversation turn is answered with its chain, a rising comment alone
+        prompts = comments["prompt"].where(comments["prompt"].fillna("").astype(str).str.strip() != "", prompts)
     with progress(total=len(comments) * n, desc="candidates", unit="cand") as bar:
-        gen = engine.generate(comments["comment"].tolist(), n=n, on_comment=lambda _: bar.update(n),
-                              **generate_kwargs)
+        gen = engine.generate(prompts.tolist(), n=n, on_comment=lambda _: bar.update(n), **generate_kwargs)
     if "generation_ended" not in gen.columns:
         gen = gen.assign(generation_ended=None)
     gen = gen.rename(columns={"reply": "proposed_reply"})[["comment_idx", "candidate_idx", "proposed_reply",
                                                             "generation_ended"]]
     out = comments.reset_index(drop=True).join(gen.set_index("comment_idx"), how="inner")
-    return out[PROPOSED_COLUMNS].reset_index(drop=True)
+    return out[PROPOSED_COLUMNS + [c for c in CONVERSATION_COLUMNS if c in out.columns]].reset_index(drop=True)

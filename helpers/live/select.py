@@ -18,6 +18,7 @@ from ..filters import FilterSettings, ToxicityScorer, apply_filters, first_repea
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
 REVIEW_COLUMNS = ["subreddit", "post_id", "title", "comment_id", "comment_permalink", "comment", "reply",
                   "prob_real", "expected_score", "candidates_for_post", "approved", "decision"]
+CONVERSATION_SHEET = ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain"]  # after `decision`
 TRUE_WORDS = {"true", "yes", "y", "1", "1.0", "x", "✓", "approved"}  # "approved", wherever 06 or the report asks
 FALSE_WORDS = {"false", "no", "n", "0", "0.0", "", "nan"}  # what else an approved cell may say; anything more warns
 DECISIONS = ("", "approved", "rejected")  # the `decision` column: blank, or what a person chose in 06's panel
@@ -104,6 +105,7 @@ def choose(filtered: pd.DataFrame, n_runner_ups: int = 2) -> pd.DataFrame:
             row[f"runner_up_{k + 1}_prob_real"] = float(others.iloc[k]["prob_real"]) if has else None
         row["approved"] = False
         row["decision"] = ""
+        row.update({c: best[c] for c in CONVERSATION_SHEET if c in best.index})  # a conversation turn's chain
         rows.append(row)
     out = pd.DataFrame(rows)
     if out.empty:

@@ -68,7 +68,7 @@ from ..files import read_csv, write_json
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
-from . import holds, posting, proposals, review_panel, select, sheets
+from . import conversation, holds, posting, proposals, review_panel, select, sheets
 from .lease import Lease, posting_lock
 from .review import ReviewSheet, TextRules
 from .toxicity import load_toxicity_scorer
@@ -231,7 +231,11 @@ def post(run: PostRun) -> pd.DataFrame:
             delay_max_s=p.delay_max_s, footer=p.disclosure_footer, seed=p.seed,
             proposed_ids=set(run.proposed["comment_id"].astype(str)), max_rate_limit_wait_s=p.max_rate_limit_wait_s,
             text_rules={"blocklist": p.blocklist, "max_length": p.max_reply_chars, "allow_links": p.allow_links},
-            heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked)
+            heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked,
+            conversations=conversation.turns_of(run.proposed), max_turns_per_thread=p.max_bot_turns_per_thread)
+        if not run.dry:  # conversation turns decided are logged, then marked read (a dry run decides nothing)
+            print("inbox:", conversation.record_decisions(run.client, results, run.review,
+                                                          conversation.InboxLog(run.path(drv.INBOX_LOG))))
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
     print(results["status"].value_counts().to_dict())
     return results
