@@ -42,7 +42,10 @@ def add_to_threads(state: Any, inbox: dict) -> None:
 
 def add_message(state: Any, kind: str, **data: Any) -> None:
     """A test puts one more item in the inbox (e.g. a reply by another user to the bot's reply)."""
-    state.inbox.append({"kind": kind, "data": {"new": True, "was_comment": kind == "t1", **data}})
+    base = {"new": True, "was_comment": kind == "t1", "dest": state.bot_username, "replies": "", "likes": None,
+            "first_message": None, "first_message_name": None, "distinguished": None, "created_utc": 1763803000,
+            "subject": "comment reply" if kind == "t1" else "", "parent_id": None, "context": "", "subreddit": None}
+    state.inbox.append({"kind": kind, "data": {**base, **data}})
 
 
 def route(state: Any, method: str, path: str, params: dict[str, str]) -> tuple[int, Any, dict] | None:
