@@ -44,6 +44,21 @@ def chain_text(title: str, ancestors: Iterable[tuple[str, str]], bot: str, bot_r
     return "\n".join(lines)
 
 
+def chain_html(row: dict) -> str:
+    """A conversation turn on 06's review card: marked as one, with its chain (the answer being replied to last,
+    in bold); "" for a rising comment, which the card shows as before."""
+    import html
+
+    if str(row.get("turn") or "") != CONVERSATION:
+        return ""
+    lines = [html.escape(x) for x in str(row.get("chain") or row.get("comment") or "").splitlines()]
+    if lines:
+        lines[-1] = f"<b>{lines[-1]}</b>"
+    return ("<div style='border-left:3px solid #7a5cc7;padding-left:6px;white-space:pre-wrap'>"
+            "<small style='color:#7a5cc7'>conversation turn: someone answered the bot</small><br>"
+            + "<br>".join(lines) + "</div>")
+
+
 class InboxLog:
     """The inbox log of one Drive root; each append re-reads the file so no other run's event is lost."""
 
