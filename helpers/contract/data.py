@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import drive as drv
+from .generator import CONTEXT_DEPTH
 from .spec import File, P, Stage
 
 STAGE_00 = Stage(
@@ -46,6 +47,7 @@ STAGE_00 = Stage(
     P("raw_glob", "raw/csv/*.csv", "csv: glob of seed-format CSVs, absolute or under the Drive root"),
     P("max_chars", 1000,
       "comments and replies longer than this are cut at a word boundary (counted as truncated)", low=1),
+    CONTEXT_DEPTH,
     P("validation_fraction", 0.1,
       "share of threads for validation (split by thread, stratified by subreddit)", low=0, high=1, high_open=True),
     P("test_fraction", 0.1, "share of threads for test", low=0, high=1, high_open=True),

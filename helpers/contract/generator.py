@@ -25,6 +25,12 @@ GENERATOR = P("generator", "auto",
               "auto: the newest accepted generator round descended from run_name (metrics/generator_rounds.csv), "
               "else run_name itself | a checkpoint folder name, e.g. \"run1_g1\", pins one (a rejected round too)",
               folder_name=True)
+# 00 writes the training documents and 05 the live prompts in this form (helpers/context.py): the two must agree, so a
+# preset or `-p context_depth=...` sets both (the runner passes a parameter to every stage that declares it).
+CONTEXT_DEPTH = P("context_depth", 0,
+                  "thread context: 0 = the seed's `comment [SEP] reply`; d = the post title and up to d comments "
+                  "above the comment, tagged, before it (drive_layout.md); 00 and 05 must use the same", low=0,
+                  high=8)
 GENERATOR_READS = (File(drv.GENERATOR_ROUNDS, "which round is the newest accepted generator"),
                    File(f"{drv.CHECKPOINT_DIR}/<generator>/", "pinned, or the round generator = auto chose"))
 

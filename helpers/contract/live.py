@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import drive as drv
-from .generator import GENERATOR, GENERATOR_READS, sampling
+from .generator import CONTEXT_DEPTH, GENERATOR, GENERATOR_READS, sampling
 from .spec import File, P, Stage
 
 # How 05, 06 and 07 reach Reddit.
@@ -51,6 +51,7 @@ STAGE_05 = Stage(
     P("run_date", "", "names the output file, YYYY-MM-DD; empty: today (UTC). 06 reads the same date"),
     *sampling("replies"),
     GENERATOR,
+    CONTEXT_DEPTH,
     P("seed", 1234, "reproducibility of the sampling", low=0),
     ),
 )

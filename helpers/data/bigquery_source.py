@@ -52,6 +52,41 @@ WHERE b.body IS NOT NULL
   AND LOWER(s.subreddit) IN UNNEST(@subreddits)"""
 
 
+
+def context_query(depth: int) -> str:
+    """The seed's query for comments with up to ``depth`` ancestors (a self-join per level, left: p1 is the comment's
+    parent, p2 its parent's, ...), with the post's title, each ancestor's body and the comment's depth; 0 is QUERY."""
+    if depth <= 0:
+        return QUERY
+    select, body = QUERY.split("\nFROM ", 1)
+    joins, where = body.split("\nWHERE ", 1)
+    lines = joins.splitlines()  # comments a, join b, join posts s
+    levels = range(1, depth + 1)
+    parents = ["a", *(f"p{i}" for i in levels)]
+    select += ",\n  s.title AS title,\n" + "".join(f"  p{i}.body AS ancestor_{i},\n" for i in levels)
+    select += ("  CASE " + " ".join(f"WHEN {parents[i]}.parent_id = CONCAT('t3_', s.id) THEN {i}" for i in
+                                    range(depth + 1)) + " END AS comment_depth")
+    self_joins = [f"LEFT JOIN `{{comments}}` AS p{i} ON {parents[i - 1]}.parent_id = CONCAT('t1_', p{i}.id)"
+                  for i in levels]
+    post_join = "JOIN `{posts}` AS s ON CONCAT('t3_', s.id) = a.link_id"
+    reaches = " OR ".join(f"{p}.parent_id = CONCAT('t3_', s.id)" for p in parents)
+    return "\n".join([select, "FROM " + lines[0], lines[1], *self_joins, post_join,
+                      f"WHERE ({reaches})\n  AND " + where])
+
+
+def with_ancestors(df: pd.DataFrame, depth: int) -> pd.DataFrame:
+    """A context query's rows in RAW_COLUMNS + title + ancestors (JSON, oldest first), as the raw files hold them."""
+    from ..context import encode_ancestors
+
+    if depth <= 0:
+        return df
+    levels = [df[f"ancestor_{i}"].tolist() if f"ancestor_{i}" in df.columns else [None] * len(df)
+              for i in range(1, depth + 1)]
+    chains = [encode_ancestors(str(levels[i][row] or "") for i in reversed(range(int(k))))
+              for row, k in enumerate(pd.to_numeric(df["comment_depth"]).fillna(0).tolist())]
+    return df[RAW_COLUMNS].assign(title=df["title"].fillna("").astype(str).tolist(), ancestors=chains)
+
+
 def table_name(template: str, month: str) -> str:
     """Fill a table template with a month, refusing anything that is not a plain table name."""
     if not MONTH_RE.match(str(month)):
@@ -64,11 +99,11 @@ def table_name(template: str, month: str) -> str:
     return name
 
 
-def build_query(comments_table: str, posts_table: str) -> str:
+def build_query(comments_table: str, posts_table: str, context_depth: int = 0) -> str:
     for t in (comments_table, posts_table):
         if not TABLE_RE.match(t):
             raise ConfigError(f"{t!r} is not a [project.]dataset.table name")
-    return QUERY.format(comments=comments_table, posts=posts_table)
+    return context_query(context_depth).format(comments=comments_table, posts=posts_table)
 
 
 def normalize_subreddits(subreddits: str | Iterable[str]) -> list[str]:
@@ -111,15 +146,20 @@ def human_bytes(n: float) -> str:
     return f"{n} B"
 
 
-def month_path(out_dir: str | Path, month: str) -> Path:
-    return Path(out_dir) / f"{month}.csv"
+def month_path(out_dir: str | Path, month: str, context_depth: int = 0) -> Path:
+    """A month's file; with thread context another file per depth (its rows and columns differ)."""
+    return Path(out_dir) / (f"{month}.csv" if context_depth <= 0 else f"{month}_context{context_depth}.csv")
 
 
-def rows_to_frame(rows: Iterable[Any]) -> pd.DataFrame:
-    """bigquery Rows (or mappings) -> RAW_COLUMNS; no pyarrow needed."""
+def rows_to_frame(rows: Iterable[Any], context_depth: int = 0) -> pd.DataFrame:
+    """bigquery Rows (or mappings) -> RAW_COLUMNS (+ title, ancestors with context); no pyarrow needed."""
     records = [dict(r.items()) for r in rows]
-    df = pd.DataFrame.from_records(records, columns=RAW_COLUMNS) if records else pd.DataFrame(columns=RAW_COLUMNS)
-    missing = [c for c in RAW_COLUMNS if records and c not in records[0]]
+    cols = RAW_COLUMNS if context_depth <= 0 else (
+        RAW_COLUMNS + ["title", "comment_depth"] + [f"ancestor_{i}" for i in range(1, context_depth + 1)])
+    df = pd.DataFrame.from_records(records, columns=cols) if records else pd.DataFrame(columns=cols)
+    if context_depth > 0:
+        df = with_ancestors(df, context_depth)
+    missing = [c for c in cols if records and c not in records[0]]
     if missing:
         raise StageError(f"the BigQuery result lacks column(s) {missing}")
     return df
@@ -142,16 +182,16 @@ def access_denied_message(month: str, comments_table: str, posts_table: str, det
 def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Path,
                comments_template: str = COMMENTS_TEMPLATE, posts_template: str = POSTS_TEMPLATE,
                max_bytes_billed: int = MAX_BYTES_BILLED, log: Callable[[str], None] = print,
-               on_saved: Callable[[Path], object] | None = None) -> Path:
+               on_saved: Callable[[Path], object] | None = None, context_depth: int = 0) -> Path:
     """Dry-run, check the scan size, run, save one month; an existing file means the month is done."""
     from google.api_core import exceptions as gexc
     from google.cloud import bigquery
 
-    path = month_path(out_dir, month)
+    path = month_path(out_dir, month, context_depth)
     if path.exists():
         log(f"{month}: already saved ({path.name}), skipped")
         return path
-    sql = build_query(table_name(comments_template, month), table_name(posts_template, month))
+    sql = build_query(table_name(comments_template, month), table_name(posts_template, month), context_depth)
     params = query_parameters(subreddits)
     try:
         dry = client.query(sql, job_config=bigquery.QueryJobConfig(
@@ -163,7 +203,7 @@ def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Pat
                               f"{max_bytes_billed} ({human_bytes(max_bytes_billed)}); raise it or pull fewer months")
         job = client.query(sql, job_config=bigquery.QueryJobConfig(
             query_parameters=params, maximum_bytes_billed=int(max_bytes_billed) if max_bytes_billed else None))
-        df = rows_to_frame(job.result())
+        df = rows_to_frame(job.result(), context_depth)
     except gexc.Forbidden as e:
         detail = (e.errors[0].get("message") if e.errors and isinstance(e.errors[0], dict) else "") or e.message
         raise StageError(access_denied_message(month, table_name(comments_template, month),
@@ -181,7 +221,7 @@ def pull_month(client, month: str, subreddits: Iterable[str], out_dir: str | Pat
 def pull_months(client, months: Iterable[str], subreddits: Iterable[str], out_dir: str | Path,
                 comments_template: str = COMMENTS_TEMPLATE, posts_template: str = POSTS_TEMPLATE,
                 max_bytes_billed: int = MAX_BYTES_BILLED, log: Callable[[str], None] = print,
-                on_saved: Callable[[Path], object] | None = None) -> list[Path]:
+                on_saved: Callable[[Path], object] | None = None, context_depth: int = 0) -> list[Path]:
     """Pull each month in order, saving each as it arrives; returns the month files (new and already present)."""
     months = list(months)
     if not months:
@@ -192,4 +232,5 @@ def pull_months(client, months: Iterable[str], subreddits: Iterable[str], out_di
     from ..quiet import bar as progress
 
     return [pull_month(client, m, subreddits, out_dir, comments_template, posts_template, max_bytes_billed, log,
-                       on_saved) for m in progress(iterable=months, desc="BigQuery months", unit="month")]
+                       on_saved, context_depth) for m in progress(iterable=months, desc="BigQuery months",
+                                                                  unit="month")]

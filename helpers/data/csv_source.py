@@ -18,6 +18,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ..context import CONTEXT_COLUMNS, decode_ancestors
 from ..errors import ConfigError, InputError
 from ..schema import ID_COLUMNS, ISSUE, RAW_COLUMNS, SEED_COLUMNS
 from .prepare import short_id
@@ -78,7 +79,10 @@ def read_seed_csv(path: str | os.PathLike, verbose: bool = True) -> pd.DataFrame
                   f"{rows[:10]}{more}")
         for c in SEED_COLUMNS:
             df[c] = df[c].str.replace(_BAD_CHARS, "\ufffd", regex=True)
-    return _with_ids(df).assign(**{ISSUE: issue})[RAW_COLUMNS + [ISSUE]]
+    context = [c for c in CONTEXT_COLUMNS if c in df.columns]  # our raw files with thread context; the seed's: none
+    for i, cell in enumerate(df.get("ancestors", [])):
+        decode_ancestors(cell, where=f"{path}: row {i + 1} column ancestors")  # a bad cell names its file and row
+    return _with_ids(df).assign(**{ISSUE: issue})[RAW_COLUMNS + context + [ISSUE]]
 
 
 def _with_ids(df: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..context import context_text, decode_ancestors, format_document
 from ..contract import default
 from ..errors import ConfigError
 from ..files import write_csv, write_json
@@ -86,9 +87,12 @@ def _first_reason(reasons: list[tuple[str, pd.Series]], n: int, index: pd.Index)
     return out
 
 
-def clean_pairs(raw: pd.DataFrame, max_chars: int = default("max_chars", "00"), bots: Iterable[str] = BOTS
-                ) -> tuple[pd.DataFrame, Counter, dict]:
-    """Return (kept rows, drops per reason, notes). Each dropped row is counted under its first failing reason."""
+def clean_pairs(raw: pd.DataFrame, max_chars: int = default("max_chars", "00"), bots: Iterable[str] = BOTS,
+                context_depth: int = default("context_depth", "00")) -> tuple[pd.DataFrame, Counter, dict]:
+    """Return (kept rows, drops per reason, notes). Each dropped row is counted under its first failing reason.
+
+    With ``context_depth`` >= 1 the rows keep ``title`` and ``ancestors`` (cleaned, cut like comments; the ``d``
+    nearest ancestors) and a comment with more ancestors than that is dropped as ``deeper_than_context_depth``."""
     missing = [c for c in RAW_COLUMNS if c not in raw.columns]
     if missing:
         raise ConfigError(f"raw pairs lack column(s) {missing}; a source must produce {RAW_COLUMNS}")
@@ -106,6 +110,8 @@ def clean_pairs(raw: pd.DataFrame, max_chars: int = default("max_chars", "00"), 
          | _flags(df["comment_author"], lambda a: is_bot(a, bots))),
         ("bad_score", scores["comment_score"].isna() | scores["reply_score"].isna()),
     ]
+    depth = [len(a) for a in _ancestor_lists(df)]
+    reasons.append(("deeper_than_context_depth", pd.Series([d > context_depth for d in depth], index=df.index)))
     why = _first_reason(reasons, len(df), df.index)
     drops: Counter = Counter()
     for r, i in zip(why, issue):
@@ -134,7 +140,22 @@ def clean_pairs(raw: pd.DataFrame, max_chars: int = default("max_chars", "00"), 
         df = df[~dup]
     for c in ("subreddit", "thread_id", "comment_id", "reply_id"):
         df[c] = df[c].astype(str)
-    return df.reset_index(drop=True)[RAW_COLUMNS], drops, {"truncated": truncated, "max_chars": max_chars}
+    columns = RAW_COLUMNS
+    if context_depth > 0:
+        df["title"] = [truncate(clean_text(t), max_chars) if isinstance(t, str) else ""
+                       for t in (df["title"] if "title" in df.columns else [""] * len(df))]
+        df["ancestors"] = [[truncate(clean_text(a), max_chars) for a in lst[len(lst) - context_depth:]]
+                           for lst in _ancestor_lists(df)]
+        columns = RAW_COLUMNS + ["title", "ancestors"]
+    return df.reset_index(drop=True)[columns], drops, {"truncated": truncated, "max_chars": max_chars}
+
+
+def _ancestor_lists(df: pd.DataFrame) -> list[list[str]]:
+    """Each row's ancestors (oldest first); none when the frame has no ``ancestors`` column (the seed's CSVs)."""
+    if "ancestors" not in df.columns:
+        return [[] for _ in range(len(df))]
+    return [a if isinstance(a, list) else decode_ancestors(a, where=f"raw pairs row {i + 1} ancestors")
+            for i, a in enumerate(df["ancestors"].tolist())]
 
 
 def assign_splits(df: pd.DataFrame, validation_fraction: float = default("validation_fraction", "00"),
@@ -170,13 +191,22 @@ def assign_splits(df: pd.DataFrame, validation_fraction: float = default("valida
     return df["thread_id"].map(mapping)
 
 
-def build_outputs(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The seed's three files (same names), with the contract's extra columns."""
-    finetune = pd.DataFrame({"text": df["comment"] + f" {SEP} " + df["reply"], "split": df["split"],
+def build_outputs(df: pd.DataFrame, context_depth: int = 0) -> dict[str, pd.DataFrame]:
+    """The seed's three files (same names), with the contract's extra columns; with ``context_depth`` >= 1 the
+    documents carry the thread context and the other two files a ``context`` column (helpers/context.py)."""
+    if context_depth <= 0:
+        text = df["comment"] + f" {SEP} " + df["reply"]
+        gen_cols, real_cols, unique = GENERATE_COLUMNS, REAL_COLUMNS, ["comment"]
+    else:
+        df = df.assign(context=[context_text(t, a, context_depth) for t, a in zip(df["title"], df["ancestors"])])
+        text = pd.Series([format_document(t, a, c, r, context_depth) for t, a, c, r in
+                          zip(df["title"], df["ancestors"], df["comment"], df["reply"])], index=df.index, dtype=object)
+        gen_cols, real_cols, unique = GENERATE_COLUMNS + ["context"], REAL_COLUMNS + ["context"], ["context", "comment"]
+    finetune = pd.DataFrame({"text": text, "split": df["split"],
                              "thread_id": df["thread_id"], "subreddit": df["subreddit"]})
-    generate = (df.drop_duplicates("comment_id").drop_duplicates("comment")[GENERATE_COLUMNS]
+    generate = (df.drop_duplicates("comment_id").drop_duplicates(unique)[gen_cols]
                 .reset_index(drop=True))
-    real = df.assign(real=1, rating=df["reply_score"].map(rating_bin).astype("int64"))[REAL_COLUMNS]
+    real = df.assign(real=1, rating=df["reply_score"].map(rating_bin).astype("int64"))[real_cols]
     return {drv.GPT2_FINETUNE: finetune, drv.GPT2_GENERATE: generate, drv.BERT_GAN_REAL: real}
 
 
@@ -216,9 +246,10 @@ def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = default("source",
             max_chars: int = default("max_chars", "00"),
             validation_fraction: float = default("validation_fraction", "00"),
             test_fraction: float = default("test_fraction", "00"), seed: int = default("seed", "00"),
-            bots: Iterable[str] = BOTS, source_stats: dict | None = None, verbose: bool = True) -> dict:
+            bots: Iterable[str] = BOTS, source_stats: dict | None = None, verbose: bool = True,
+            context_depth: int = default("context_depth", "00")) -> dict:
     """Clean, split, write the three training files and data_summary.json; returns the summary."""
-    kept, drops, notes = clean_pairs(raw, max_chars=max_chars, bots=bots)
+    kept, drops, notes = clean_pairs(raw, max_chars=max_chars, bots=bots, context_depth=int(context_depth))
     if kept.empty:
         files = (source_stats or {}).get("files") or []
         read = f" (read {len(files)} file(s): {', '.join(map(str, files[:5]))}{', ...' if len(files) > 5 else ''})"
@@ -226,9 +257,14 @@ def prepare(raw: pd.DataFrame, drive: drv.Drive, source: str = default("source",
         raise ConfigError(f"no usable rows from source {source!r}{read if files else ''}: {len(raw)} rows in, "
                           f"dropped {dict(drops)}" + (f"; the source reported {told}" if told else ""))
     kept["split"] = assign_splits(kept, validation_fraction, test_fraction, seed)
-    for name, frame in build_outputs(kept).items():
+    for name, frame in build_outputs(kept, int(context_depth)).items():
         write_csv(frame, drive.path(name))
     summary = summarize(len(raw), drops, notes, kept, source, source_stats)
+    if context_depth > 0:  # only then: a depth-0 summary stays the seed-format one
+        summary["context_depth"] = int(context_depth)
+        summary["rows_per_comment_depth"] = {str(k): int(v) for k, v in
+                                             sorted(Counter(len(a) for a in kept["ancestors"]).items())}
+        summary["rows_with_title"] = int((kept["title"] != "").sum())
     write_json(summary, drive.path(drv.DATA_SUMMARY))
     if verbose:
         print(format_summary(summary))

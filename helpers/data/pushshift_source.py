@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 
+from ..context import CONTEXT_COLUMNS, encode_ancestors
 from ..errors import ConfigError, InputError
 from ..schema import ISSUE, RAW_COLUMNS
 
@@ -102,16 +103,22 @@ def _strip(prefix: str, value: object) -> str:
 
 
 def pair_records(submissions: Iterable[tuple[dict, str]], comments: Iterable[tuple[dict, str]],
-                 subreddits: Iterable[str], keep_titles: bool = False) -> tuple[pd.DataFrame, dict]:
+                 subreddits: Iterable[str], keep_titles: bool = False, context_depth: int = 0
+                 ) -> tuple[pd.DataFrame, dict]:
     """Join (record, issue) streams of Pushshift-shaped submissions and comments into RAW_COLUMNS rows (+
     ``source_issue``), the way the seed's query joins them. The one pairing path for dump files and Arctic Shift.
 
     ``keep_titles``: a post without selftext (a link, a title-only question) is kept with its title as the
     submission text; otherwise such posts are skipped, as the seed's query skips them.
+    ``context_depth``: 0 pairs top-level comments with their replies (the seed); d also pairs comments with up to d
+    ancestors, each row with the post's ``title`` and the comment's ``ancestors`` (JSON, oldest first); a comment
+    whose chain to the post leaves the records (a parent from another month) is counted, not paired.
     """
     subs = {str(s).strip().removeprefix("r/").lower() for s in subreddits if str(s).strip()}
     stats: Counter = Counter()
     threads: dict[str, tuple] = {}
+    titles: dict[str, str] = {}
+    inner: dict[str, tuple] = {}  # comment id -> (parent comment id,) + row, for comments below the top level
     for rec, issue in submissions:
         stats["submissions_read"] += 1
         text = rec.get("selftext") or ""
@@ -119,6 +126,7 @@ def pair_records(submissions: Iterable[tuple[dict, str]], comments: Iterable[tup
             text = rec.get("title") or ""
         if _wanted(rec, subs) and text != "" and rec.get("id") is not None:
             threads[str(rec["id"])] = (rec.get("subreddit"), text, rec.get("score"), rec.get("author"), issue)
+            titles[str(rec["id"])] = str(rec.get("title") or "")
     tops: dict[str, tuple] = {}
     replies: list[tuple] = []
     for rec, issue in comments:
@@ -131,9 +139,11 @@ def pair_records(submissions: Iterable[tuple[dict, str]], comments: Iterable[tup
             tops[row[0]] = (parent[3:],) + row
         elif parent.startswith("t1_"):
             replies.append((parent[3:],) + row)
+            if context_depth > 0:
+                inner[row[0]] = (parent[3:],) + row
     rows = []
     for parent, rid, body, score, author, issue in replies:
-        top = tops.get(parent)
+        top, chain = _comment_chain(parent, tops, inner, context_depth, stats)
         if top is None or body is None:
             continue
         tid, cid, cbody, cscore, cauthor, cissue = top
@@ -141,15 +151,37 @@ def pair_records(submissions: Iterable[tuple[dict, str]], comments: Iterable[tup
         if author is None or author == sauthor or author == cauthor:  # SQL's != is false/NULL for these
             continue
         rows.append((sub, selftext, cbody, body, sscore, cscore, score, sauthor, cauthor, author, tid, cid, rid,
-                     issue or cissue or sissue))
-    df = pd.DataFrame(rows, columns=RAW_COLUMNS + [ISSUE])
+                     titles[tid], encode_ancestors(chain), issue or cissue or sissue))
+    df = pd.DataFrame(rows, columns=RAW_COLUMNS + CONTEXT_COLUMNS + [ISSUE])
     out = {("threads" if keep_titles else "threads_with_selftext"): len(threads), "top_level_comments": len(tops),
            "replies_seen": len(replies), "pairs": len(df), **{k: int(v) for k, v in stats.items()}}
     return df, out
 
 
-def read_dumps(paths: Iterable[str | os.PathLike], subreddits: Iterable[str], keep_titles: bool = False
-               ) -> tuple[pd.DataFrame, dict]:
+def _comment_chain(cid: str, tops: dict, inner: dict, depth: int, stats: Counter) -> tuple[tuple | None, list]:
+    """(the comment's row as a top-level one: (thread, id, body, score, author, issue), its ancestors' bodies oldest
+    first), or (None, []) when it is deeper than ``depth`` or its chain leaves the records."""
+    if cid in tops:
+        return tops[cid], []
+    if cid not in inner:
+        return None, []
+    parent, _, body, score, author, issue = inner[cid]
+    chain: list[str] = []
+    while parent not in tops:
+        if parent not in inner:
+            stats["pairs_with_missing_ancestor"] += 1
+            return None, []
+        chain.append(str(inner[parent][2] or ""))
+        parent = inner[parent][0]
+        if len(chain) >= depth:
+            stats["pairs_deeper_than_context_depth"] += 1
+            return None, []
+    chain.append(str(tops[parent][2] or ""))
+    return (tops[parent][0], cid, body, score, author, issue or tops[parent][5]), chain[::-1]
+
+
+def read_dumps(paths: Iterable[str | os.PathLike], subreddits: Iterable[str], keep_titles: bool = False,
+               context_depth: int = 0) -> tuple[pd.DataFrame, dict]:
     """Join dumps (or Arctic Shift's saved pages) into RAW_COLUMNS rows (+ ``source_issue``); (rows, reading stats)."""
     paths = [Path(p) for p in paths]
     subs = {str(s).strip().removeprefix("r/").lower() for s in subreddits if str(s).strip()}
@@ -164,5 +196,5 @@ def read_dumps(paths: Iterable[str | os.PathLike], subreddits: Iterable[str], ke
         for p in (p for p in paths if kinds[p] == kind):
             yield from iter_records(p, stats)
 
-    df, out = pair_records(records("submissions"), records("comments"), subs, keep_titles)
+    df, out = pair_records(records("submissions"), records("comments"), subs, keep_titles, context_depth)
     return df, {"files": len(paths), **out, **{k: int(v) for k, v in stats.items()}}

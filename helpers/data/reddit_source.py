@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 
 from .. import files
+from ..context import CONTEXT_COLUMNS, decode_ancestors, encode_ancestors
 from ..contract import default
 from ..errors import ConfigError, StageError
 from ..reddit import fields as rf
@@ -25,7 +26,9 @@ from ..schema import RAW_COLUMNS
 
 LISTINGS = ("top", "controversial", "hot", "new")
 TIME_FILTERS = ("all", "year", "month", "week", "day", "hour")
-REDDIT_COLUMNS = RAW_COLUMNS + ["created_utc", "permalink"]  # created_utc and permalink of the reply
+# created_utc and permalink of the reply; the post's title and the comment's ancestors (JSON list, oldest first)
+REDDIT_COLUMNS = RAW_COLUMNS + ["created_utc", "permalink"] + CONTEXT_COLUMNS
+MAX_ANCESTORS = 8  # pairs are saved down to this many comments above the comment: any context_depth can reuse them
 
 
 class RequestCounter:
@@ -48,41 +51,60 @@ def counting_session(counter: RequestCounter):
     return session
 
 
-def post_pairs(submission, drops: Counter) -> list[dict]:
-    """Rows for one expanded post: each direct reply to each top-level comment. Missing fields are derived or
-    counted in ``drops``, never raised."""
+def post_pairs(submission, drops: Counter, max_ancestors: int = MAX_ANCESTORS) -> list[dict]:
+    """Rows for one expanded post: each direct reply to each comment with at most ``max_ancestors`` comments above it
+    (the top-level comments' first, in the seed's order), with the post's title and the comment's ancestors (the
+    parent chain in the fetched tree). Missing fields are derived or counted in ``drops``, never raised."""
     from praw.models import MoreComments
 
     sub, pid = rf.subreddit(submission), rf.thing_id(submission)
+    title = rf.text(submission, "title")
     text = rf.text(submission, "selftext")
     if text.strip() in ("", "[deleted]", "[removed]"):
-        text = rf.text(submission, "title")
+        text = title
     sauthor = rf.author(submission) or "[deleted]"
-    rows = []
+    post = {"subreddit": sub, "submission": text, "submission_score": rf.number(submission, "score"),
+            "submission_author": sauthor, "thread_id": pid, "title": title}
+    rows: list[dict] = []
     for top in submission.comments:
         if isinstance(top, MoreComments):
             drops["comments_behind_load_more"] += int(getattr(top, "count", 0) or 0)
             continue
-        cauthor = rf.author(top) or "[deleted]"
-        for reply in top.replies:
-            if isinstance(reply, MoreComments):
-                drops["replies_behind_load_more"] += int(getattr(reply, "count", 0) or 0)
-                continue
-            rauthor, body = rf.author(reply), rf.field(reply, "body")
-            if body is None:
-                drops["reply_without_body"] += 1
-            elif rauthor is not None and rauthor in (sauthor, cauthor):
-                drops["reply_by_comment_or_post_author"] += 1
-            else:
-                rows.append({"subreddit": sub, "submission": text, "comment": rf.text(top, "body"), "reply": body,
-                             "submission_score": rf.number(submission, "score"),
-                             "comment_score": rf.number(top, "score"), "reply_score": rf.number(reply, "score"),
-                             "submission_author": sauthor, "comment_author": cauthor,
-                             "reply_author": rauthor or "[deleted]", "thread_id": pid,
-                             "comment_id": rf.thing_id(top), "reply_id": rf.thing_id(reply),
-                             "created_utc": rf.number(reply, "created_utc"),
-                             "permalink": rf.permalink(reply, is_comment=True)})
+        _comment_pairs(top, [], post, rows, drops, max_ancestors)
     return rows
+
+
+def _comment_pairs(comment, ancestors: list[str], post: dict, rows: list[dict], drops: Counter, max_ancestors: int
+                   ) -> None:
+    """The pairs of one comment and, depth first after them, of its replies while deep enough."""
+    from praw.models import MoreComments
+
+    sauthor, text, sub, pid = post["submission_author"], post["submission"], post["subreddit"], post["thread_id"]
+    cauthor = rf.author(comment) or "[deleted]"
+    deeper = []
+    for reply in comment.replies:
+        if isinstance(reply, MoreComments):
+            drops["replies_behind_load_more"] += int(getattr(reply, "count", 0) or 0)
+            continue
+        deeper.append(reply)
+        rauthor, body = rf.author(reply), rf.field(reply, "body")
+        if body is None:
+            drops["reply_without_body"] += 1
+        elif rauthor is not None and rauthor in (sauthor, cauthor):
+            drops["reply_by_comment_or_post_author"] += 1
+        else:
+            rows.append({"subreddit": sub, "submission": text, "comment": rf.text(comment, "body"), "reply": body,
+                         "submission_score": post["submission_score"],
+                         "comment_score": rf.number(comment, "score"), "reply_score": rf.number(reply, "score"),
+                         "submission_author": sauthor, "comment_author": cauthor,
+                         "reply_author": rauthor or "[deleted]", "thread_id": pid,
+                         "comment_id": rf.thing_id(comment), "reply_id": rf.thing_id(reply),
+                         "created_utc": rf.number(reply, "created_utc"),
+                         "permalink": rf.permalink(reply, is_comment=True), "title": post["title"],
+                         "ancestors": encode_ancestors(ancestors)})
+    if len(ancestors) < max_ancestors:
+        for reply in deeper:
+            _comment_pairs(reply, [*ancestors, rf.text(comment, "body")], post, rows, drops, max_ancestors)
 
 
 def listing_posts(reddit, subreddit: str, listing: str, time_filter: str, limit: int):
@@ -173,8 +195,23 @@ def pull(reddit, subreddits: Iterable[str], out_dir: str | Path, listing: str = 
                    "dropped_while_pulling": {k: int(v) for k, v in drops.items()}}
 
 
+def keep_depth(df: pd.DataFrame, context_depth: int, stats: dict) -> pd.DataFrame:
+    """The rows whose comment has at most ``context_depth`` ancestors (0: top-level comments, the seed's pairs); the
+    rest are counted in ``stats``. Files saved before thread context have no ``ancestors``: all their rows are
+    top-level, and they are counted as posts without context when context is asked for."""
+    if "ancestors" not in df.columns:
+        return df
+    depth = [len(decode_ancestors(a, where=f"raw/reddit pairs row {i + 1} ancestors"))
+             for i, a in enumerate(df["ancestors"].tolist())]
+    keep = pd.Series([d <= context_depth for d in depth], index=df.index)
+    stats["pairs_deeper_than_context_depth"] = int((~keep).sum())
+    if context_depth > 0:
+        stats["pairs_without_recorded_context"] = int(df["ancestors"].isna().sum())
+    return df[keep].reset_index(drop=True)
+
+
 def read_posts(paths: Iterable[Path]) -> pd.DataFrame:
-    """The saved posts' rows in RAW_COLUMNS (+ created_utc, permalink)."""
+    """The saved posts' rows in RAW_COLUMNS (+ created_utc, permalink, title, ancestors)."""
     frames = [files.read_csv(p, required=RAW_COLUMNS, hint="a post saved by source reddit") for p in paths]
     frames = [f for f in frames if len(f)]
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REDDIT_COLUMNS)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import drive as drv
 from .. import files
+from ..context import CONTEXT_COLUMNS
 from ..contract import default
 from ..errors import ConfigError
 from ..schema import ISSUE, RAW_COLUMNS
@@ -47,22 +48,24 @@ def load_raw(source: str, drive: drv.Drive,
              comments_table: str = default("comments_table", "00"), posts_table: str = default("posts_table", "00"),
              bq_project: str = default("bq_project", "00"), max_bytes_billed: int = default("max_bytes_billed", "00"),
              dump_glob: str = default("dump_glob", "00"), raw_glob: str = default("raw_glob", "00"),
-             client: Any = None, reddit: dict | None = None, arctic_shift: dict | None = None
-             ) -> tuple[pd.DataFrame, dict]:
+             client: Any = None, reddit: dict | None = None, arctic_shift: dict | None = None,
+             context_depth: int = default("context_depth", "00")) -> tuple[pd.DataFrame, dict]:
     """Return (raw pairs in RAW_COLUMNS + source_issue, reading stats) for ``source``; defaults are notebook 00's.
 
     ``reddit``: praw_site, praw_ini, listing, time_filter, posts_per_subreddit, replace_more_limit (source reddit);
     ``arctic_shift``: base_url, after, before, interval_s (source arctic_shift); ``client`` replaces the network client.
-    A setting left out of either dict takes notebook 00's default. The Drive's raw files (earlier posts and months,
-    seed CSVs) are pulled by ``helpers.stage.open_stage`` from the contract's reads, not here; new raw files are pushed
-    as each is saved.
+    A setting left out of either dict takes notebook 00's default. ``context_depth`` (helpers/context.py): 0 gives the
+    seed's pairs (top-level comment -> reply); d also comments with up to d ancestors, every row with the post's
+    ``title`` and the comment's ``ancestors`` where the source has them (not the seed's CSVs or the sample).
+    The Drive's raw files (earlier posts and months, seed CSVs) are pulled by ``helpers.stage.open_stage`` from the
+    contract's reads, not here; new raw files are pushed as each is saved.
     """
     subs = _subs(subreddits)
     stats: dict = {"source": source}
     if source == "reddit":
-        df = _load_reddit(drive, subs, dict(reddit or {}), client, stats)
+        df = _load_reddit(drive, subs, dict(reddit or {}), client, stats, int(context_depth))
     elif source == "arctic_shift":
-        df = _load_arctic_shift(drive, subs, months, dict(arctic_shift or {}), client, stats)
+        df = _load_arctic_shift(drive, subs, months, dict(arctic_shift or {}), client, stats, int(context_depth))
     elif source == "sample":
         from .csv_source import load_sample
 
@@ -83,7 +86,7 @@ def load_raw(source: str, drive: drv.Drive,
         paths = bq.pull_months(client, months, subs, drive.path(RAW_BIGQUERY),
                                comments_template=comments_table or bq.COMMENTS_TEMPLATE,
                                posts_template=posts_table or bq.POSTS_TEMPLATE,
-                               max_bytes_billed=max_bytes_billed,
+                               max_bytes_billed=max_bytes_billed, context_depth=int(context_depth),
                                on_saved=lambda p: drive.push(drive.rel(p)))
         stats["files"] = [drive.rel(p) for p in paths]
         df = read_raw_csvs(paths)
@@ -96,9 +99,9 @@ def load_raw(source: str, drive: drv.Drive,
         if not dump_glob:
             raise ConfigError("source 'pushshift' needs dump_glob, e.g. '/data/dumps/RC_2018-0*.zst' plus RS_ files")
         paths = find_raw_csvs(dump_glob, base=drive.root, name="dump_glob")
-        df, read_stats = read_dumps(paths, subs)
+        df, read_stats = read_dumps(paths, subs, context_depth=int(context_depth))
         stats.update(read_stats)
-        files.write_csv(df[RAW_COLUMNS], drive.path(RAW_PUSHSHIFT))
+        files.write_csv(df[RAW_COLUMNS + CONTEXT_COLUMNS], drive.path(RAW_PUSHSHIFT))
         drive.push(RAW_PUSHSHIFT)
     else:
         raise ConfigError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
@@ -108,7 +111,8 @@ def load_raw(source: str, drive: drv.Drive,
     return df, stats
 
 
-def _load_reddit(drive: drv.Drive, subs: list[str], opts: dict, reddit: Any, stats: dict) -> pd.DataFrame:
+def _load_reddit(drive: drv.Drive, subs: list[str], opts: dict, reddit: Any, stats: dict, context_depth: int
+                 ) -> pd.DataFrame:
     from ..reddit.client import make_reddit
     from . import reddit_source as rs
 
@@ -125,11 +129,11 @@ def _load_reddit(drive: drv.Drive, subs: list[str], opts: dict, reddit: Any, sta
                             on_saved=lambda p: drive.push(drive.rel(p)))
     stats.update(pulled)
     stats["files"] = [f"{drv.RAW_REDDIT}/<sub>/<post_id>.csv ({len(paths)} posts)"]
-    return rs.read_posts(paths)
+    return rs.keep_depth(rs.read_posts(paths), context_depth, stats)
 
 
 def _load_arctic_shift(drive: drv.Drive, subs: list[str], months: Iterable[str], opts: dict, client: Any,
-                       stats: dict) -> pd.DataFrame:
+                       stats: dict, context_depth: int) -> pd.DataFrame:
     from . import arctic_shift_source as asrc
     from .pushshift_source import read_dumps
 
@@ -140,7 +144,7 @@ def _load_arctic_shift(drive: drv.Drive, subs: list[str], months: Iterable[str],
     client = client or asrc.Client(base_url=opts["base_url"] or asrc.BASE_URL, interval_s=float(opts["interval_s"]))
     paths = asrc.pull(client, subs, windows, drive.path(drv.RAW_ARCTIC_SHIFT),
                       on_saved=lambda p: drive.push(drive.rel(p)))
-    df, read_stats = read_dumps(paths, subs, keep_titles=True)
+    df, read_stats = read_dumps(paths, subs, keep_titles=True, context_depth=context_depth)
     stats.update(read_stats, requests=client.requests_made, retried=dict(client.retried),
                  files=[drive.rel(p) for p in paths])
     return df

@@ -71,7 +71,7 @@ def load(run: DataRun) -> pd.DataFrame:
                                          comments_table=p.comments_table, posts_table=p.posts_table,
                                          bq_project=p.bq_project, max_bytes_billed=p.max_bytes_billed,
                                          dump_glob=p.dump_glob, raw_glob=p.raw_glob, reddit=reddit,
-                                         arctic_shift=arctic_shift)
+                                         arctic_shift=arctic_shift, context_depth=p.context_depth)
     print(f"{len(run.raw)} raw comment/reply rows from {p.source}")
     return run.raw.head(3)
 
@@ -82,7 +82,7 @@ def prepare_files(run: DataRun) -> None:
     p = run.p
     run.summary = prepare(run.raw, run.drive, source=p.source, max_chars=p.max_chars,
                           validation_fraction=p.validation_fraction, test_fraction=p.test_fraction, seed=p.seed,
-                          bots=bot_list(p.bot_authors), source_stats=run.source_stats)
+                          bots=bot_list(p.bot_authors), source_stats=run.source_stats, context_depth=p.context_depth)
 
 
 def check_files(run: DataRun) -> pd.DataFrame:
