@@ -16,6 +16,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ..context import context_text, format_source
 from ..files import read_csv, write_csv
 
 CONVERSATION = "conversation"  # the `turn` column of a conversation row (rising rows leave it empty)
@@ -27,11 +28,13 @@ NOT_DECIDED = {"not_approved", "capped_run", "capped_subreddit", "held", "dry_ru
                "post_already_replied", ""}
 
 
-def conversation_prompt(title: str, ancestors: Iterable[tuple[str, str]], bot_reply: str, answer: str) -> str:
-    """The generator's prompt for a conversation turn: the thread top-down, the person's answer last (a long chain
-    loses its front, never the answer). A local format until the shared thread-context format lands."""
-    lines = [f"{title}".strip()] + [body for _, body in ancestors] + ([bot_reply] if bot_reply else []) + [answer]
-    return "\n".join(x.strip() for x in lines if x and x.strip())
+def conversation_prompt(title: str, ancestors: Iterable[tuple[str, str]], bot_reply: str, answer: str,
+                        depth: int) -> tuple[str, str]:
+    """(context, prompt) of a conversation turn in the one thread-context form (helpers.context): the ancestors and
+    the bot's earlier reply are the comments above the answer. At context_depth 0 the model never saw context, so
+    it is prompted with the answer alone, as for any comment; the chain still shows on the review sheet."""
+    above = [body for _, body in ancestors] + ([bot_reply] if bot_reply else [])
+    return context_text(title, above, depth), format_source(title, above, answer, depth)
 
 
 def chain_text(title: str, ancestors: Iterable[tuple[str, str]], bot: str, bot_reply: str, author: str,

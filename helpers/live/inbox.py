@@ -24,7 +24,8 @@ from . import optouts
 from .conversation import CONVERSATION, InboxLog, chain_text, conversation_prompt, mark_read
 from .proposals import COMMENT_COLUMNS
 
-INBOX_COLUMNS = COMMENT_COLUMNS + ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain", "prompt"]
+INBOX_COLUMNS = COMMENT_COLUMNS + ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain", "context",
+                                   "prompt"]
 ANSWERED_TYPES = {"comment_reply", "post_reply", "username_mention"}
 NEVER = {"automoderator"}
 
@@ -40,6 +41,7 @@ class InboxRules:
     skip_bot_names: bool = True
     stop_phrases: tuple[str, ...] = ()
     max_turns: int = 3
+    context_depth: int = 0  # the thread-context form of the prompts (helpers.context; 00 and 05 share it)
 
 
 class ChainUnavailable(Exception):
@@ -142,10 +144,10 @@ def decide(reddit, item, rules: InboxRules, people: dict[str, dict], optouts_pat
         return why, None
     if thread["bot_turns"] >= rules.max_turns:
         return "turn_cap", None
-    return "", conversation_row(item, thread, rules.bot)
+    return "", conversation_row(item, thread, rules.bot, rules.context_depth)
 
 
-def conversation_row(item, thread: dict, bot: str) -> dict:
+def conversation_row(item, thread: dict, bot: str, depth: int = 0) -> dict:
     parent, sub = thread["parent"], thread["submission"]
     bot_reply = rf.text(parent, "body") if parent is not None and (rf.author(parent) or "").lower() == bot.lower() \
         else ""
@@ -153,6 +155,7 @@ def conversation_row(item, thread: dict, bot: str) -> dict:
     ancestors = ancestors[:-1] if bot_reply else ancestors
     answer, author, title = clean_text(rf.text(item, "body")), rf.author(item) or "", thread["title"]
     created = rf.number(item, "created_utc")
+    context, prompt = conversation_prompt(title, ancestors, clean_text(bot_reply), answer, depth)
     return {"subreddit": rf.subreddit(item), "post_id": rf.thing_id(sub), "title": title,
             "post_score": int(rf.number(sub, "score") or 0), "comment_id": rf.thing_id(item),
             "comment_score": int(rf.number(item, "score") or 0), "comment": answer,
@@ -161,7 +164,7 @@ def conversation_row(item, thread: dict, bot: str) -> dict:
             "inbox_id": f"t1_{rf.thing_id(item)}", "inbox_type": rf.text(item, "type"), "author": author,
             "bot_turns": thread["bot_turns"],
             "chain": chain_text(title, ancestors, bot, clean_text(bot_reply), author, answer),
-            "prompt": conversation_prompt(title, ancestors, clean_text(bot_reply), answer)}
+            "context": context, "prompt": prompt}
 
 
 def fetch_inbox(reddit, rules: InboxRules, optouts_path: str | Path, log: InboxLog, limit: int | None = None

@@ -28,7 +28,8 @@ COMMENT_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", 
 PROPOSED_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
                     "proposed_reply", "comment_permalink", "comment_created_utc", "candidate_idx", "generation_ended"]
 # conversation turns (helpers.live.inbox) add these; the generator is given `prompt` (the chain) instead of `comment`
-CONVERSATION_COLUMNS = ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain", "prompt"]
+CONVERSATION_COLUMNS = ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain", "context",
+                        "prompt"]
 
 
 def today(run_date: str = "") -> str:

@@ -120,7 +120,8 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
         if "inbox" in targets:
             rules = inbox.InboxRules(bot=bot, usable={s.lower() for s in run.subreddits}, blocked=run.blocked,
                                      never_reply_to=set(p.never_reply_to), skip_bot_names=p.skip_bot_names,
-                                     stop_phrases=tuple(p.stop_phrases), max_turns=p.max_bot_turns_per_thread)
+                                     stop_phrases=tuple(p.stop_phrases), max_turns=p.max_bot_turns_per_thread,
+                                     context_depth=p.context_depth)
             turns, summary = inbox.fetch_inbox(run.client, rules, run.drive.path(drv.OPTOUTS),
                                                InboxLog(run.drive.path(drv.INBOX_LOG)))
             run.fetch_summary = {**run.fetch_summary, "bot_username": bot, **summary}
