@@ -68,6 +68,16 @@ def json_or_none(path: Path) -> Any:
         raise InputError(f"cannot read it ({type(e).__name__}: {first_line(e)})", file=path) from None
 
 
+def json_object(path: Path | None) -> dict | None:
+    """The JSON object in the file for a one-line summary; None when it is absent, unreadable (e.g. written mid-run) or
+    not an object: the section that shows the file reports why."""
+    try:
+        m = json_or_none(Path(path)) if path is not None else None
+    except InputError:
+        return None
+    return m if isinstance(m, dict) else None
+
+
 def read_table(path: Path | None) -> pd.DataFrame | None:
     """A CSV on Drive; None when it does not exist; InputError naming it when it cannot be read."""
     if path is None or not path.exists():

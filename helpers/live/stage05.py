@@ -48,10 +48,14 @@ from ..generator.lineage import Generator, use_generator
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
+from ..words import counts, fields
 from . import holds, inbox, optouts, proposals
 from .conversation import InboxLog
 
 KEY = "05"
+# The generation engine's numbers, as 05's generate step prints them.
+GENERATED = {"comments": "comments", "requested": "candidates asked", "kept": "kept", "dropped_empty": "empty dropped",
+             "ended": "ended at the end marker", "seconds": "seconds"}
 
 
 @dataclass
@@ -130,7 +134,14 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
     run.comments = pd.concat(frames, ignore_index=True).drop_duplicates("comment_id") if len(frames) > 1 \
         else frames[0]
     run.stop_server()  # Reddit is not needed any more
-    print(run.fetch_summary)
+    s = run.fetch_summary
+    missing = f"; fields Reddit did not send: {counts(s['missing_fields'])}" if s.get("missing_fields") else ""
+    if "posts_seen" in s:
+        print(f"{s['posts_seen']} posts seen, {s['comments_kept']} comments kept; dropped: {counts(s['dropped'])}"
+              f"{missing}")
+    if "inbox_seen" in s:
+        print(f"inbox: {s['inbox_seen']} unread, {s['inbox_kept']} conversation turns kept; not answered: "
+              f"{counts(s['inbox_dropped'])}; opted out: {len(s['opted_out'])}")
     return run.comments.head(10)
 
 
@@ -140,7 +151,7 @@ def generate(run: ProposeRun) -> pd.DataFrame:
     with GenerationEngine(run.drive.path(drv.CHECKPOINT_DIR), chosen.run_name, seed=p.seed) as engine:
         proposed = proposals.propose_replies(run.comments, engine, n=p.n_candidates, temperature=p.temperature,
                                              top_k=p.top_k, top_p=p.top_p, length=p.max_reply_tokens)
-        print(engine.last_stats)
+        print("generated:", fields(engine.last_stats, GENERATED))
     out = proposals.proposed_path(run.date)
     write_csv(proposed, run.drive.path(out))
     write_json({**run.fetch_summary, "candidates": len(proposed), "generator": chosen.run_name},

@@ -68,6 +68,7 @@ from ..files import read_csv, write_json
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
+from ..words import counts
 from . import conversation, holds, posting, proposals, review_panel, select, sheets
 from .lease import Lease, posting_lock
 from .review import ReviewSheet, TextRules
@@ -136,7 +137,9 @@ def choose(run: PostRun) -> pd.DataFrame:
     run.review = select.approve(select.merge_approvals(review, previous), p.approve_ids)
     sheets.backup(sheet)  # the sheet as the person left it: live/review_<date>.bak.csv
     sheets.write_sheet(run.review, sheet)
-    print(run.selection)
+    s = run.selection
+    print(f"{s['candidates']} candidates, {s['allowed']} pass the filters, {s['posts_chosen']} chosen (one per post); "
+          f"rejected: {counts(s['rejected'])}")
     approved = int(select.approved_mask(run.review).sum()) if len(run.review) else 0
     rejected = sum(select.decision_of(r) == "rejected" for r in run.review.to_dict("records"))
     print(f"review sheet: {drv.REVIEW_SHEET.format(date=run.date)} ({approved} approved, {rejected} rejected)")
@@ -237,7 +240,7 @@ def post(run: PostRun) -> pd.DataFrame:
             print("inbox:", conversation.record_decisions(run.client, results, run.review,
                                                           conversation.InboxLog(run.path(drv.INBOX_LOG))))
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
-    print(results["status"].value_counts().to_dict())
+    print("post:", counts(results["status"].value_counts().to_dict(), none="nothing to post"))
     return results
 
 

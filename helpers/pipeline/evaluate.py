@@ -49,7 +49,7 @@ def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: in
     with tempfile.TemporaryDirectory(prefix="evaluate_") as tmp:
         src, out = Path(tmp, "comments.csv"), Path(tmp, "candidates.csv")
         comments.to_csv(src, index=False)
-        cmd = [sys.executable, "-m", "helpers.tracking.adversarial_fakes", "generate", "--checkpoint-dir",
+        cmd = [sys.executable, "-m", "helpers.rounds.adversarial_fakes", "generate", "--checkpoint-dir",
                str(root / drv.CHECKPOINT_DIR), "--run-name", run_name, "--comments", str(src), "--out", str(out),
                "--n", str(n), "--seed", str(seed)] + [a for k, v in gen.items() for a in (f"--{k.replace('_', '-')}",
                                                                                           str(v))]
@@ -104,9 +104,14 @@ def evaluate(root: str | Path, n: int = 50, n_candidates: int = default("n_candi
     return out, path
 
 
+DESCRIPTION = ("Offline, no Reddit: for N comments of the test split, generate candidate replies with the fine-tuned "
+               "GPT-2, score them, select with 06's rule and filters, and measure the candidates, the selected replies "
+               "and the comments' real replies. Written to metrics/evaluate_quality_<date>.json and shown in the "
+               "report.")
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers evaluate", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m helpers evaluate", description=DESCRIPTION)
     ap.add_argument("--drive", default="drive", help="the Drive root (00-04 must have run)")
     ap.add_argument("--n", type=int, default=50, help="test-split comments to evaluate on")
     # every default is a notebook's (05 generates, 06 selects): helpers.contract

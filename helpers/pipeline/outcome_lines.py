@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -12,22 +11,10 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import FETCH_SUMMARY, latest
+from ..errors import InputError
+from ..report_html import json_object
+from ..words import counts
 from . import generator_rounds_report
-
-
-def _counts(d: dict | None) -> str:
-    items = sorted((d or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(f"{k} {v}" for k, v in items) if items else "none"
-
-
-def _json(path: Path | None) -> dict | None:
-    if path is None or not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -40,32 +27,33 @@ METRIC_LINES: dict[str, tuple[str, str]] = {
     "03": (drv.REALISM_METRICS, "realism classifier on {n} test rows: AUC {auc}, accuracy {accuracy}"),
     "04": (drv.UPVOTE_METRICS, "upvote classifier on {n} test rows: macro AUC {macro_auc}, accuracy {accuracy}"),
     "07": (drv.OUTCOME_METRICS, "{replies} posted replies checked: {upvoted} upvoted, {removed_or_deleted} removed or "
-                                "deleted, states {states}"),
+                                "deleted"),
 }
 
 
 def metric_line(root: Path, name: str, template: str) -> str | None:
-    m = _json(root / name)
+    m = json_object(root / name)
     if m is None:
         return None
-    fields = {k: _counts(m.get(k)) if isinstance(m.get(k), dict) else _fmt(m.get(k))
+    fields = {k: counts(m.get(k)) if isinstance(m.get(k), dict) else _fmt(m.get(k))
               for k in re.findall(r"\{(\w+)\}", template)}
-    return template.format(**fields)
+    states = m.get("states") if name == drv.OUTCOME_METRICS else None  # 07: where the replies are now, when known
+    return template.format(**fields) + (f"; now {counts(states)}" if isinstance(states, dict) and states else "")
 
 
 def line_00(root: Path) -> str | None:
-    s = _json(root / drv.DATA_SUMMARY)
+    s = json_object(root / drv.DATA_SUMMARY)
     if s is None:
         return None
     extra = s.get("source_stats", {})
     requests = f", {extra['requests']} requests" if "requests" in extra else ""
     return (f"source {s.get('source')}: {s.get('rows_in')} rows in, {s.get('rows_out')} kept, "
-            f"{s.get('dropped_total')} dropped ({_counts(s.get('dropped'))}), {s.get('truncated', 0)} truncated"
+            f"{s.get('dropped_total')} dropped ({counts(s.get('dropped'))}), {s.get('truncated', 0)} truncated"
             f"{requests}")
 
 
 def line_01(root: Path) -> str | None:
-    m = _json(root / drv.GPT2_METRICS)
+    m = json_object(root / drv.GPT2_METRICS)
     if m is None:
         return None
     return (f"GPT-2 steps {m.get('steps_before')} -> {m.get('steps_after')}, validation loss "
@@ -76,16 +64,16 @@ def line_02(root: Path) -> str | None:
     chunks = sorted(root.glob(drv.BERT_GAN_FAKE_GLOB))
     if not chunks:
         return None
-    sig = _json(root / drv.BERT_GAN_FAKE_SIGNATURE) or {}
+    sig = json_object(root / drv.BERT_GAN_FAKE_SIGNATURE) or {}
     return f"{len(chunks)} fake chunk file(s) from checkpoint {sig.get('checkpoint', '?')}"
 
 
 def line_05(root: Path) -> str | None:
-    s = _json(latest(root, FETCH_SUMMARY))
+    s = json_object(latest(root, FETCH_SUMMARY))
     if s is None:
         return None
     return (f"{s.get('posts_seen')} posts seen, {s.get('comments_kept')} comments kept, dropped "
-            f"{_counts(s.get('dropped'))}; {s.get('candidates', '?')} candidate replies")
+            f"{counts(s.get('dropped'))}; {s.get('candidates', '?')} candidate replies")
 
 
 def line_06(root: Path) -> str | None:
@@ -96,11 +84,11 @@ def line_06(root: Path) -> str | None:
         status = pd.read_csv(path, usecols=["status"], keep_default_na=False)["status"]
     except (OSError, ValueError, pd.errors.ParserError):
         return None
-    return f"{len(status)} review row(s) in {path.name}: {_counts(status.value_counts().to_dict())}"
+    return f"{len(status)} review row(s) in {path.name}: {counts(status.value_counts().to_dict())}"
 
 
 def line_08(root: Path) -> str | None:
-    m = _json(root / drv.ADVERSARIAL_JSON)
+    m = json_object(root / drv.ADVERSARIAL_JSON)
     rounds = (m or {}).get("rounds")
     if not rounds:
         return None
@@ -111,10 +99,12 @@ def line_08(root: Path) -> str | None:
 
 
 def line_09(root: Path) -> str | None:
-    """The run summary's generator-rounds line without its label; None before the first round."""
-    if not (root / drv.GENERATOR_ROUNDS).exists():
+    """09's card: the last round's verdict and why first; None before the first round or when the table is
+    unreadable (the report's section says why)."""
+    try:
+        return generator_rounds_report.card_line(root)
+    except (InputError, KeyError, IndexError):
         return None
-    return generator_rounds_report.summary_line(root).split(":", 1)[1].strip()
 
 
 LINES: dict[str, Callable[[Path], str | None]] = {

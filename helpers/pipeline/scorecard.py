@@ -11,8 +11,7 @@ from pathlib import Path
 
 from .. import drive as drv
 from ..drive import latest
-from ..errors import InputError
-from ..report_html import esc, fmt, json_or_none
+from ..report_html import esc, fmt, json_object
 from ..seed_figures import SEED, seed_upvoted_share
 from .stage_status import FAILED, UNFINISHED, stage_statuses
 
@@ -46,23 +45,14 @@ def _num(x, pct: bool = False) -> str:
     return f"{x:.0%}" if pct else fmt(float(x))
 
 
-def _json(root: Path, rel: str | Path | None) -> dict:
-    """The metrics file's content, {} when absent or unreadable (the section reading it reports the warning)."""
-    try:
-        m = json_or_none(Path(root, rel)) if rel else None
-    except InputError:
-        return {}
-    return m if isinstance(m, dict) else {}
-
-
 def measures(root: str | Path) -> list[Measure]:
     root = Path(root)
-    realism = _json(root, drv.REALISM_METRICS)
-    upvote = _json(root, drv.UPVOTE_METRICS)
+    realism = json_object(root / drv.REALISM_METRICS) or {}
+    upvote = json_object(root / drv.UPVOTE_METRICS) or {}
     pw = upvote.get("pairwise") or {}
-    quality = _json(root, latest(root, drv.QUALITY_METRICS))
+    quality = json_object(latest(root, drv.QUALITY_METRICS)) or {}  # latest() gives the path under root already
     lift = (quality.get("lift") or {}).get("selected_vs_candidates") or {}
-    outcome = _json(root, drv.OUTCOME_METRICS)
+    outcome = json_object(root / drv.OUTCOME_METRICS) or {}
     model, base = pw.get("model_accuracy"), pw.get("length_baseline_accuracy")
     posted = outcome.get("replies")
     upvoted = (f"{_num(outcome.get('fraction_upvoted'), pct=True)} ({outcome.get('upvoted')} of {posted})"

@@ -82,7 +82,7 @@ def fakes_section(root: Path) -> str:
         ("distinct-2, fakes", fakes.get("distinct_2_matched"), "share of distinct word pairs: low = repetitive"),
         ("distinct-2, real", real.get("distinct_2_matched"), "the same on real replies, at the same set size"),
     ], "fakes-figures")
-    body += quality_report.one_file(Path(root), drv.FAKES_QUALITY, "quality-fakes", "Quality of the fakes")
+    body += quality_report.one_file(Path(root), drv.FAKES_QUALITY, "quality-fakes", "Quality of the fakes", "fakes")
     body += details("The checkpoint and settings the fakes were written with", kv_table(sig, "fakes-signature"))
     return section("fakes", title, body)
 
