@@ -24,7 +24,7 @@ def read_optouts(path: str | Path) -> dict[str, dict]:
         return {}
     try:
         people = read_json(path).get("people", {})
-    except (ValueError, AttributeError) as e:
+    except (InputError, ValueError, AttributeError) as e:
         raise InputError(f"{path}: the opt-out list cannot be read ({e}); fix or restore it before answering "
                          "anyone") from None
     if not isinstance(people, dict):

@@ -22,7 +22,7 @@ from .. import files
 from ..contract import STAGES
 from ..errors import BotError, InputError
 from ..report_html import details, esc, first_line, kv_table
-from . import generator_rounds_report, live_trouble, quality_report
+from . import conversations_report, generator_rounds_report, live_trouble, quality_report
 from .first_screen import MARK, first_screen, status_line
 from .live_sections import adversarial_section, candidates_section, outcomes_section
 from .stage_sections import data_section, fakes_section, generate_section, gpt2_section, realism_section, upvote_section
@@ -47,13 +47,14 @@ SECTIONS: list[tuple[str, Builder]] = [
     ("06", candidates_section),
     ("06", quality_report.report_section),  # 02's fakes, 06's candidates vs selected, evaluate
     ("07", outcomes_section),
+    ("07", conversations_report.report_section),  # answers received, turns, opt-outs (issue 27)
     ("08", adversarial_section),
     ("09", generator_rounds_report.report_section),
 ]
 
 # Shown above the stage strip, most urgent first (e.g. live trouble found by 07: holds after removals, bans); each
 # builder returns "" when there is nothing to say, else a block such as '<div class="notice">...</div>'.
-NOTICES: list[Builder] = [live_trouble.holds_notice]
+NOTICES: list[Builder] = [live_trouble.holds_notice, conversations_report.first_screen_line]
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1em auto;max-width:1180px;color:#222;
