@@ -88,13 +88,15 @@ class InboxLog:
         return dict(zip(df["inbox_id"].astype(str), df["decision"].astype(str)))
 
 
-def decision_of_result(status: str, error: str = "") -> tuple[str, str]:
-    """A posting result as an inbox decision: (decision, reason); ("", "") while undecided (left unread)."""
+def decision_of_result(status: str, error: str = "", blocked_here: bool = False) -> tuple[str, str]:
+    """A posting result as an inbox decision: (decision, reason); ("", "") while undecided (left unread). A refusal
+    is a decision only where the subreddit is refused or held (``blocked_here``); a refused edit or a row 05 did not
+    propose stays open for a person to fix."""
     if status in POSTED:
         return "posted", ""
     if status == "rejected":
         return "rejected", "rejected by a person"
-    if status in NOT_DECIDED:
+    if status in NOT_DECIDED or (status == "refused" and not blocked_here):
         return "", ""
     return "skipped", f"{status}: {error}".strip(": ")
 
@@ -124,9 +126,12 @@ def mark_read(reddit, inbox_ids: Iterable[str]) -> int:
     return len(ids)
 
 
-def record_decisions(reddit, results: pd.DataFrame, review: pd.DataFrame, log: InboxLog) -> dict[str, int]:
+def record_decisions(reddit, results: pd.DataFrame, review: pd.DataFrame, log: InboxLog,
+                     blocked: dict[str, str] | None = None) -> dict[str, int]:
     """06, after posting: each conversation row whose outcome is a decision is logged, then its item marked read;
-    the rest stay unread for the next run. Returns counts by decision."""
+    the rest stay unread for the next run. ``blocked``: lower-case subreddit (or "*") -> why 06 may not post there.
+    Returns counts by decision."""
+    blocked = {k.lower(): v for k, v in (blocked or {}).items()}
     if review.empty or "turn" not in review.columns:
         return {}
     conv = review[review["turn"].astype(str) == CONVERSATION]
@@ -134,7 +139,8 @@ def record_decisions(reddit, results: pd.DataFrame, review: pd.DataFrame, log: I
     rows = []
     for r in results.to_dict("records"):
         cid = str(r["comment_id"])
-        decision, reason = decision_of_result(str(r["status"]), str(r.get("error") or ""))
+        here = "*" in blocked or str(r["subreddit"]).lower() in blocked
+        decision, reason = decision_of_result(str(r["status"]), str(r.get("error") or ""), here)
         if cid in inbox_of and decision:
             rows.append({"stage": "06", "inbox_id": inbox_of[cid] if inbox_of[cid].startswith("t1_") else f"t1_{cid}",
                          "comment_id": cid, "subreddit": r["subreddit"], "post_id": r["post_id"],

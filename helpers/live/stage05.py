@@ -102,7 +102,7 @@ TARGETS = ("rising", "inbox")
 
 def targets_of(p: Params) -> list[str]:
     bad = [t for t in p.targets if t not in TARGETS] if isinstance(p.targets, list) else [p.targets]
-    if bad:
+    if bad or not p.targets:
         raise ConfigError(f"targets must be a list of {' and/or '.join(TARGETS)}, e.g. [\"rising\", \"inbox\"]; "
                           f"not {bad}")
     return list(p.targets)

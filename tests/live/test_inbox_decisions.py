@@ -86,6 +86,19 @@ def test_undecided_turns_stay_unread_and_a_rejection_is_a_decision(reddit, serve
     assert not server.state.comment_posts()
 
 
+def test_a_refused_subreddit_decides_a_refused_edit_does_not(reddit, server, tmp_path):
+    rows = [dict(TURN, reply="buy now at https://x.example"), dict(TURN, comment_id="i207", inbox_id="t1_i207")]
+    res, review, _ = post(reddit, tmp_path, rows, text_rules={"blocklist": ["buy now"]},
+                          blocked={"sciencefiction": "hold: a reply was removed"})
+    assert list(res["status"]) == ["refused", "refused"]
+    res.loc[0, "error"] = "blocklist: buy now"  # as if only the edit were at fault: a person can still fix it
+    counts = conversation.record_decisions(reddit, res.iloc[:1], review, InboxLog(tmp_path / "log.csv"))
+    assert counts == {} and "i201" in unread(server)
+    counts = conversation.record_decisions(reddit, res.iloc[1:], review, InboxLog(tmp_path / "log.csv"),
+                                           blocked={"sciencefiction": "hold: a reply was removed"})
+    assert counts == {"skipped": 1} and "i207" not in unread(server)
+
+
 def test_mark_read_waits_for_the_log(reddit, server, tmp_path, monkeypatch):
     """If writing the log fails, nothing is marked read."""
     res, review, _ = post(reddit, tmp_path, [TURN])

@@ -184,3 +184,14 @@ def test_at_context_depth_the_prompt_is_the_chain_in_the_shared_form(reddit, tmp
     assert row["prompt"] == row["context"] + row["comment"]
     mention = df.set_index("comment_id").loc["i207"]  # a mention: the comment it answers is its parent
     assert "[PARENT] I write in the margins" in mention["prompt"]
+
+
+@pytest.mark.parametrize("bad", [["rising", "pms"], "inbox", []])
+def test_targets_must_be_a_list_of_rising_and_inbox(bad):
+    from types import SimpleNamespace
+
+    from helpers.errors import ConfigError
+    from helpers.live import stage05
+
+    with pytest.raises(ConfigError, match="targets"):
+        stage05.targets_of(SimpleNamespace(targets=bad))
