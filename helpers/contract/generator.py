@@ -28,8 +28,9 @@ GENERATOR = P("generator", "auto",
 # 00 writes the training documents and 05 the live prompts in this form (helpers/context.py): the two must agree, so a
 # preset or `-p context_depth=...` sets both (the runner passes a parameter to every stage that declares it).
 CONTEXT_DEPTH = P("context_depth", 0,
-                  "thread context: 0 = the seed's `comment [SEP] reply`; d = the post title and up to d comments "
-                  "above the comment, tagged, before it (drive_layout.md); 00 and 05 must use the same", low=0,
+                  "thread context: 0 gives the seed's lines (comment, separator, reply); d puts the post title and "
+                  "up to d comments above the comment before it, tagged (drive_layout.md); 00 and 05 must agree",
+                  low=0,
                   high=8)
 GENERATOR_READS = (File(drv.GENERATOR_ROUNDS, "which round is the newest accepted generator"),
                    File(f"{drv.CHECKPOINT_DIR}/<generator>/", "pinned, or the round generator = auto chose"))

@@ -21,6 +21,10 @@ work for anyone today:
 - `csv`: CSVs in the seed's format (its `get_reddit_from_gbq.py` output, index column included) found by `raw_glob`.
 
 Raw files are sent to Drive as each is saved (gdrive backend), so a disconnect loses no finished post or month.
+Thread context (`context_depth`, drive_layout.md): 0 (default) writes the seed's `comment [SEP] reply` lines; d also
+pairs comments with up to d comments above them and puts the post's title and those comments, tagged, before the
+comment in every document, prompt and judge input. Set 05's `context_depth` the same.
+
 Preparation cleans the text (HTML entities, `[deleted]`/`[removed]`, bot authors, empty or link-only text, overlong
 text cut to `max_chars`), splits by thread into train / validation / test (no comment sits in two splits), bins reply
 scores like the seed (0 if < 1, 1 if 1, 2 if < 5, else 3), and prints what it dropped and why. The code is

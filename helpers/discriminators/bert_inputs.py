@@ -11,6 +11,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from ..context import conditioned
 from ..contract import default
 
 CHARS_PER_TOKEN = 16  # clip texts at sequence_length * this many characters: far past what the tokens keep
@@ -44,6 +45,14 @@ def check_pairs(comments: Sequence, replies: Sequence,
             clipped += 1
         out_c.append(c[:limit]), out_r.append(r[:limit]), reasons.append("")
     return out_c, out_r, reasons, clipped
+
+
+def with_context(df: pd.DataFrame, column: str = "comment") -> pd.DataFrame:
+    """``df`` with ``column`` as the judges read it: the thread context GPT-2 was given before the comment
+    (helpers/context.py; unchanged when the file has no ``context`` column, as at context_depth 0)."""
+    if "context" not in df.columns:
+        return df
+    return df.assign(**{column: conditioned(df, column)}).drop(columns="context")
 
 
 def model_inputs(x):

@@ -16,7 +16,7 @@ import pandas as pd
 from ..contract import default
 from ..errors import InputError
 from ..schema import NUM_RATING_BINS, SPLITS
-from .bert_inputs import check_pairs, max_chars
+from .bert_inputs import check_pairs, max_chars, with_context
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def realism_frame(real: pd.DataFrame, fake: pd.DataFrame, sequence_length: int =
         raise InputError("no fake replies (bert_gan_fake_*.csv missing or empty): run 02_generate_gpt2_fakes first")
     if real.empty:
         raise InputError("no real replies in bert_gan_real.csv: run 00 first")
-    real, fake = real.assign(real=1), fake.assign(real=0)
+    real, fake = with_context(real).assign(real=1), with_context(fake).assign(real=0)
     thread_split = real.drop_duplicates("thread_id").set_index("thread_id")["split"]
     mapped = fake["thread_id"].map(thread_split)
     moved = int((mapped.notna() & (mapped != fake["split"])).sum())
@@ -93,6 +93,7 @@ def _hold_out_fakes(fake: pd.DataFrame, real: pd.DataFrame, seed: int) -> int:
 
 def base_corpus(real: pd.DataFrame) -> list[str]:
     """Texts the tiny base learns its vocabulary from: train-split real comments and replies (same for 03 and 04)."""
+    real = with_context(real)
     train = real[real["split"] == "train"] if "split" in real.columns else real
     return [t for t in pd.concat([train["comment"], train["reply"]]).drop_duplicates().tolist() if isinstance(t, str)]
 
@@ -102,6 +103,7 @@ def upvote_frame(real: pd.DataFrame,
     """Real pairs labelled with their rating bin (0..3); rows with a rating outside the bins are dropped."""
     if real.empty:
         raise InputError("no real replies in bert_gan_real.csv: run 00 first")
+    real = with_context(real)
     keep_cols = [c for c in ("comment", "reply", "rating", "reply_score", "comment_id", "thread_id", "split")
                  if c in real.columns]
     df, stats = clean_frame(real[keep_cols], "rating", sequence_length, "upvote data")

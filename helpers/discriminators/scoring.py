@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..context import conditioned
 from ..contract import default
 from ..errors import InputError
 from .bert_inputs import check_pairs, model_inputs
@@ -74,7 +75,7 @@ class Scorer:
         missing = [c for c in (comment_col, reply_col) if c not in df.columns]
         if missing:
             raise InputError(f"cannot score: missing column(s) {missing}; found {list(df.columns)}")
-        comments, replies, reasons, clipped = check_pairs(df[comment_col].tolist(), df[reply_col].tolist(),
+        comments, replies, reasons, clipped = check_pairs(conditioned(df, comment_col), df[reply_col].tolist(),
                                                           self.sequence_length)
         ok = np.array([not r for r in reasons], dtype=bool)
         idx = np.flatnonzero(ok)

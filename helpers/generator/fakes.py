@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from ..context import conditioned
 from ..contract import default
 from ..drive import BERT_GAN_FAKE, BERT_GAN_FAKE_SIGNATURE
 from ..errors import ConfigError, InputError
@@ -78,7 +79,8 @@ def fakes_frame(chunk: pd.DataFrame, gen: pd.DataFrame) -> pd.DataFrame:
     out = meta.iloc[gen["comment_idx"].to_numpy()].reset_index(drop=True)
     ended = gen["generation_ended"].to_numpy() if "generation_ended" in gen.columns else None
     out = out.assign(reply=gen["reply"].to_numpy(), real=0, generation_ended=ended)
-    return out[FAKE_COLUMNS].astype({"real": int})
+    context = ["context"] if "context" in out.columns else []  # thread context (00's context_depth >= 1)
+    return out[FAKE_COLUMNS + context].astype({"real": int})
 
 
 def _nothing(path: Path) -> None:
@@ -144,7 +146,7 @@ def generate_fakes(engine, comments: pd.DataFrame, out_dir: Path,
     seconds = 0.0
     try:
         for k in todo:
-            gen = engine.generate(chunks[k]["comment"].tolist(), n=n, on_comment=lambda _: bar.update(n),
+            gen = engine.generate(conditioned(chunks[k]), n=n, on_comment=lambda _: bar.update(n),
                                   **gen_kwargs)
             seconds += engine.last_stats.get("seconds", 0.0)
             stats["dropped_empty"] += engine.last_stats.get("dropped_empty", 0)

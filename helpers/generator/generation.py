@@ -33,7 +33,8 @@ COLUMNS = ["comment_idx", "candidate_idx", "comment", "reply", "generation_ended
 # gpt-2-simple trains on the markers as plain text, so the model writes them as several tokens, and a half-trained one
 # spells them wrong ("<|endoftextext|>", a bare "endoftext"); a reply ends at the first marker-like piece or a new
 # "[SEP]".
-_MARKER = re.compile(r"<\||\|>|(?:start|end)oftext|" + re.escape(SEP))
+# A model trained with thread context (helpers/context.py) may also start a new tagged part: that ends the reply too.
+_MARKER = re.compile(r"<\||\|>|(?:start|end)oftext|" + re.escape(SEP) + r"|\[(?:TITLE|PARENT|COMMENT)\]")
 DEFAULT_BATCH_ROWS = 64  # rows sampled together: several comments' candidates share one run
 
 

@@ -1,4 +1,4 @@
-"""Conversation turns: the prompt for an answer in a thread, the inbox log, and marking an inbox item read only after
+"""Conversation turns: the thread context of an answer, the inbox log, and marking an inbox item read only after
 its decision is recorded.
 
 The inbox log (live/inbox_log.csv) is append-only, like the posting ledger: one event per inbox item and decision
@@ -16,7 +16,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..context import context_text, format_source
+from ..context import context_text
 from ..files import read_csv, write_csv
 
 CONVERSATION = "conversation"  # the `turn` column of a conversation row (rising rows leave it empty)
@@ -28,13 +28,13 @@ NOT_DECIDED = {"not_approved", "capped_run", "capped_subreddit", "held", "dry_ru
                "post_already_replied", ""}
 
 
-def conversation_prompt(title: str, ancestors: Iterable[tuple[str, str]], bot_reply: str, answer: str,
-                        depth: int) -> tuple[str, str]:
-    """(context, prompt) of a conversation turn in the one thread-context form (helpers.context): the ancestors and
-    the bot's earlier reply are the comments above the answer. At context_depth 0 the model never saw context, so
-    it is prompted with the answer alone, as for any comment; the chain still shows on the review sheet."""
+def conversation_context(title: str, ancestors: Iterable[tuple[str, str]], bot_reply: str, depth: int) -> str:
+    """The thread context of a conversation turn in the one shared form (helpers.context): the ancestors and the
+    bot's earlier reply are the comments above the answer. The generator conditions on context + answer
+    (helpers.context.conditioned), as for any comment; at context_depth 0 that is the answer alone (the model never
+    saw context), and the chain still shows on the review sheet."""
     above = [body for _, body in ancestors] + ([bot_reply] if bot_reply else [])
-    return context_text(title, above, depth), format_source(title, above, answer, depth)
+    return context_text(title, above, depth)
 
 
 def chain_text(title: str, ancestors: Iterable[tuple[str, str]], bot: str, bot_reply: str, author: str,

@@ -21,11 +21,10 @@ import pandas as pd
 from ..reddit import fields as rf
 from ..text import DELETED, clean_text
 from . import optouts
-from .conversation import CONVERSATION, InboxLog, chain_text, conversation_prompt, mark_read
+from .conversation import CONVERSATION, InboxLog, chain_text, conversation_context, mark_read
 from .proposals import COMMENT_COLUMNS
 
-INBOX_COLUMNS = COMMENT_COLUMNS + ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain", "context",
-                                   "prompt"]
+INBOX_COLUMNS = COMMENT_COLUMNS + ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain", "context"]
 ANSWERED_TYPES = {"comment_reply", "post_reply", "username_mention"}
 NEVER = {"automoderator"}
 
@@ -155,7 +154,7 @@ def conversation_row(item, thread: dict, bot: str, depth: int = 0) -> dict:
     ancestors = ancestors[:-1] if bot_reply else ancestors
     answer, author, title = clean_text(rf.text(item, "body")), rf.author(item) or "", thread["title"]
     created = rf.number(item, "created_utc")
-    context, prompt = conversation_prompt(title, ancestors, clean_text(bot_reply), answer, depth)
+    context = conversation_context(clean_text(title), ancestors, clean_text(bot_reply), depth)
     return {"subreddit": rf.subreddit(item), "post_id": rf.thing_id(sub), "title": title,
             "post_score": int(rf.number(sub, "score") or 0), "comment_id": rf.thing_id(item),
             "comment_score": int(rf.number(item, "score") or 0), "comment": answer,
@@ -164,7 +163,7 @@ def conversation_row(item, thread: dict, bot: str, depth: int = 0) -> dict:
             "inbox_id": f"t1_{rf.thing_id(item)}", "inbox_type": rf.text(item, "type"), "author": author,
             "bot_turns": thread["bot_turns"],
             "chain": chain_text(title, ancestors, bot, clean_text(bot_reply), author, answer),
-            "context": context, "prompt": prompt}
+            "context": context}
 
 
 def fetch_inbox(reddit, rules: InboxRules, optouts_path: str | Path, log: InboxLog, limit: int | None = None

@@ -5,7 +5,8 @@ already commented is skipped whole; so are locked and archived threads. Kept: co
 `min_comment_score`, not deleted or removed, not by the bot. Each gets `n_candidates` replies from the fine-tuned
 gpt-2-simple checkpoint: with `generator = "auto"` the newest accepted generator round descended from `run_name`
 (`checkpoint/<run_name>_g<k>`), else `checkpoint/<run_name>` itself; a checkpoint folder name pins one. The first
-step prints which.
+step prints which. With `context_depth` >= 1 (set it as in 00: the generator was trained in that form) each prompt
+carries the post's title and up to that many comments above the comment, from the fetched thread.
 
 `reddit = "recorded"` (default, offline) serves threads recorded for this project from a loopback server that PRAW
 talks to exactly as to reddit.com, so no credentials are needed. `reddit = "live"` uses the praw.ini site `praw_site`
@@ -119,7 +120,7 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
             rising, run.fetch_summary = proposals.fetch_comments(
                 run.client, run.subreddits, bot_username=bot,
                 posts_per_subreddit=p.posts_per_subreddit, min_comment_score=p.min_comment_score,
-                never=frozenset(people))
+                context_depth=p.context_depth, never=frozenset(people))
             frames.append(rising)
         if "inbox" in targets:
             rules = inbox.InboxRules(bot=bot, usable={s.lower() for s in run.subreddits}, blocked=run.blocked,

@@ -40,6 +40,7 @@ def pick_test_comments(generate: pd.DataFrame, n: int, seed: int = default("seed
     rng = np.random.default_rng(int(seed))
     take = np.sort(rng.choice(len(held), min(int(n), len(held)), replace=False))
     cols = ["comment", "comment_id", "thread_id", "subreddit", "split"]
+    cols += ["context"] if "context" in held.columns else []  # thread context: prompts and judges read it
     return held.iloc[take][cols].reset_index(drop=True)
 
 

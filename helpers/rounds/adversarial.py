@@ -58,9 +58,10 @@ def predict_real(clf, comments: list[str], replies: list[str], batch_size: int =
 
 def prob_real(clf, df: pd.DataFrame) -> np.ndarray:
     """P(real) per row; unusable rows (empty text) are NaN."""
+    from ..context import conditioned
     from ..discriminators.bert_inputs import check_pairs
 
-    c, r, reasons, _ = check_pairs(df["comment"].tolist(), df["reply"].tolist(),
+    c, r, reasons, _ = check_pairs(conditioned(df), df["reply"].tolist(),  # thread context first (helpers/context)
                                    int(clf.preprocessor.sequence_length))
     ok = np.array([not w for w in reasons], dtype=bool)
     out = np.full(len(df), np.nan)

@@ -47,7 +47,8 @@ def pick_comments(generate: pd.DataFrame, k: int, n_train: int, n_eval: int, see
     rng = np.random.default_rng([int(seed), int(k)])
     take = lambda part, n: part.iloc[np.sort(rng.choice(len(part), min(n, len(part)), replace=False))]  # noqa: E731
     out = pd.concat([take(train, n_train).assign(split="train"), take(held, n_eval).assign(split="test")])
-    return out[["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
+    context = ["context"] if "context" in out.columns else []  # thread context (00's context_depth >= 1)
+    return out[["comment", "comment_id", "thread_id", "subreddit", "split", *context]].reset_index(drop=True)
 
 
 def generate_round(root: str | Path, k: int, comments: pd.DataFrame, run_name: str = default("run_name", "08"),
@@ -90,12 +91,13 @@ def generate_to(root: str | Path, run_name: str, comments: pd.DataFrame, out: Pa
 
 def _generate_main(a: argparse.Namespace) -> int:
     """The subprocess: load the checkpoint once, write every comment's fakes in 02's columns."""
+    from ..context import conditioned
     from ..generator.fakes import fakes_frame
     from ..generator.generation import GenerationEngine
 
     comments = read_csv(a.comments, required=["comment", "comment_id", "thread_id", "subreddit", "split"])
     with GenerationEngine(Path(a.checkpoint_dir), a.run_name, seed=a.seed) as engine:
-        gen = engine.generate(comments["comment"].astype(str).tolist(), n=a.n, temperature=a.temperature,
+        gen = engine.generate([str(c) for c in conditioned(comments)], n=a.n, temperature=a.temperature,
                               top_k=a.top_k, top_p=a.top_p, length=a.length)
         stats = engine.last_stats
     write_csv(fakes_frame(comments, gen), a.out)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..context import conditioned
 from ..errors import ConfigError, InputError
 from ..files import read_csv
 from ..filters import words
@@ -38,7 +39,7 @@ def pick_prompts(generate: pd.DataFrame, k: int, n: int, seed: int) -> pd.DataFr
         raise InputError("no comment in the train split to use as a prompt", file=drv.GPT2_GENERATE)
     rng = np.random.default_rng([int(seed), int(k), 9])
     take = np.sort(rng.choice(len(train), min(int(n), len(train)), replace=False))
-    return train.iloc[take][["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
+    return _flat(train.iloc[take])
 
 
 def pick_eval_comments(generate: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
@@ -51,7 +52,14 @@ def pick_eval_comments(generate: pd.DataFrame, n: int, seed: int) -> pd.DataFram
         raise InputError("no comment in the test or validation split to measure on", file=drv.GPT2_GENERATE)
     rng = np.random.default_rng([int(seed), 0, 9])
     take = np.sort(rng.choice(len(held), min(int(n), len(held)), replace=False))
-    return held.iloc[take][["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
+    return _flat(held.iloc[take])
+
+
+def _flat(comments: pd.DataFrame) -> pd.DataFrame:
+    """The prompt columns, ``comment`` holding the thread context before the comment (helpers/context.py) when 00
+    wrote one: 09's prompts, judges and documents (``comment [SEP] reply``) then all match 01's documents."""
+    out = comments.assign(comment=conditioned(comments))
+    return out[["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
 
 
 def reward_key(filtered: pd.DataFrame, reward: str) -> pd.Series:
@@ -131,6 +139,7 @@ def training_set(kept: pd.DataFrame, real: pd.DataFrame, human: pd.DataFrame, bl
     n_body = int(body["weight"].sum())
     pool = real[(real["split"].astype(str) == "train") & ~real["reply"].map(norm).isin(blocked)
                 & ~real["comment_id"].astype(str).isin(held_out_ids)]
+    pool = pool.assign(comment=conditioned(pool)) if len(pool) else pool  # replayed as 01 saw them
     want = int(round(n_body * replay_share / (1 - replay_share))) if n_body else 0
     if want > len(pool):
         log.warning("training set: %d replay pairs asked, only %d real train pairs: some are repeated", want, len(pool))

@@ -9,6 +9,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
+from helpers.context import conditioned
 from helpers.errors import InputError
 from helpers.live import inbox, optouts, proposals
 from helpers.live.conversation import InboxLog
@@ -72,7 +73,7 @@ def test_recorded_inbox_answers_only_the_two_people_it_may(reddit, server, tmp_p
     assert chain[0] == "post: Show us your most-read paperback"
     assert chain[1].startswith(f"u/{BOT} (the bot, earlier): Tape and stubbornness")
     assert chain[2].startswith("u/spine_cracker (answering): Ha, a bike")
-    assert row["prompt"] == row["comment"] and row["context"] == ""  # context_depth 0: the seed's prompt
+    assert row["context"] == "" and conditioned(df)[0] == row["comment"]  # context_depth 0: the seed's prompt
     mention = df.set_index("comment_id").loc["i207"]
     assert "u/margin_notes: I write in the margins" in mention["chain"]  # the comment the mention answers
     # skipped items are logged and marked read; the two turns (undecided) and the private message stay unread
@@ -178,12 +179,11 @@ def test_an_item_decided_before_is_marked_read_not_decided_again(reddit, server,
 
 def test_at_context_depth_the_prompt_is_the_chain_in_the_shared_form(reddit, tmp_path):
     df, _ = fetch(reddit, tmp_path, context_depth=2)
+    prompts = dict(zip(df["comment_id"], conditioned(df)))  # what the generator is given (helpers.context)
     row = df.set_index("comment_id").loc["i201"]
-    assert row["prompt"] == ("[TITLE] Show us your most-read paperback [PARENT] Tape and stubbornness is also how I "
-                             "keep my bike running. [COMMENT] " + row["comment"])
-    assert row["prompt"] == row["context"] + row["comment"]
-    mention = df.set_index("comment_id").loc["i207"]  # a mention: the comment it answers is its parent
-    assert "[PARENT] I write in the margins" in mention["prompt"]
+    assert prompts["i201"] == ("[TITLE] Show us your most-read paperback [PARENT] Tape and stubbornness is also how I "
+                               "keep my bike running. [COMMENT] " + row["comment"])
+    assert "[PARENT] I write in the margins" in prompts["i207"]  # a mention: the comment it answers is its parent
 
 
 @pytest.mark.parametrize("bad", [["rising", "pms"], "inbox", []])
