@@ -195,3 +195,11 @@ def test_targets_must_be_a_list_of_rising_and_inbox(bad):
 
     with pytest.raises(ConfigError, match="targets"):
         stage05.targets_of(SimpleNamespace(targets=bad))
+
+
+def test_a_deleted_post_or_a_removed_answer_is_skipped(reddit, server, tmp_path):
+    server.state.posts["p102"].update(author="[deleted]", selftext="[deleted]")  # as Reddit shows a deleted post
+    server.state.delete_comment("i207", removed=True)
+    df, summary = fetch(reddit, tmp_path)
+    assert df.empty
+    assert summary["inbox_dropped"]["post_deleted"] >= 1 and summary["inbox_dropped"]["author_deleted"] >= 2
