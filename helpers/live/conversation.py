@@ -126,25 +126,22 @@ def mark_read(reddit, inbox_ids: Iterable[str]) -> int:
     return len(ids)
 
 
-def record_decisions(reddit, results: pd.DataFrame, review: pd.DataFrame, log: InboxLog,
+def record_decisions(reddit, results: pd.DataFrame, conversation_ids: Iterable[str], log: InboxLog,
                      blocked: dict[str, str] | None = None) -> dict[str, int]:
-    """06, after posting: each conversation row whose outcome is a decision is logged, then its item marked read;
-    the rest stay unread for the next run. ``blocked``: lower-case subreddit (or "*") -> why 06 may not post there.
-    Returns counts by decision."""
+    """06, after posting: each conversation turn whose outcome is a decision is logged, then its inbox item (the
+    comment answered, t1_<comment_id>) marked read; the rest stay unread for the next run. ``conversation_ids``: the
+    comments 05 proposed as conversation turns (from 05's proposals, not the sheet a person can edit); ``blocked``:
+    lower-case subreddit (or "*") -> why 06 may not post there. Returns counts by decision."""
     blocked = {k.lower(): v for k, v in (blocked or {}).items()}
-    if review.empty or "turn" not in review.columns:
-        return {}
-    conv = review[review["turn"].astype(str) == CONVERSATION]
-    inbox_of = dict(zip(conv["comment_id"].astype(str), conv.get("inbox_id", conv["comment_id"]).astype(str)))
+    turns = {str(c) for c in conversation_ids}
     rows = []
     for r in results.to_dict("records"):
         cid = str(r["comment_id"])
         here = "*" in blocked or str(r["subreddit"]).lower() in blocked
         decision, reason = decision_of_result(str(r["status"]), str(r.get("error") or ""), here)
-        if cid in inbox_of and decision:
-            rows.append({"stage": "06", "inbox_id": inbox_of[cid] if inbox_of[cid].startswith("t1_") else f"t1_{cid}",
-                         "comment_id": cid, "subreddit": r["subreddit"], "post_id": r["post_id"],
-                         "decision": decision, "reason": reason})
+        if cid in turns and decision:
+            rows.append({"stage": "06", "inbox_id": f"t1_{cid}", "comment_id": cid, "subreddit": r["subreddit"],
+                         "post_id": r["post_id"], "decision": decision, "reason": reason})
     log.append(rows)
     mark_read(reddit, [r["inbox_id"] for r in rows])
     counts: dict[str, int] = {}

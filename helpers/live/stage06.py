@@ -238,7 +238,8 @@ def post(run: PostRun) -> pd.DataFrame:
             conversations=conversation.turns_of(run.proposed), max_turns_per_thread=p.max_bot_turns_per_thread)
         if not run.dry:  # conversation turns decided are logged, then marked read (a dry run decides nothing)
             print("inbox:", counts(conversation.record_decisions(
-                run.client, results, run.review, conversation.InboxLog(run.path(drv.INBOX_LOG)), run.blocked)))
+                run.client, results, conversation.turns_of(run.proposed),
+                conversation.InboxLog(run.path(drv.INBOX_LOG)), run.blocked)))
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
     print("post:", counts(results["status"].value_counts().to_dict(), none="nothing to post"))
     return results

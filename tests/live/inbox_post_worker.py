@@ -51,7 +51,7 @@ def main(drive_root: str, praw_ini: str, review_csv: str, go_file: str, out_json
                                        heartbeat=lease.heartbeat, conversations={"i201": 2})
             result["statuses"] = list(res["status"])
             log = conversation.InboxLog(Path(drive_root) / "live" / "inbox_log.csv")
-            result["decisions"] = conversation.record_decisions(reddit, res, review, log)
+            result["decisions"] = conversation.record_decisions(reddit, res, {"i201"}, log)
     except LeaseHeld as e:
         result["refused"] = str(e)
     Path(out_json).write_text(json.dumps(result))

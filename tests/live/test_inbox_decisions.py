@@ -21,6 +21,7 @@ from helpers.offline import fake_reddit, fake_reddit_inbox
 from helpers.reddit import client as reddit_client
 
 ROOT = Path(__file__).resolve().parents[2]
+TURNS = {"i201", "i207"}  # the conversation turns 05 proposed
 BOT = "reply_bot_demo"
 TURN = {"comment_id": "i201", "post_id": "p102", "subreddit": "sciencefiction", "reply": "A blue one, and it rusts.",
         "approved": "True", "decision": "", "turn": "conversation", "inbox_id": "t1_i201", "bot_turns": "2",
@@ -58,7 +59,7 @@ def test_a_turn_is_posted_in_a_thread_the_bot_spoke_in_and_marked_read_after(red
     res, review, ledger = post(reddit, tmp_path, [TURN, rising])
     assert list(res["status"]) == ["posted", "post_already_replied"]  # one-per-post still holds for rising rows
     assert "i201" in unread(server)  # posted, not yet decided in the log: still unread
-    counts = conversation.record_decisions(reddit, res, review, InboxLog(tmp_path / "log.csv"))
+    counts = conversation.record_decisions(reddit, res, TURNS, InboxLog(tmp_path / "log.csv"))
     assert counts == {"posted": 1} and "i201" not in unread(server)
     res2, _, _ = post(reddit, tmp_path, [TURN])  # again: the ledger says posted, nothing is sent twice
     assert list(res2["status"]) == ["done_before:posted"] and len(server.state.bot_replies("i201")) == 1
@@ -71,7 +72,7 @@ def test_the_turn_cap_holds_in_06_too(reddit, server, tmp_path):
     res, review, _ = post(reddit, tmp_path, [TURN])
     assert res.iloc[0]["status"] == "skipped" and res.iloc[0]["error"].startswith("turn_cap")
     assert not server.state.comment_posts()
-    conversation.record_decisions(reddit, res, review, InboxLog(tmp_path / "log.csv"))
+    conversation.record_decisions(reddit, res, TURNS, InboxLog(tmp_path / "log.csv"))
     log = InboxLog(tmp_path / "log.csv").read()
     assert log.iloc[0]["decision"] == "skipped" and "i201" not in unread(server)
 
@@ -81,7 +82,7 @@ def test_undecided_turns_stay_unread_and_a_rejection_is_a_decision(reddit, serve
                                                 decision="rejected")]
     res, review, _ = post(reddit, tmp_path, rows)
     assert list(res["status"]) == ["not_approved", "rejected"]
-    assert conversation.record_decisions(reddit, res, review, InboxLog(tmp_path / "log.csv")) == {"rejected": 1}
+    assert conversation.record_decisions(reddit, res, TURNS, InboxLog(tmp_path / "log.csv")) == {"rejected": 1}
     assert "i201" in unread(server) and "i207" not in unread(server)
     assert not server.state.comment_posts()
 
@@ -92,11 +93,18 @@ def test_a_refused_subreddit_decides_a_refused_edit_does_not(reddit, server, tmp
                           blocked={"sciencefiction": "hold: a reply was removed"})
     assert list(res["status"]) == ["refused", "refused"]
     res.loc[0, "error"] = "blocklist: buy now"  # as if only the edit were at fault: a person can still fix it
-    counts = conversation.record_decisions(reddit, res.iloc[:1], review, InboxLog(tmp_path / "log.csv"))
+    counts = conversation.record_decisions(reddit, res.iloc[:1], TURNS, InboxLog(tmp_path / "log.csv"))
     assert counts == {} and "i201" in unread(server)
-    counts = conversation.record_decisions(reddit, res.iloc[1:], review, InboxLog(tmp_path / "log.csv"),
+    counts = conversation.record_decisions(reddit, res.iloc[1:], TURNS, InboxLog(tmp_path / "log.csv"),
                                            blocked={"sciencefiction": "hold: a reply was removed"})
     assert counts == {"skipped": 1} and "i207" not in unread(server)
+
+
+def test_the_sheet_cannot_make_a_rising_row_mark_an_inbox_item_read(reddit, server, tmp_path):
+    rows = [dict(TURN, comment_id="c019", turn="conversation", inbox_id="t1_i207", decision="rejected")]
+    res, review, _ = post(reddit, tmp_path, rows)
+    assert conversation.record_decisions(reddit, res, TURNS, InboxLog(tmp_path / "log.csv")) == {}
+    assert {"i201", "i207"} <= unread(server)
 
 
 def test_mark_read_waits_for_the_log(reddit, server, tmp_path, monkeypatch):
@@ -108,7 +116,7 @@ def test_mark_read_waits_for_the_log(reddit, server, tmp_path, monkeypatch):
 
     monkeypatch.setattr(InboxLog, "append", broken)
     with pytest.raises(OSError):
-        conversation.record_decisions(reddit, res, review, InboxLog(tmp_path / "log.csv"))
+        conversation.record_decisions(reddit, res, TURNS, InboxLog(tmp_path / "log.csv"))
     assert "i201" in unread(server)
 
 
