@@ -77,16 +77,26 @@ def post_of(item) -> str:
     return m.group(1) if m else rf.post_id(item)
 
 
-def fetch_chain(reddit, item, bot: str) -> dict:
+def read_thread(reddit, post_id: str, cache: dict | None = None) -> tuple:
+    """(submission, {comment id: comment}, title) of a whole thread, "load more" expanded; read once per run per
+    thread (a failure too: every item of that thread is then skipped)."""
+    cache = cache if cache is not None else {}
+    if post_id not in cache:
+        try:
+            submission = reddit.submission(post_id)
+            submission.comments.replace_more(limit=None)
+            cache[post_id] = (submission, {c.id: c for c in submission.comments.list()}, rf.text(submission, "title"))
+        except Exception as e:  # noqa: BLE001 - any failure to read the thread: skipped with the reason, not guessed
+            cache[post_id] = ChainUnavailable(f"{type(e).__name__}: {e}")
+    if isinstance(cache[post_id], ChainUnavailable):
+        raise cache[post_id]
+    return cache[post_id]
+
+
+def fetch_chain(reddit, item, bot: str, cache: dict | None = None) -> dict:
     """The thread above ``item`` from Reddit: title, ancestors top-down, the direct parent, the bot's turns in the
     thread, the thread's state. Raises ChainUnavailable when a link of the chain is missing."""
-    try:
-        submission = reddit.submission(post_of(item))
-        submission.comments.replace_more(limit=None)
-        comments = {c.id: c for c in submission.comments.list()}
-        title = rf.text(submission, "title")
-    except Exception as e:  # noqa: BLE001 - any failure to read the thread: skipped with the reason, not guessed
-        raise ChainUnavailable(f"{type(e).__name__}: {e}") from None
+    submission, comments, title = read_thread(reddit, post_of(item), cache)
     chain, parent_id = [], rf.text(item, "parent_id")
     while parent_id.startswith("t1_"):
         parent = comments.get(parent_id[3:])
@@ -115,8 +125,9 @@ def thread_problem(thread: dict, item) -> str:
     return ""
 
 
-def decide(reddit, item, rules: InboxRules, people: dict[str, dict], optouts_path: Path) -> tuple[str, dict | None]:
-    """(reason to skip, None) or ("", the conversation row) for one inbox item."""
+def decide(reddit, item, rules: InboxRules, people: dict[str, dict], optouts_path: Path,
+           threads: dict | None = None) -> tuple[str, dict | None]:
+    """(reason to skip, None) or ("", the conversation row) for one inbox item; ``threads`` caches threads read."""
     if not rf.flag(item, "was_comment") or rf.text(item, "name").startswith("t4_"):
         return "private_message", None
     if rf.text(item, "type") not in ANSWERED_TYPES:
@@ -135,7 +146,7 @@ def decide(reddit, item, rules: InboxRules, people: dict[str, dict], optouts_pat
     if why:
         return why, None
     try:
-        thread = fetch_chain(reddit, item, rules.bot)
+        thread = fetch_chain(reddit, item, rules.bot, threads)
     except ChainUnavailable:
         return "chain_unavailable", None
     why = thread_problem(thread, item) or ("already_answered" if thread["answered"] else "")
@@ -173,14 +184,14 @@ def fetch_inbox(reddit, rules: InboxRules, optouts_path: str | Path, log: InboxL
     people = optouts.read_optouts(optouts_path)
     decided = log.decided()
     drops: Counter = Counter()
-    rows, skipped, done_before, seen = [], [], [], 0
+    rows, skipped, done_before, seen, threads = [], [], [], 0, {}
     for item in reddit.inbox.unread(limit=limit):
         seen += 1
         name = rf.text(item, "name")
         if name in decided:  # decided by an earlier run that was stopped before marking it read
             done_before.append(name)
             continue
-        why, row = decide(reddit, item, rules, people, optouts_path)
+        why, row = decide(reddit, item, rules, people, optouts_path, threads)
         if row is not None:
             rows.append(row)
             continue

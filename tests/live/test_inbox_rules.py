@@ -203,3 +203,21 @@ def test_a_deleted_post_or_a_removed_answer_is_skipped(reddit, server, tmp_path)
     df, summary = fetch(reddit, tmp_path)
     assert df.empty
     assert summary["inbox_dropped"]["post_deleted"] >= 1 and summary["inbox_dropped"]["author_deleted"] >= 2
+
+
+def test_a_missing_link_in_the_chain_is_not_guessed(reddit, server, tmp_path):
+    server.state.comments["i302"] = {"id": "i302", "author": "gap_reader", "body": "And then?", "score": 3,
+                                     "created_utc": 1763803000, "link_id": "t3_p102", "parent_id": "t1_gone1"}
+    server.state.children.setdefault("t1_gone1", []).append("i302")  # its parent is in no thread Reddit serves
+    fake_reddit_inbox.add_message(server.state, "t1", id="i302", name="t1_i302", author="gap_reader",
+                                  body="And then?", parent_id="t1_gone1", type="comment_reply",
+                                  subreddit="sciencefiction", link_title="x", score=3,
+                                  context="/r/sciencefiction/comments/p102/x/i302/?context=3")
+    df, summary = fetch(reddit, tmp_path)
+    assert "i302" not in set(df["comment_id"]) and summary["inbox_dropped"]["chain_unavailable"] == 1
+
+
+def test_each_thread_is_read_once_per_run(reddit, server, tmp_path):
+    fetch(reddit, tmp_path)
+    reads = [r.path for r in server.state.requests if r.path.startswith("/comments/")]
+    assert sorted(reads) == ["/comments/p102", "/comments/p103", "/comments/p203"]
