@@ -23,22 +23,39 @@ REDDIT = (
       "with the rules' hash; nothing is posted where no person confirmed the current rules. A plain name confirms "
       "a first time; after a change of the rules, name@<hash> as printed"),
 )
+# Conversation turns (issue 27): who the bot never answers, and how long it keeps talking in one thread.
+TURNS = P("max_bot_turns_per_thread", 3,
+          "never answer in a thread where the bot already has this many comments (05 counts on Reddit, 06 again in "
+          "the ledger)", low=1)
+CONVERSATION = (
+    P("targets", ["rising"],
+      "what to answer: \"rising\" (comments of rising posts) and/or \"inbox\" (answers to the bot's comments and "
+      "u/ mentions from its unread inbox; private messages never)", non_empty=True),
+    P("never_reply_to", [], "accounts the bot never answers (it never answers itself or AutoModerator anyway)"),
+    P("skip_bot_names", True, "True: never answer accounts whose names end in bot/Bot"),
+    P("stop_phrases", ["stop", "bad bot", "unsubscribe", "opt out", "leave me alone"],
+      "an inbox answer saying one of these (whole words, any case) puts its author on live/optouts.json: never "
+      "answered again"),
+    TURNS,
+)
 DISCLOSURE = "^(I am a bot: this reply was written by a language model and approved by a person before posting.)"
 
 STAGE_05 = Stage(
     key="05", name="generate_replies", part="live", title="Fetch live comments and generate candidate replies",
     runtime="GPU", talks_to_reddit=True,
-    reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), *GENERATOR_READS,
-           File(drv.RULES_CONFIRMED, "rules a person confirmed")),
+    reads=(File(f"{drv.CHECKPOINT_DIR}/<run_name>/"), *GENERATOR_READS, File(drv.HOLDS, "07's holds"),
+           File(drv.OPTOUTS), File(drv.INBOX_LOG), File(drv.RULES_CONFIRMED, "rules a person confirmed")),
     writes=(File(drv.PROPOSED_REPLIES), File(drv.FETCH_SUMMARY), File(drv.PREFLIGHT),
+            File(drv.OPTOUTS, "when someone asks the bot to stop"), File(drv.INBOX_LOG, "inbox items skipped"),
             File(drv.RULES_CONFIRMED, "when confirm_rules or the panel confirms a subreddit's rules")),
-    reads_also="Reddit (rising posts and their comments)",
+    reads_also="Reddit (rising posts and their comments; with targets \"inbox\" the bot's unread inbox)",
     params=(
     *REDDIT,
     P("subreddits", ["sciencefiction", "gardening", "boardgames"],
       "where to look; the seed used a few like [\"sciencefiction\", ...]", non_empty=True),
     P("posts_per_subreddit", 5, "the top N rising posts of each subreddit (the seed's 5)", low=1),
     P("min_comment_score", 3, "keep comments with a score above this (the seed's 3)"),
+    *CONVERSATION,
     P("run_date", "", "names the output file, YYYY-MM-DD; empty: today (UTC). 06 reads the same date"),
     *sampling("replies"),
     GENERATOR,
@@ -52,8 +69,9 @@ STAGE_06 = Stage(
     talks_to_reddit=True,
     reads=(File(drv.PROPOSED_REPLIES), File(drv.BERT_REALISM + "/"), File(drv.ADVERSARIAL_MODEL + "/"),
            File(drv.BERT_UPVOTE + "/"), File(drv.REVIEW_SHEET), File(drv.POSTING_LEDGER), File(drv.BERT_GAN_REAL),
-           File(drv.HOLDS, "07's holds"), File(drv.RULES_CONFIRMED, "rules a person confirmed")),
+           File(drv.HOLDS, "07's holds"), File(drv.INBOX_LOG), File(drv.RULES_CONFIRMED, "rules a person confirmed")),
     writes=(File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.REVIEW_BACKUP), File(drv.WOULD_POST),
+            File(drv.INBOX_LOG, "conversation turns decided, before they are marked read"),
             File(drv.PREFLIGHT), File(drv.HOLDS, "when clear_holds clears one"),
             File(drv.RULES_CONFIRMED, "when confirm_rules or the panel confirms a subreddit's rules"),
             File(drv.POSTING_LEDGER, "pushed under the posting lock as each event is written", synced=False),
@@ -98,6 +116,7 @@ STAGE_06 = Stage(
     P("auto_approve", False, "True: post every chosen reply WITHOUT a person's approval; only if you mean it"),
     P("dry_run", True, "True: send nothing; what would be posted goes to live/would_post_<date>.csv"),
     P("max_posts_per_run", 5, "at most this many replies per run; the rest wait for the next run", low=0),
+    TURNS,
     P("max_posts_per_subreddit_per_day", 3,
       "at most this many replies per subreddit per UTC day (counted in the ledger)", low=0),
     P("delay_min_s", 60,

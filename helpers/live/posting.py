@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..contract import default
 from ..drive import WOULD_POST
+from .conversation import thread_turns
 from .ledger import LEDGER, LEDGER_COLUMNS, Ledger, now_iso
 from .reddit_post import TRANSIENT, UNKNOWN, RateLimitTooLong, classify, locate, recheck, send_reply
 from .review_sheet import auto_approve_refusal, decision_of, is_approved, unreadable
@@ -72,12 +73,16 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
                  hook: Callable[[str, dict], Any] | None = None, run_id: str = "",
                  proposed_ids: set[str] | None = None, text_rules: dict | None = None,
                  max_rate_limit_wait_s: float = default("max_rate_limit_wait_s", "06"),
-                 heartbeat: Callable[[], Any] | None = None, blocked: dict[str, str] | None = None) -> pd.DataFrame:
+                 heartbeat: Callable[[], Any] | None = None, blocked: dict[str, str] | None = None,
+                 conversations: dict[str, int] | None = None,
+                 max_turns_per_thread: int = default("max_bot_turns_per_thread", "06")) -> pd.DataFrame:
     """Post (or, in a dry run, only show) the approved review rows; one result row per review row.
     ``proposed_ids``: the comment ids 05 proposed (None: not checked); ``text_rules``: reply_problem's keyword args;
     ``heartbeat``: called before each post (the lease's: it stops the run if another took the lock); ``blocked``:
     lower-case subreddit -> why the bot must not write there (preflight, holds; "*": nowhere), checked against the
-    sheet's subreddit and again against Reddit's."""
+    sheet's subreddit and again against Reddit's. ``conversations``: comment id -> the bot's comments in its thread
+    when 05 looked, for conversation turns (from 05's proposals, not the sheet): exempt from one-reply-per-post,
+    capped at ``max_turns_per_thread`` instead (05's count or the ledger's, whichever is higher)."""
     rng = random.Random(seed)
     hook = hook or (lambda step, row: None)
     run_id = run_id or now_iso()
@@ -122,7 +127,8 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
             _place_and_post(reddit, out, row, body, status, ledger, rng, sent_run, sent_sub, day,
                             max_posts_per_subreddit_per_day, delay_min_s, delay_max_s,
                             dict(bot_username=bot_username, dry_run=dry_run, sleep=sleep, hook=hook, run_id=run_id,
-                                 max_wait_s=max_rate_limit_wait_s, heartbeat=heartbeat), blocked)
+                                 max_wait_s=max_rate_limit_wait_s, heartbeat=heartbeat), blocked,
+                            turns=(conversations or {}, max_turns_per_thread))
             if out["status"] in ("posted", "dry_run"):
                 sent_run += 1
                 key = out["subreddit"].lower()
@@ -137,7 +143,7 @@ def _blocked_reason(blocked: dict[str, str], subreddit: str) -> str:
 
 
 def _place_and_post(reddit, out, row, body, status, ledger, rng, sent_run, sent_sub, day, sub_cap, dmin, dmax,
-                    kw, blocked) -> None:
+                    kw, blocked, turns: tuple[dict[str, int], int] = ({}, 0)) -> None:
     """Where the comment lives comes from Reddit; one-per-post and the subreddit cap use Reddit's values."""
     try:
         post_id, subreddit = locate(reddit, row["comment_id"])
@@ -148,7 +154,9 @@ def _place_and_post(reddit, out, row, body, status, ledger, rng, sent_run, sent_
     out.update(post_id=post_id, subreddit=subreddit)
     if _blocked_reason(blocked, subreddit):  # the sheet named another subreddit: Reddit's answer counts
         out.update(status="refused", error=_blocked_reason(blocked, subreddit))
-    elif status == "" and post_id in ledger.posted_posts():
+    elif row["comment_id"] in turns[0] and thread_turns(ledger, post_id, turns[0][row["comment_id"]]) >= turns[1]:
+        out.update(status="skipped", error=f"turn_cap: the bot has {turns[1]} or more comments in this thread")
+    elif status == "" and post_id in ledger.posted_posts() and row["comment_id"] not in turns[0]:
         out["status"] = "post_already_replied"
     elif ledger.posted_today(subreddit, day) + sent_sub.get(subreddit.lower(), 0) >= sub_cap:
         out["status"] = "capped_subreddit"

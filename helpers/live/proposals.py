@@ -28,6 +28,9 @@ COMMENT_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", 
                    "comment_permalink", "comment_created_utc"]
 PROPOSED_COLUMNS = ["subreddit", "post_id", "title", "post_score", "comment_id", "comment_score", "comment",
                     "proposed_reply", "comment_permalink", "comment_created_utc", "candidate_idx", "generation_ended"]
+# conversation turns (helpers.live.inbox) add these; their `context` (the chain above the answer, in the shared
+# thread-context form) is what the generator conditions on before the answer, as for any comment
+CONVERSATION_COLUMNS = ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain", "context"]
 
 
 def today(run_date: str = "") -> str:
@@ -88,10 +91,12 @@ def ancestors_of(comment, by_id: dict, depth: int, notes: Counter) -> list[str]:
 
 def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
                       drops: Counter | None = None, notes: Counter | None = None,
-                      context_depth: int = default("context_depth", "05")) -> list[dict]:
+                      context_depth: int = default("context_depth", "05"),
+                      never: frozenset[str] = frozenset()) -> list[dict]:
     """Rows for the comments of one post worth answering; reasons for everything dropped are counted in ``drops``,
     optional fields that were missing (and derived or left empty) in ``notes``. With ``context_depth`` >= 1 each row
-    has the ``context`` the generator was trained with (helpers/context.py): the title and the comments above."""
+    has the ``context`` the generator was trained with (helpers/context.py): the title and the comments above.
+    ``never``: lower-case names of people who asked the bot to stop (live/optouts.json)."""
     drops = drops if drops is not None else Counter()
     notes = notes if notes is not None else Counter()
     if rf.flag(submission, "locked") or rf.flag(submission, "archived"):
@@ -107,6 +112,8 @@ def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
         author, body, score = rf.author(c), rf.text(c, "body"), rf.number(c, "score")
         if author is None or body.strip() in DELETED:
             drops["comment_deleted_or_removed"] += 1
+        elif author.lower() in never:
+            drops["author_opted_out"] += 1
         elif rf.flag(c, "locked"):
             drops["comment_locked"] += 1
         elif score is None:
@@ -134,10 +141,11 @@ def eligible_comments(submission, bot_username: str, min_comment_score: int = 3,
 def fetch_comments(reddit, subreddits: Iterable[str],
                    posts_per_subreddit: int = default("posts_per_subreddit", "05"),
                    min_comment_score: int = default("min_comment_score", "05"),
-                   bot_username: str | None = None, context_depth: int = default("context_depth", "05")
-                   ) -> tuple[pd.DataFrame, dict]:
+                   bot_username: str | None = None, context_depth: int = default("context_depth", "05"),
+                   never: frozenset[str] = frozenset()) -> tuple[pd.DataFrame, dict]:
     """Eligible comments from the top rising posts of each subreddit, and a summary of what was dropped and why;
-    with ``context_depth`` >= 1 a ``context`` column too (the prompts' thread context, as 00 wrote it)."""
+    with ``context_depth`` >= 1 a ``context`` column too (the prompts' thread context, as 00 wrote it); ``never``:
+    lower-case names never answered (the opt-out list)."""
     if isinstance(subreddits, str):
         raise ConfigError("subreddits must be a list of names, e.g. ['sciencefiction'], not a string")
     bot = bot_username or str(reddit.user.me())
@@ -147,7 +155,8 @@ def fetch_comments(reddit, subreddits: Iterable[str],
     for name in subreddits:
         for submission in reddit.subreddit(name).rising(limit=posts_per_subreddit):
             posts += 1
-            rows.extend(eligible_comments(submission, bot, min_comment_score, drops, notes, context_depth))
+            rows.extend(eligible_comments(submission, bot, min_comment_score, drops, notes, context_depth,
+                                          never=never))
     columns = COMMENT_COLUMNS + (["context"] if context_depth > 0 else [])
     df = pd.DataFrame(rows, columns=columns).drop_duplicates("comment_id")
     summary = {"posts_seen": posts, "comments_kept": len(df), "dropped": dict(drops), "bot_username": bot,
@@ -174,4 +183,5 @@ def propose_replies(comments: pd.DataFrame, engine, n: int = default("n_candidat
     gen = gen.rename(columns={"reply": "proposed_reply"})[["comment_idx", "candidate_idx", "proposed_reply",
                                                             "generation_ended"]]
     out = comments.reset_index(drop=True).join(gen.set_index("comment_idx"), how="inner")
-    return out[columns].reset_index(drop=True)
+    return out[columns + [c for c in CONVERSATION_COLUMNS if c in out.columns and c not in columns]
+               ].reset_index(drop=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from .conversation import chain_html
 from .review import ReviewSheet, runner_ups, text_problem
 from .review_sheet import decision_of, is_approved, unreadable
 from .select import blocklist_pattern
@@ -120,8 +121,8 @@ class Card:
         r = self.row()
         self.head.value = (f"<b>r/{html.escape(_cell(r.get('subreddit')))}</b> · {thread_link(r)} "
                            f"<small>(comment {html.escape(self.comment_id)})</small>")
-        self.comment.value = ("<div style='border-left:3px solid #ccc;padding-left:6px;white-space:pre-wrap'>"
-                              f"{html.escape(_cell(r.get('comment')))}</div>")
+        self.comment.value = chain_html(r) or ("<div style='border-left:3px solid #ccc;padding-left:6px;"
+                                               f"white-space:pre-wrap'>{html.escape(_cell(r.get('comment')))}</div>")
         self.reply.value = _cell(r.get("reply"))
         why = _cell(r.get("rejected_for_post")) or "none"
         bar = self.panel.min_prob_real

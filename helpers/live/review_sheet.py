@@ -19,8 +19,9 @@ REVIEW_COLUMNS = ["subreddit", "post_id", "title", "comment_id", "comment_permal
 TRUE_WORDS = {"true", "yes", "y", "1", "1.0", "x", "✓", "approved"}  # "approved", wherever 06 or the report asks
 FALSE_WORDS = {"false", "no", "n", "0", "0.0", "", "nan"}  # what else an approved cell may say; anything more warns
 DECISIONS = ("", "approved", "rejected")  # the `decision` column: blank, or what a person chose in 06's panel
+CONVERSATION_SHEET = ["turn", "inbox_id", "inbox_type", "author", "bot_turns", "chain"]  # after `decision` (issue 27)
 # every column 06 writes, matched in any header case and with surrounding spaces when a sheet is read back
-KNOWN_COLUMNS = (*REVIEW_COLUMNS, "rejected_for_post",
+KNOWN_COLUMNS = (*REVIEW_COLUMNS, "rejected_for_post", *CONVERSATION_SHEET,
                  *(f"runner_up_{k}{s}" for k in range(1, 21) for s in ("", "_expected_score", "_prob_real")))
 
 

@@ -13,7 +13,7 @@ from ..contract import default
 from ..drive import REPLY_SCORES
 from ..errors import InputError
 from ..filters import FilterSettings, ToxicityScorer, apply_filters, first_repeat, rejected_by_post
-from .review_sheet import REVIEW_COLUMNS
+from .review_sheet import CONVERSATION_SHEET, REVIEW_COLUMNS
 
 SCORED_REQUIRED = ["subreddit", "post_id", "comment_id", "comment", "proposed_reply", "prob_real", "expected_score"]
 LINK = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\]\(|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|co|ly|gg|me|"
@@ -95,6 +95,7 @@ def choose(filtered: pd.DataFrame, n_runner_ups: int = 2) -> pd.DataFrame:
             row[f"runner_up_{k + 1}_prob_real"] = float(others.iloc[k]["prob_real"]) if has else None
         row["approved"] = False
         row["decision"] = ""
+        row.update({c: best[c] for c in CONVERSATION_SHEET if c in best.index})  # a conversation turn's chain
         rows.append(row)
     out = pd.DataFrame(rows)
     if out.empty:

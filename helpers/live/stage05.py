@@ -21,8 +21,18 @@ private, quarantined, restricted or archived ones are skipped with the reason, a
 confirmed yet (or that changed since) gets its full rules printed: replies are proposed there, but 06 posts none until
 a person confirms them (the card's button here in Colab or Jupyter, or `confirm_rules`; `live/rules_confirmed.json`).
 
-This notebook only reads Reddit; 06 scores, selects and (after approval) posts. It runs in its own kernel because
-gpt-2-simple's TF1 graph and the BERT models cannot share one.
+`targets` picks what is answered: "rising" (above) and "inbox": answers to the bot's own comments and u/ mentions
+from its unread inbox. Each becomes a **conversation turn**: the chain above it (post title, ancestors, the bot's
+earlier reply, the person's answer) is fetched and the replies are generated from it. Never answered: private
+messages, the bot itself, AutoModerator, `never_reply_to`, names ending in bot/Bot (`skip_bot_names`), deleted
+authors, anyone who said a `stop_phrases` phrase (put on `live/optouts.json` and never answered again, on rising
+posts neither), a thread where the bot already spoke `max_bot_turns_per_thread` times, a refused or held subreddit or
+one not in `subreddits`, a deleted, removed, locked or archived thread or parent, a chain that cannot be fetched.
+Every skip is counted and logged (`live/inbox_log.csv`) and only then marked read; a conversation turn stays unread
+until 06 records what became of it.
+
+This notebook only reads Reddit (and marks skipped inbox items read); 06 scores, selects and (after approval)
+posts. It runs in its own kernel because gpt-2-simple's TF1 graph and the BERT models cannot share one.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ import pandas as pd
 
 from .. import drive as drv
 from ..contract import Params
+from ..errors import ConfigError
 from ..files import write_csv, write_json
 from ..generator.generation import GenerationEngine
 from ..generator.lineage import Generator, use_generator
@@ -41,7 +52,8 @@ from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from ..words import counts, fields
-from . import proposals, rules_panel
+from . import holds, inbox, optouts, proposals, rules_panel
+from .conversation import InboxLog
 
 KEY = "05"
 # The generation engine's numbers, as 05's generate step prints them.
@@ -53,6 +65,7 @@ GENERATED = {"comments": "comments", "requested": "candidates asked", "kept": "k
 class ProposeRun(RedditRun):
     date: str = ""  # the run's day (UTC): names the proposals file
     subreddits: list[str] = field(default_factory=list)  # the ones the preflight allows
+    blocked: dict[str, str] = field(default_factory=dict)  # subreddit -> why not (preflight, 07's holds)
     comments: pd.DataFrame = field(default_factory=pd.DataFrame)
     fetch_summary: dict[str, Any] = field(default_factory=dict)
     generator: Generator | None = None  # the checkpoint the replies are sampled from
@@ -83,19 +96,60 @@ def check(run: ProposeRun) -> pd.DataFrame:
     for sub, why in pf.blocked().items():
         print(f"r/{sub}: replies are proposed, but 06 posts none there until a person confirms its rules" if sub in
               waiting else f"not generating for r/{sub}: {why}")
+    held = holds.blocked(holds.read_holds(run.drive.path(drv.HOLDS)))
+    # inbox items are skipped (and marked read) where a subreddit is refused, skipped or held; where its rules only
+    # wait for a person, they are proposed like any comment and 06 posts none until the rules are confirmed
+    run.blocked = {**{s: w for s, w in pf.blocked().items() if s not in waiting}, **held}
+    for sub, why in held.items():
+        print(f"not answering conversations in {'any subreddit' if sub == holds.EVERYWHERE else 'r/' + sub}: {why}")
     return rules_panel.shown(pf, decided["confirmations"], "05", run.drive)
 
 
+TARGETS = ("rising", "inbox")
+
+
+def targets_of(p: Params) -> list[str]:
+    bad = [t for t in p.targets if t not in TARGETS] if isinstance(p.targets, list) else [p.targets]
+    if bad or not p.targets:
+        raise ConfigError(f"targets must be a list of {' and/or '.join(TARGETS)}, e.g. [\"rising\", \"inbox\"]; "
+                          f"not {bad}")
+    return list(p.targets)
+
+
 def fetch(run: ProposeRun) -> pd.DataFrame:
-    """Comments of the rising posts worth replying to; what was dropped, by reason."""
+    """Comments of the rising posts worth replying to and/or the inbox's conversation turns; drops by reason."""
+    p, targets = run.p, targets_of(run.p)
+    frames, run.fetch_summary = [], {}
     with run.stopping_on_error():
-        run.comments, run.fetch_summary = proposals.fetch_comments(
-            run.client, run.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
-            min_comment_score=run.p.min_comment_score, context_depth=run.p.context_depth)
+        people = optouts.read_optouts(run.drive.path(drv.OPTOUTS))
+        bot = str(run.client.user.me())
+        if "rising" in targets:
+            rising, run.fetch_summary = proposals.fetch_comments(
+                run.client, run.subreddits, bot_username=bot,
+                posts_per_subreddit=p.posts_per_subreddit, min_comment_score=p.min_comment_score,
+                context_depth=p.context_depth, never=frozenset(people))
+            frames.append(rising)
+        if "inbox" in targets:
+            rules = inbox.InboxRules(bot=bot, usable={s.lower() for s in run.subreddits}, blocked=run.blocked,
+                                     never_reply_to=set(p.never_reply_to), skip_bot_names=p.skip_bot_names,
+                                     stop_phrases=tuple(p.stop_phrases), max_turns=p.max_bot_turns_per_thread,
+                                     context_depth=p.context_depth)
+            turns, summary = inbox.fetch_inbox(run.client, rules, run.drive.path(drv.OPTOUTS),
+                                               InboxLog(run.drive.path(drv.INBOX_LOG)))
+            run.fetch_summary = {**run.fetch_summary, "bot_username": bot, **summary}
+            frames.insert(0, turns)
+    # a mention may also sit in a rising post: answered once, as the conversation turn (with its chain)
+    run.comments = pd.concat(frames, ignore_index=True).drop_duplicates("comment_id") if len(frames) > 1 \
+        else frames[0]
     run.stop_server()  # Reddit is not needed any more
     s = run.fetch_summary
     missing = f"; fields Reddit did not send: {counts(s['missing_fields'])}" if s.get("missing_fields") else ""
-    print(f"{s['posts_seen']} posts seen, {s['comments_kept']} comments kept; dropped: {counts(s['dropped'])}{missing}")
+    if "posts_seen" in s:
+        print(f"{s['posts_seen']} posts seen, {s['comments_kept']} comments kept; dropped: {counts(s['dropped'])}"
+              f"{missing}")
+    if "inbox_seen" in s:
+        print(f"inbox: {s['inbox_seen']} unread, {s['inbox_kept']} conversation turns kept; not answered: "
+              f"{counts(s['inbox_dropped'])}; opted out: {len(s['opted_out'])}")
     return run.comments.head(10)
 
 

@@ -75,7 +75,7 @@ from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from ..words import counts
-from . import holds, posting, proposals, review_panel, review_sheet, rules_panel, select, sheets
+from . import conversation, holds, posting, proposals, review_panel, review_sheet, rules_panel, select, sheets
 from .lease import Lease, posting_lock
 from .review import ReviewSheet, TextRules
 from .toxicity import load_toxicity_scorer
@@ -223,6 +223,12 @@ def check(run: PostRun) -> pd.DataFrame:
     return rules_panel.shown(pf, decided["confirmations"], "06", run.drive, confirmed_now)
 
 
+def settled_blocks(blocked: dict[str, str]) -> dict[str, str]:
+    """The blocks that decide a conversation turn (refused, skipped, held): rules that only wait for a person's
+    confirmation leave the turn unread for a later run."""
+    return {sub: why for sub, why in blocked.items() if not why.startswith("unconfirmed")}
+
+
 def ledger_written(drive: Drive, lease: Lease) -> Callable[[], None]:
     """After each ledger event: push the ledger (under the lock) and renew the lease."""
 
@@ -252,7 +258,12 @@ def post(run: PostRun) -> pd.DataFrame:
             delay_max_s=p.delay_max_s, footer=p.disclosure_footer, seed=p.seed,
             proposed_ids=set(run.proposed["comment_id"].astype(str)), max_rate_limit_wait_s=p.max_rate_limit_wait_s,
             text_rules={"blocklist": p.blocklist, "max_length": p.max_reply_chars, "allow_links": p.allow_links},
-            heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked)
+            heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked,
+            conversations=conversation.turns_of(run.proposed), max_turns_per_thread=p.max_bot_turns_per_thread)
+        if not run.dry:  # conversation turns decided are logged, then marked read (a dry run decides nothing)
+            print("inbox:", counts(conversation.record_decisions(
+                run.client, results, conversation.turns_of(run.proposed),
+                conversation.InboxLog(run.path(drv.INBOX_LOG)), settled_blocks(run.blocked))))
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
     print("post:", counts(results["status"].value_counts().to_dict(), none="nothing to post"))
     return results

@@ -2,13 +2,12 @@
 
 Real PRAW talks to it through a praw.ini site whose ``oauth_url`` and ``reddit_url`` point here (with
 ``PRAW_ALLOW_ENDPOINT_OVERRIDE=1``), so the offline demo and the tests run the same code path as live Reddit.
-Endpoints: OAuth token, /api/v1/me, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info,
-/api/comment; /r/<sub>/top|controversial|hot|new live in fake_reddit_listings; /r/<sub>/about[/rules],
-/user/<name>/about and /api/v1/me (communities, bans, a suspended account) in fake_reddit_about. Faults
-(helpers/offline/fake_faults.py) are
-injected per endpoint (HTTP 429 with Retry-After, 500, 401, RATELIMIT errors, an HTML body instead of JSON) and by
-thread state (deleted comment, locked thread, banned subreddit); ``omit_fields`` leaves optional fields out of every
-payload. Every request is recorded, so tests count the POSTs.
+Endpoints: OAuth token, /r/<sub>/rising, /comments/<id>[/_/<comment>], /api/morechildren, /api/info, /api/comment;
+/r/<sub>/top|controversial|hot|new in fake_reddit_listings; /r/<sub>/about[/rules], /user/<name>/about and
+/api/v1/me (communities, bans, a suspended account) in fake_reddit_about; the inbox (/message/unread, mentions,
+/api/read_message) in fake_reddit_inbox. Faults (fake_faults.py) are injected per endpoint (HTTP 429 with
+Retry-After, 500, 401, RATELIMIT errors, an HTML body instead of JSON) and by thread state (deleted comment, locked
+thread, banned subreddit); ``omit_fields`` leaves optional fields out of every payload. Requests are recorded.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from . import fake_reddit_about, fake_reddit_listings
+from . import fake_reddit_about, fake_reddit_inbox, fake_reddit_listings
 from .fake_faults import Fault, api_error, fault_answer
 from .fake_reddit_listings import listing
 from .loopback import LoopbackServer, start
@@ -47,7 +46,8 @@ class Request:
 class RedditState:
     """Threads, comments and subreddits in memory; mutated by /api/comment and by tests (delete, lock, ban)."""
 
-    def __init__(self, recorded: dict):
+    def __init__(self, recorded: dict, inbox: dict | None = None):
+        self.inbox: list[dict] = []  # the bot's inbox items (fake_reddit_inbox)
         self.bot_username: str = recorded.get("bot_username", "demo_bot")
         self.posts: dict[str, dict] = {}
         self.comments: dict[str, dict] = {}
@@ -70,6 +70,8 @@ class RedditState:
                 self.posts[p["id"]] = post
                 self.rising[sub.lower()].append(p["id"])
                 self._add_comments(p.get("comments", []), p["id"], f"t3_{p['id']}")
+        if inbox:
+            fake_reddit_inbox.add_to_threads(self, inbox)
 
     def _add_comments(self, items: list[dict], post_id: str, parent: str) -> None:
         for c in items:
@@ -211,6 +213,9 @@ class Handler(BaseHTTPRequestHandler):
         about = fake_reddit_about.route(st.communities, st.bot_username, st.banned, method, path)
         if about is not None:
             return about
+        box = fake_reddit_inbox.route(st, method, path, p)
+        if box is not None:
+            return box
         m = re.fullmatch(r"/r/([^/]+)/(top|controversial|hot|new)", path)
         if m and method == "GET":  # stage 00's reddit source: helpers/offline/fake_reddit_listings.py
             return fake_reddit_listings.listing_page(st, m.group(1), m.group(2), p)
@@ -283,10 +288,14 @@ class FakeReddit(LoopbackServer):
         return path
 
 
-def serve(recorded: dict | str | Path | None = None, host: str = "127.0.0.1", port: int = 0) -> FakeReddit:
-    """Start the server in a daemon thread (port 0: any free port) and return it."""
+def serve(recorded: dict | str | Path | None = None, host: str = "127.0.0.1", port: int = 0,
+          inbox: dict | str | Path | None = None) -> FakeReddit:
+    """Start the server in a daemon thread (port 0: any free port) and return it; ``inbox``: the bot's recorded
+    inbox (a path, or fake_reddit_inbox.RECORDED_INBOX), none by default."""
     if recorded is None or isinstance(recorded, (str, Path)):
         recorded = load_recorded(recorded or RECORDED_THREADS)
-    state = RedditState(recorded)
+    if isinstance(inbox, (str, Path)):
+        inbox = fake_reddit_inbox.load_inbox(inbox)
+    state = RedditState(recorded, inbox)
     server, thread = start(Handler, state, "fake-reddit", host, port)
     return FakeReddit(server=server, thread=thread, state=state)

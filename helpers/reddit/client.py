@@ -164,10 +164,11 @@ def connect(reddit: str = default("reddit"), praw_site: str = default("praw_site
     if reddit == "recorded":
         import tempfile
 
-        from ..offline import fake_reddit
+        from ..offline import fake_reddit, fake_reddit_inbox
 
         os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")  # oauth_url/reddit_url point at the loopback
-        server = fake_reddit.serve(recorded_threads or fake_reddit.RECORDED_THREADS)
+        server = fake_reddit.serve(recorded_threads or fake_reddit.RECORDED_THREADS,
+                                   inbox=fake_reddit_inbox.RECORDED_INBOX)
         with tempfile.TemporaryDirectory(prefix="praw_recorded_") as tmp:  # PRAW keeps the settings, not the file
             ini = server.praw_ini(Path(tmp) / "praw.ini", site="recorded")
             client, source = make_reddit("recorded", ini)

@@ -21,7 +21,7 @@ from .. import drive as drv
 from .. import files
 from ..contract import STAGES
 from ..errors import BotError, InputError
-from . import live_trouble
+from . import conversations_report, live_trouble
 from .first_screen import MARK, first_screen, status_line
 from .html_parts import details, esc, first_line, kv_table
 from .stage_status import StageStatus, manifest_params, stage_statuses
@@ -37,7 +37,7 @@ SECTIONS: list[tuple[str, Builder]] = [(v.key, fn) for v in VIEWS for fn in v.se
 
 # Shown above the stage strip, most urgent first (e.g. live trouble found by 07: holds after removals, bans); each
 # builder returns "" when there is nothing to say, else a block such as '<div class="notice">...</div>'.
-NOTICES: list[Builder] = [live_trouble.holds_notice]
+NOTICES: list[Builder] = [live_trouble.holds_notice, conversations_report.first_screen_line]
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1em auto;max-width:1180px;color:#222;

@@ -52,6 +52,9 @@ def _selected_lines(root: Path) -> list[str]:
         scores = ", ".join(f"{k}={fmt(r[k])}" for k in ("prob_real", "expected_score") if k in r)
         lines.append(f"  r/{r.get('subreddit', '?')} comment {r.get('comment_id', '?')}: "
                      f"{str(r.get(reply_col, ''))[:100]!r} ({scores}; approved={r.get('approved', '')})")
+        if str(r.get("turn", "")) == "conversation":  # a conversation turn (issue 27): the chain it answers
+            chain = str(r.get("chain", "")).splitlines()
+            lines += ["    conversation turn, answering:"] + [f"      {x}" for x in chain]
     return lines
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import (
+    conversations_report,
     live_trouble,
     quality_report,
     view00,
@@ -45,7 +46,7 @@ VIEWS: list[View] = [
     View("05", (view05.section, live_trouble.preflight_section), view05.outcome),  # preflight: what 05-07 may do where
     View("06", (view06.section, quality_report.report_section), view06.outcome, view06.measures,
          quality_report.summary_lines),  # quality: 02's fakes, 06's candidates vs selected, evaluate
-    View("07", (view07.section,), view07.outcome, view07.measures),
+    View("07", (view07.section, conversations_report.report_section), view07.outcome, view07.measures),  # + turns
     View("08", (view08.section,), view08.outcome),
     View("09", (view09.section,), view09.outcome, summary=view09.summary),
 ]

@@ -54,6 +54,11 @@ def test_demo_summary_counts_rows_and_lists_the_selected_replies(demo_run):
     for cid in review["comment_id"]:
         assert f"comment {cid}:" in out
     assert "realism_metrics: " in out and "auc=" in out
+    # issue 27: one conversation turn from the recorded inbox, on the review sheet with its chain
+    turns = review[review.get("turn", pd.Series(dtype=str)).astype(str) == "conversation"]
+    assert len(turns) == 1 and turns.iloc[0]["comment_id"] in ("i201", "i207")
+    assert "post: Show us your most-read paperback" in turns.iloc[0]["chain"]
+    assert "conversation turn, answering:" in out and "(answering)" in out
     assert "Quality: chosen replies minus all candidates: realism" in out
     assert str(root / drv.REPORT_HTML) in out
 
