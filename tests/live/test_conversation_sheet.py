@@ -5,7 +5,7 @@ before."""
 import pytest
 
 from helpers.filters import FilterSettings
-from helpers.live import review_panel, select, sheets
+from helpers.live import review_panel, review_sheet, select, sheets
 from helpers.live.review import ReviewSheet
 from reviewfixtures import RULES, scored
 
@@ -25,11 +25,11 @@ def sheet(tmp_path):
     df["turn"] = df["turn"].fillna("")
     review, _ = select.build_review(df, min_prob_real=0.5, max_length=200, blocklist=["buy now"],
                                     quality=FilterSettings())
-    return sheets.write_sheet(select.merge_approvals(review, None), tmp_path / "live" / "review_2026-01-02.csv")
+    return sheets.write_sheet(review_sheet.merge_approvals(review, None), tmp_path / "live" / "review_2026-01-02.csv")
 
 
 def test_the_sheet_carries_the_chain_and_the_turn(sheet):
-    df = select.read_review(sheet, warn=False).set_index("comment_id")
+    df = review_sheet.read_review(sheet, warn=False).set_index("comment_id")
     assert df.loc["c2", "turn"] == "conversation" and df.loc["c2", "chain"] == CHAIN  # a formula-like cell survives
     assert df.loc["c2", "inbox_id"] == "t1_c2"
     assert df.loc["c1", "turn"] != "conversation"  # a rising comment (blank)
