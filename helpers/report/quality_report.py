@@ -14,6 +14,7 @@ from ..discriminators.metrics import figure
 from ..drive import latest
 from ..quality import GROUPS, quality_table, summary_line
 from .html_parts import details, df_table, esc, figures, json_or_none, not_run, read_table, section
+from .measure import signed
 
 # all on 0..1; distinct-n at the matched size, since the raw one flatters a small set
 PLOTTED = ["distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "prob_real"]
@@ -76,15 +77,11 @@ def lift_figures(root: Path) -> str:
     if not lf:
         return ""
     return figures([
-        ("realism lift", _signed(lf.get("prob_real")), "mean prob_real, chosen minus all candidates"),
-        ("expected score lift", _signed(lf.get("expected_score")), "mean predicted score, chosen minus all"),
-        ("distinct-2 lift", _signed(lf.get("distinct_2_matched")), "variety, at the same set size: < 0 = blander"),
-        ("parrot rate lift", _signed(lf.get("parrot_rate")), "share repeating their comment: < 0 = better"),
+        ("realism lift", signed(lf.get("prob_real")), "mean prob_real, chosen minus all candidates"),
+        ("expected score lift", signed(lf.get("expected_score")), "mean predicted score, chosen minus all"),
+        ("distinct-2 lift", signed(lf.get("distinct_2_matched")), "variety, at the same set size: < 0 = blander"),
+        ("parrot rate lift", signed(lf.get("parrot_rate")), "share repeating their comment: < 0 = better"),
     ], "quality-figures")
-
-
-def _signed(x) -> str | None:
-    return f"{x:+.3g}" if isinstance(x, (int, float)) else None
 
 
 def report_section(root: str | Path) -> str:

@@ -92,6 +92,7 @@ def test_unreadable_approvals_are_shown_on_the_panel(tmp_path):
     assert "not approved: approved value &#x27;maybe&#x27; is neither yes nor no" in p.cards["c3"].status.value
 
 
+@pytest.mark.slow
 def test_nobody_can_click_under_papermill_or_a_script(tmp_path):
     assert not review_panel.can_click()  # plain Python: no kernel
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(

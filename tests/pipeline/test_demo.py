@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from helpers import drive as drv
 
+pytestmark = pytest.mark.slow  # runs the whole demo, every stage
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 

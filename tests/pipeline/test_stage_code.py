@@ -35,6 +35,7 @@ def _shared(key: str) -> list[tuple[object, ast.Module]]:
     return out
 
 
+@pytest.mark.slow
 def test_importing_every_stage_module_keeps_eager_execution():
     """gpt-2-simple turns eager execution off process-wide when imported: stage modules import it only when they run,
     so the builder and this test can import all of them in one process."""

@@ -9,8 +9,8 @@ import pandas as pd
 from helpers import drive as drv
 from helpers.files import write_csv
 from helpers.generator.lineage import ROUND_COLUMNS
-from helpers.report import generator_rounds_report as grr
 from helpers.report import report, run_summary
+from helpers.report import view09 as grr
 
 
 def table(root: Path) -> None:
@@ -27,9 +27,9 @@ def table(root: Path) -> None:
 
 
 def test_section_shows_every_round_and_the_plot(tmp_path):
-    assert "has not run" in grr.report_section(tmp_path)
+    assert "has not run" in grr.section(tmp_path)
     table(tmp_path)
-    html = grr.report_section(tmp_path)
+    html = grr.section(tmp_path)
     assert "run1_g1" in html and "run1_g2" in html and "held-out judge did not improve" in html
     assert "data:image/png;base64" in html and (tmp_path / drv.GENERATOR_ROUNDS_PNG).exists()
     assert 'id="generator-rounds"' in report.build_report(tmp_path).read_text()
@@ -58,12 +58,13 @@ def test_the_table_says_rejected_and_why_in_its_first_columns(tmp_path):
     from bs4 import BeautifulSoup
 
     table(tmp_path)
-    rows = BeautifulSoup(grr.report_section(tmp_path), "html.parser").find(id="generator-rounds-table").find_all("tr")
+    rows = BeautifulSoup(grr.section(tmp_path), "html.parser").find(id="generator-rounds-table").find_all("tr")
     head = [th.get_text() for th in rows[0].find_all("th")]
     assert head[:3] == ["round", "verdict", "reason"], head
     cells = [[td.get_text() for td in tr.find_all("td")][:3] for tr in rows[1:]]
     assert cells == [["1", "accepted", ""], ["2", "rejected", "held-out judge did not improve (0.1500 -> 0.1400, "
                                                               "needs > +0)"]]
+    assert "#generator-rounds-table{display:block;overflow-x:auto" in report.CSS  # scrolls inside the page
 
 
 def test_a_bad_accepted_cell_is_named_in_the_report_as_09_and_05_refuse_it(tmp_path):

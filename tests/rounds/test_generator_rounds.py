@@ -150,6 +150,7 @@ def test_training_set_holds_only_what_may_be_learned(root):
     assert (train["source"] == "replay").sum() == 9 and (train["source"] == "replay").sum() / docs == 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("share", [0.0, 0.25, 0.75])
 def test_replay_share_is_the_one_asked(root, share):
     fake = Fake({"*": BASE_REPLIES}, {"run1": 4.0, "run1_g1": 4.0})
@@ -197,6 +198,7 @@ def test_a_round_improving_the_held_out_judge_within_the_guards_is_accepted(root
 
 @pytest.mark.parametrize("case, why", [
     ("collapse", "distinct-2 fell"), ("loss", "test loss rose"), ("no_gain", "held-out judge did not improve")])
+@pytest.mark.slow
 def test_a_round_failing_a_guard_is_not_accepted(root, case, why):
     collapsed = ["nice sure nice sure nice sure"]  # held-out judge likes it, but one text for every prompt
     replies = {"collapse": collapsed, "loss": None, "no_gain": ["sure answer {u} without the magic word"]}[case]

@@ -1,5 +1,5 @@
-"""The report's "Generator rounds" section (09) and the run summary's line: the per-round table and the plot of the
-held-out vs the choosing judge, distinct-2 and test loss. Kept apart from report.py so 09's view changes here only."""
+"""Stage 09 in the report: its section (the per-round table and the plot of the held-out vs the choosing judge,
+distinct-2 and test loss), its card's line and its run-summary line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from .. import drive as drv
 from ..errors import InputError
 from ..generator.lineage import read_rounds
 from ..rounds.rounds_table import rounds_png
-from .html_parts import df_table, esc, fmt, img_tag, not_run, section
+from .html_parts import df_table, esc, fmt, img_tag, not_run
+from .html_parts import section as html_section
 
 # The verdict and its reason first: at 1,280 px the table's right half is off-screen.
 SHOWN = ["round", "verdict", "reason", "run_name", "base", "choosing_prob_real_base", "choosing_prob_real",
@@ -17,12 +18,12 @@ SHOWN = ["round", "verdict", "reason", "run_name", "base", "choosing_prob_real_b
          "distinct_2", "test_loss_base", "test_loss", "train_docs", "replay_share", "adv_auc_newest", "seconds"]
 
 
-def report_section(root: str | Path) -> str:
+def section(root: str | Path) -> str:
     """The rounds table and its plot (redrawn when missing); "not run" before 09 ran."""
     root = Path(root)
     title = "Generator rounds (09)"
     if not Path(root, drv.GENERATOR_ROUNDS).exists():
-        return section("generator-rounds", title, not_run("Stage 09"))
+        return html_section("generator-rounds", title, not_run("Stage 09"))
     df = read_rounds(root)  # an unreadable file or a bad cell: InputError, a warning in the report
     png = Path(root, drv.GENERATOR_ROUNDS_PNG)
     if not png.exists():
@@ -34,7 +35,7 @@ def report_section(root: str | Path) -> str:
             "round's starting checkpoint on the same test comments.</p>")
     shown = df.assign(verdict=df["accepted"].map({True: "accepted", False: "rejected"})).reindex(columns=SHOWN)
     shown["reason"] = shown["reason"].fillna("")
-    return section("generator-rounds", title, note + df_table(shown, "generator-rounds-table") +
+    return html_section("generator-rounds", title, note + df_table(shown, "generator-rounds-table") +
                    img_tag(png, "held-out vs choosing judge, distinct-2, test loss per round"))
 
 
@@ -43,7 +44,7 @@ def _judge(df) -> str:
     return ", ".join(judges) or "?"
 
 
-def card_line(root: str | Path) -> str | None:
+def outcome(root: str | Path) -> str | None:
     """09's card in the stage strip: the last round's verdict and its reason first (the card shows three lines), then
     how many rounds were accepted; None before the first round."""
     df = read_rounds(root)
@@ -71,3 +72,7 @@ def summary_line(root: str | Path) -> str:
         return f"Generator rounds:  unreadable: {e}"
     return (f"Generator rounds:  {len(df)} round(s), {int(acc.sum())} accepted; newest accepted: {newest}; last "
             f"round held-out judge {held0} -> {held}, choosing judge {chose0} -> {chose}")
+
+
+def summary(root: str | Path) -> list[str]:
+    return [summary_line(root)]
