@@ -203,7 +203,10 @@ def connect(run: PostRun) -> None:
 def check(run: PostRun) -> pd.DataFrame:
     """Preflight of the sheet's subreddits and 07's holds (after clear_holds): what may not be posted, and why."""
     p = run.p
-    subs = run.review["subreddit"].astype(str).unique().tolist() if len(run.review) else []
+    # the sheet's subreddits and those 05 proposed from (Reddit's): a sheet edited to name a confirmed subreddit
+    # cannot hide the one its comment is really in, which post() learns from Reddit and looks up in run.blocked
+    named = [df["subreddit"] for df in (run.review, run.proposed) if len(df) and "subreddit" in df.columns]
+    subs = pd.concat(named).astype(str).unique().tolist() if named else []
     decided = rules_panel.decided(p, run.drive, "06")
     with run.stopping_on_error():
         pf = preflight.checked(run.client, subs, p.bot_allowed_subreddits,

@@ -65,3 +65,22 @@ def test_the_panel_button_records_the_confirmation_and_lets_this_run_post(reddit
     assert set(run.blocked) == {"gardening"}  # this run's post step may now use r/sciencefiction
     rec = Confirmations.load(tmp_path / drv.RULES_CONFIRMED).records["sciencefiction"]
     assert rec["confirmed_by"] == "a person in 06's notebook (confirm button)"
+
+
+def test_a_sheet_naming_a_confirmed_subreddit_does_not_hide_an_unconfirmed_one(reddit, server, tmp_path):
+    """c005 is in r/sciencefiction (05 proposed it from there); a person's sheet says r/gardening, which is confirmed.
+    06 must look up where Reddit says the comment is, and that subreddit's rules are not confirmed."""
+    p = notebook_params("06", {"drive_root": str(tmp_path), "drive_backend": "local", "run_date": "2021-05-06",
+                               "dry_run": False, "delay_min_s": 0, "delay_max_s": 0, "confirm_rules": ["gardening"]})
+    (tmp_path / "live").mkdir()
+    run = stage06.start(p)
+    run.dry, run.client = False, reddit
+    review = pd.DataFrame([{"subreddit": "gardening", "post_id": "p201", "comment_id": "c005", "reply": "hello",
+                            "expected_score": 1.0, "approved": True, "decision": ""}])
+    sheets.write_sheet(review, run.path(drv.REVIEW_SHEET))
+    run.review = review
+    run.proposed = pd.DataFrame({"subreddit": ["sciencefiction"], "comment_id": ["c005"]})
+    stage06.check(run)
+    res = stage06.post(run)
+    assert list(res["status"]) == ["refused"] and "no person has confirmed" in res.loc[0, "error"]
+    assert res.loc[0, "subreddit"] == "sciencefiction" and server.state.comment_posts() == []
