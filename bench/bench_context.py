@@ -113,7 +113,10 @@ def compare(scores: pd.DataFrame, depth: int) -> dict:
 def run(smoke: bool = False, steps: tuple[int, ...] = (150, 600), depth: int = 2, work: str = "") -> dict:
     """Both arms trained to each total in ``steps`` (resuming: 600 continues the 150-step run), scored after each."""
     steps = (2,) if smoke else steps
-    work_dir = Path(work or tempfile.mkdtemp(prefix="bench_context_"))
+    if not work:
+        with tempfile.TemporaryDirectory(prefix="bench_context_") as tmp:
+            return run(smoke, steps, depth, tmp)
+    work_dir = Path(work)
     arms = {0: work_dir / "depth0", depth: work_dir / f"depth{depth}"}
     for d, root in arms.items():
         prepare_arm(root, d)
