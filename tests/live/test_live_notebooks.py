@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.live import posting, review_sheet, select
+from helpers.live import posting, review_sheet, select, stage05
 from helpers.live import proposals as live
 
 pytestmark = pytest.mark.slow
@@ -35,7 +35,9 @@ def test_05_fetches_recorded_threads_and_writes_candidates(pipeline):
     assert not {"p102", "p301", "p103", "p203"} & set(df["post_id"])  # bot already there; locked; archived
     assert (df["comment_score"] > 3).all() and not df["comment"].isin(["[deleted]", "[removed]"]).any()
     text = outputs_text(root / "executed" / "05_generate_replies.ipynb")
-    stat = {k: int(re.search(rf"'{k}': (\d+)", text).group(1)) for k in ("comments", "requested", "dropped_empty")}
+    line = re.search(r"generated: (.*?)\\n", text).group(1)  # 05's generate step, in words (stage05.GENERATED)
+    stat = {k: int(re.search(rf"\b{stage05.GENERATED[k]} (\d+)", line).group(1))
+            for k in ("comments", "requested", "dropped_empty")}
     # r/boardgames' rules forbid bots (the preflight refuses it): only r/sciencefiction and r/gardening are fetched
     assert "boardgames" not in set(df["subreddit"])
     assert only(root, "live/preflight_*.json").exists()  # saved with the run (a later stage may update it)
