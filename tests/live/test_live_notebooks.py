@@ -38,6 +38,7 @@ def test_05_fetches_recorded_threads_and_writes_candidates(pipeline):
     line = re.search(r"generated: (.*?)\\n", text).group(1)  # 05's generate step, in words (stage05.GENERATED)
     stat = {k: int(re.search(rf"\b{stage05.GENERATED[k]} (\d+)", line).group(1))
             for k in ("comments", "requested", "dropped_empty")}
+    assert "{" not in line and "{'posts_seen'" not in text  # sentences, not raw dicts
     # r/boardgames' rules forbid bots (the preflight refuses it): only r/sciencefiction and r/gardening are fetched
     assert "boardgames" not in set(df["subreddit"])
     assert only(root, "live/preflight_*.json").exists()  # saved with the run (a later stage may update it)
