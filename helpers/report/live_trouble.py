@@ -4,6 +4,8 @@ subreddits: in 05's part).
 Why at the top: a removed reply, a ban or a suspension matters more than any score below it, and a person must act
 (look into it, then clear the hold with 06's `clear_holds`) before the bot posts there again. Empty when neither file
 exists, so a run that never went live shows nothing here.
+
+And for "Needs you now": the subreddits whose rules wait for a person's confirmation (06 posts none there).
 """
 
 from __future__ import annotations
