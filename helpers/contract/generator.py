@@ -38,7 +38,8 @@ GENERATOR_READS = (File(drv.GENERATOR_ROUNDS, "which round is the newest accepte
 STAGE_01 = Stage(
     key="01", name="finetune_gpt2", part="generator", title="Fine-tune GPT-2 on comment → reply pairs", runtime="GPU",
     reads=(File(drv.GPT2_FINETUNE), File(f"{drv.GPT2_MODELS}/<base_model>/", "built or downloaded when missing"),
-           File(f"{drv.CHECKPOINT_DIR}/<run_name>/", "to resume")),
+           File(f"{drv.CHECKPOINT_DIR}/<run_name>/", "to resume"),
+           File(drv.DATA_SUMMARY, "the thread-context depth, recorded in the checkpoint")),
     writes=(File(f"{drv.GPT2_MODELS}/<base_model>/"), CHECKPOINT, File(f"{drv.GPT2_SAMPLES_DIR}/<run_name>/"),
             File(drv.GPT2_METRICS), File(drv.GPT2_LOSS_PNG)),
     params=(
@@ -62,7 +63,8 @@ STAGE_02 = Stage(
     key="02", name="generate_gpt2_fakes", part="generator", title="Generate GPT-2 fakes for the realism classifier",
     runtime="GPU",
     reads=(File(drv.GPT2_GENERATE), CHECKPOINT, File(drv.BERT_GAN_REAL),
-           File(drv.BERT_GAN_FAKE, "chunks already written"), File(drv.BERT_GAN_FAKE_SIGNATURE)),
+           File(drv.BERT_GAN_FAKE, "chunks already written"), File(drv.BERT_GAN_FAKE_SIGNATURE),
+           File(drv.DATA_SUMMARY, "the comments' thread-context depth")),
     writes=(File(drv.BERT_GAN_FAKE), File(drv.BERT_GAN_FAKE_SIGNATURE), File(drv.FAKES_QUALITY)),
     params=(
     *sampling("fakes"),

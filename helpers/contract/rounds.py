@@ -50,6 +50,8 @@ STAGE_09 = Stage(
            File(drv.BERT_REALISM + "/"), File(drv.ADVERSARIAL_MODEL + "/"), File(drv.BERT_UPVOTE + "/"),
            File(drv.REVIEW_SHEET, "human signal: approved replies"),
            File(drv.OUTCOMES, "human signal: scores, removals"),
+           File(drv.PROPOSED_REPLIES, "human signal: the approved replies' thread context"),
+           File(drv.DATA_SUMMARY, "the data's thread-context depth"),
            File(drv.GENERATOR_ROUNDS, "rounds already finished"), File(drv.GENERATOR_ROUNDS_DIR + "/", "to resume"),
            File(f"{drv.CHECKPOINT_DIR}/<run_name>_g<round>/", "rounds already finished"),
            File(drv.BERT_GAN_FAKE, "gr_alternate only"), File(f"{drv.BERT_BASE_DIR}/<bert_base>/", "gr_alternate only"),

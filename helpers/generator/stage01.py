@@ -23,6 +23,7 @@ from ..stage import StageRun, open_stage, push_outputs
 from ..words import counts
 from .gpt2_finetune import finetune, prepare_documents, save_metrics
 from .gpt2_fit import for_this_machine
+from .trained_depth import DEPTH_FILE, record_depth
 
 KEY = "01"
 
@@ -56,6 +57,9 @@ def train(run: FinetuneRun) -> None:
                            save_every=p.gpt2_save_every, sample_every=p.gpt2_sample_every, seed=p.seed,
                            samples_dir=run.drive.path(), optimizer=fit.optimizer,
                            only_train_transformer_layers=fit.only_train_transformer_layers)
+    depth = record_depth(run.drive.root, p.run_name)  # 02 and 05 warn when they prompt it at another depth
+    if depth is not None:
+        print(f"thread context depth {depth} (00's data) recorded in {drv.CHECKPOINT_DIR}/{p.run_name}/{DEPTH_FILE}")
 
 
 def losses(run: FinetuneRun) -> tuple[dict[str, Any], Path]:

@@ -25,6 +25,7 @@ from ..stage import StageRun, open_stage, push_outputs
 from ..words import counts
 from .fakes import generate_fakes, select_comments
 from .generation import GenerationEngine
+from .trained_depth import data_depth, depth_warning, trained_depth
 
 KEY = "02"
 
@@ -46,6 +47,10 @@ def comments(run: FakesRun) -> None:
     run.comments = select_comments(read_csv(path, required=["comment"]), split=run.p.fake_splits,
                                    max_comments=run.p.fake_max_comments, file=str(path))
     print(len(run.comments), "comments:", counts(run.comments["split"].value_counts().to_dict()))
+    warning = depth_warning(data_depth(run.drive.root) or 0, *trained_depth(run.drive.root, run.p.run_name), "02",
+                            f"00's {drv.DATA_SUMMARY}: the comments' thread context")
+    if warning:  # 00 re-run at another depth after 01 trained this checkpoint
+        print(warning)
 
 
 def generate(run: FakesRun) -> dict[str, Any]:

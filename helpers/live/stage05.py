@@ -6,7 +6,8 @@ already commented is skipped whole; so are locked and archived threads. Kept: co
 gpt-2-simple checkpoint: with `generator = "auto"` the newest accepted generator round descended from `run_name`
 (`checkpoint/<run_name>_g<k>`), else `checkpoint/<run_name>` itself; a checkpoint folder name pins one. The first
 step prints which. With `context_depth` >= 1 (set it as in 00: the generator was trained in that form) each prompt
-carries the post's title and up to that many comments above the comment, from the fetched thread.
+carries the post's title and up to that many comments above the comment, from the fetched thread. A depth
+other than the generator's (its checkpoint's record, else `data_summary.json`) is allowed, but printed as a WARNING.
 
 `reddit = "recorded"` (default, offline) serves threads recorded for this project from a loopback server that PRAW
 talks to exactly as to reddit.com, so no credentials are needed. `reddit = "live"` uses the praw.ini site `praw_site`
@@ -48,6 +49,7 @@ from ..errors import ConfigError
 from ..files import write_csv, write_json
 from ..generator.generation import GenerationEngine
 from ..generator.lineage import Generator, use_generator
+from ..generator.trained_depth import depth_warning, trained_depth
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
@@ -72,10 +74,14 @@ class ProposeRun(RedditRun):
 
 
 def start(p: Params) -> ProposeRun:
-    """The Drive root with the rounds table and the chosen generator checkpoint pulled; prints which generator."""
+    """The Drive root with the rounds table and the chosen generator checkpoint pulled; prints which generator, and a
+    WARNING when `context_depth` is not the depth it was trained with (allowed, never silent)."""
     drive = open_stage(KEY, p)
-    return ProposeRun(p, drive, date=proposals.today(p.run_date), generator=use_generator(drive, p.run_name,
-                                                                                          p.generator))
+    chosen = use_generator(drive, p.run_name, p.generator)
+    warning = depth_warning(p.context_depth, *trained_depth(drive.root, chosen.run_name), "05")
+    if warning:
+        print(warning)
+    return ProposeRun(p, drive, date=proposals.today(p.run_date), generator=chosen)
 
 
 def connect(run: ProposeRun) -> None:

@@ -17,6 +17,7 @@ from ..files import read_csv
 from ..live.conversation import LOG_COLUMNS
 from ..live.ledger import read_ledger
 from ..live.optouts import read_optouts
+from ..words import counts
 
 
 def _inbox_log(root: Path) -> pd.DataFrame:
@@ -60,3 +61,19 @@ def conversation_summary(root: str | Path) -> dict[str, Any]:
 
 def has_conversations(s: dict[str, Any]) -> bool:
     return bool(s["answers"] or s["turns_posted"] or s["turns_rejected"] or s["inbox_skipped"] or s["opted_out"])
+
+
+def conversation_line(s: dict[str, Any]) -> str:
+    """07's console line on conversations, in words: answers received, turns posted / rejected / skipped (by reason),
+    turns per thread and opt-outs, so a notebook user sees how the bot's conversations go without the report."""
+    if not has_conversations(s):
+        return ("conversations: none yet (no answers to the bot's replies, no conversation turns, nobody asked the "
+                "bot to stop)")
+    skipped = f" ({counts(s['skipped_by_reason'])})" if s["inbox_skipped"] else ""
+    threads = (f"; the bot's replies per conversation thread: {s['turns_per_thread_max']} at most over "
+               f"{len(s['turns_per_thread'])} thread(s)" if s["turns_per_thread"] else "")
+    people = len(s["opted_out"])
+    return (f"conversations: {s['replies_answered']} of the bot's {s['replies_checked']} checked replies were answered "
+            f"({s['answers']} answers in all); conversation turns: {s['turns_posted']} posted, {s['turns_rejected']} "
+            f"rejected, {s['inbox_skipped']} skipped{skipped}{threads}; {people} "
+            f"{'person' if people == 1 else 'people'} opted out (never answered again)")

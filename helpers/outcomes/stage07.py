@@ -38,6 +38,7 @@ from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from . import outcomes
+from .conversations import conversation_line, conversation_summary
 
 KEY = "07"
 
@@ -104,6 +105,7 @@ def track(run: TrackRun) -> pd.DataFrame:
     print(f"{s['replies']} posted replies tracked over {s['checks']} check(s); "
           f"with at least one upvote ({s['upvote_definition']}): {s['upvoted']} "
           f"= {s['fraction_upvoted'] if s['fraction_upvoted'] is not None else 'n/a'}")
+    print(conversation_line(conversation_summary(run.drive.root)))
     return run.table.drop(columns=["body"], errors="ignore").head(20)
 
 

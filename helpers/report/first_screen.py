@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import drive as drv
 from .attention import ReviewCounts, review_counts
 from .html_parts import esc
+from .live_trouble import rules_waiting
 from .scorecard import scorecard_html
 from .stage_status import FAILED, NOT_RUN, OK, UNFINISHED, StageStatus, duration, stage_statuses
 
@@ -68,6 +69,6 @@ def first_screen(root: str | Path, warnings: list[str], notices: list[str],
     failed = [f"stage {s.key} failed: {s.outcome}" for s in statuses if s.status == FAILED]
     top = "".join(n for n in notices if n)
     return (f'<div id="notices">{top}</div>' + strip_html(statuses)
-            + '<div class="columns">' + attention_html(review_counts(root), failed + warnings)
+            + '<div class="columns">' + attention_html(review_counts(root), failed + rules_waiting(root) + warnings)
             + '<section id="scorecard"><h2>Models next to the seed</h2>' + scorecard_html(root, statuses)
             + "</section></div>")

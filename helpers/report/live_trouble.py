@@ -4,6 +4,8 @@ subreddits: in 05's part).
 Why at the top: a removed reply, a ban or a suspension matters more than any score below it, and a person must act
 (look into it, then clear the hold with 06's `clear_holds`) before the bot posts there again. Empty when neither file
 exists, so a run that never went live shows nothing here.
+
+And for "Needs you now": the subreddits whose rules wait for a person's confirmation (06 posts none there).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import pandas as pd
 
 from .. import drive as drv
 from ..drive import latest
+from ..errors import InputError
 from ..files import read_json
 from ..reddit.preflight import COLUMNS
+from ..reddit.rules_confirm import Confirmations
 from .html_parts import df_table, esc, section
 
 
@@ -60,3 +64,33 @@ def preflight_section(root: Path) -> str:
     held = "no holds: 07 saw no removed reply, ban or suspension" if holds_rows(root).empty else "holds are set (top)"
     parts = [f'<p class="muted">{held}</p>'] + [preflight_html(stage, pf) for stage, pf in sorted(checks.items())]
     return section("live-trouble", "Going live: preflight and holds", "\n".join(parts))
+
+
+def rules_waiting(root: Path) -> list[str]:
+    """The "Needs you now" warning for subreddits whose rules wait for a person (verdict ``unconfirmed`` in the newest
+    preflight, each subreddit as its latest check saw it, unless confirmed since in live/rules_confirmed.json): 06
+    posts nothing there until someone reads the rules and confirms them."""
+    newest = latest(root, drv.PREFLIGHT)
+    if newest is None:
+        return []
+    checks = sorted(read_json(newest).get("checks", {}).items(), key=lambda kv: str(kv[1].get("checked_at", "")))
+    seen: dict[str, tuple[str, str, str]] = {}  # lower name -> (as spelt, verdict, checked_at)
+    for _, pf in checks:
+        for row in pf.get("subreddits") or []:
+            name = str(row.get("subreddit", ""))
+            seen[name.lower()] = (name, str(row.get("verdict", "")), str(pf.get("checked_at", "")))
+    try:
+        book = Confirmations.load(Path(root, drv.RULES_CONFIRMED)).records
+    except InputError as e:
+        return [str(e)]
+    waiting = [name for key, (name, verdict, at) in sorted(seen.items()) if verdict == "unconfirmed"
+               and not str(book.get(key, {}).get("confirmed_at", "")) > at]  # a click after the check confirms it
+    if not waiting:
+        return []
+    names = ", ".join(f"r/{n}" for n in waiting)
+    listed = ", ".join(f"'{n.lower()}'" for n in waiting)
+    return [f"{names}: {'its' if len(waiting) == 1 else 'their'} rules wait for a person to read and confirm them. "
+            "Until then the bot writes replies there but posts none. To confirm: open notebook 05, 06 or 07, read "
+            "the rules it prints and press the subreddit's Confirm button; or run one of them again with "
+            f"-p \"confirm_rules=[{listed}]\" (if the rules changed, name@<hash> as printed). Each confirmation is "
+            f"kept in {drv.RULES_CONFIRMED}."]

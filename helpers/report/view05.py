@@ -21,10 +21,16 @@ def section(root: Path) -> str:
         return html_section("generate", title, not_run("Stage 05"))
     dropped = s.get("dropped") or {}
     proposals = read_table(latest(Path(root), drv.PROPOSED_REPLIES))
-    body = figures([
+    rising = [
         ("posts seen", s.get("posts_seen"), "rising posts read in the configured subreddits"),
         ("comments kept", s.get("comments_kept"), "worth a reply: recent, scored, not the bot's own"),
         ("dropped", sum(v for v in dropped.values() if isinstance(v, (int, float))), "comments passed over"),
+    ] if "posts_seen" in s else []
+    inbox = [
+        ("inbox items", s.get("inbox_seen"), "unread answers to the bot and mentions of it"),
+        ("to answer", s.get("inbox_kept"), "conversation turns replies were written for"),
+    ] if "inbox_seen" in s else []
+    body = figures(rising + inbox + [
         ("candidates", s.get("candidates", None if proposals is None else len(proposals)),
          "GPT-2 replies written, for 06 to score and choose from"),
     ], "generate-figures")
@@ -32,9 +38,23 @@ def section(root: Path) -> str:
     return html_section("generate", title, body)
 
 
+def fetched(s: dict) -> list[str]:
+    """What 05 read for each target it was given: rising posts and their comments, inbox items answered or skipped;
+    a target it was not given says nothing (never "None posts seen")."""
+    parts = []
+    if "posts_seen" in s:
+        parts.append(f"{s.get('posts_seen')} rising posts seen, {s.get('comments_kept')} comments kept, dropped "
+                     f"{counts(s.get('dropped'))}")
+    if "inbox_seen" in s:
+        dropped = s.get("inbox_dropped") or {}
+        skipped = sum(v for v in dropped.values() if isinstance(v, (int, float)))
+        parts.append(f"inbox: {s.get('inbox_seen')} unread items, {s.get('inbox_kept')} to answer, {skipped} skipped"
+                     + (f" ({counts(dropped)})" if skipped else ""))
+    return parts or ["nothing fetched"]
+
+
 def outcome(root: Path) -> str | None:
     s = json_object(latest(root, FETCH_SUMMARY))
     if s is None:
         return None
-    return (f"{s.get('posts_seen')} posts seen, {s.get('comments_kept')} comments kept, dropped "
-            f"{counts(s.get('dropped'))}; {s.get('candidates', '?')} candidate replies")
+    return "; ".join(fetched(s)) + f"; {s.get('candidates', '?')} candidate replies"

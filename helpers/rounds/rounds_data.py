@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
-from ..context import conditioned
+from ..context import conditioned, neutral
 from ..data import comment_sample
 from ..errors import ConfigError, InputError
 from ..files import read_csv
 from ..filters import words
+from ..generator.trained_depth import data_depth
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +99,47 @@ def human_signal(root: str | Path, human_weight: int = 2) -> tuple[pd.DataFrame,
     blocked |= {norm(t) for t in ok.loc[gone, "reply"]}
     ok = ok[~gone]
     ok = ok.drop_duplicates(subset=["comment_id", "reply"])
+    ok, no_context = with_context(root, ok)
     weight = np.where(ok["comment_id"].astype(str).isin(good), int(human_weight), 1)
     human = pd.DataFrame({"comment": ok["comment"].astype(str), "reply": ok["reply"].astype(str),
                           "comment_id": ok["comment_id"].astype(str), "source": "human", "weight": weight})
     stats = {"sheets": len(sheets), "approved": int(approved.sum()) if len(sheet) else 0,
-             "removed": int(gone.sum()), "weighted_up": int((weight > 1).sum())}
+             "removed": int(gone.sum()), "weighted_up": int((weight > 1).sum()),
+             "dropped_no_context": no_context}
     return human.reset_index(drop=True), blocked - {""}, stats
+
+
+def proposal_contexts(root: str | Path) -> dict[str, str]:
+    """comment_id -> the thread context 05 generated the reply from (the ``context`` column of
+    live/proposed_replies_<date>.csv, written at context_depth >= 1); the newest day's when proposed twice."""
+    pat = drv.dated_name(drv.PROPOSED_REPLIES)
+    folder = Path(root, drv.PROPOSED_REPLIES).parent
+    out: dict[str, str] = {}
+    for path in sorted(p for p in folder.glob("*") if pat.match(p.name)) if folder.exists() else []:
+        df = read_csv(path, required=["comment_id"], hint="05's proposals")
+        if "context" in df.columns:
+            df = df[df["context"].fillna("").astype(str) != ""]
+            out.update(zip(df["comment_id"].astype(str), df["context"].astype(str)))
+    return out
+
+
+def with_context(root: str | Path, approved: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Approved replies whose ``comment`` carries the context they were generated from, when 00's data has thread
+    context (its documents do; a reply learned without it would teach another form): joined from 05's proposals by
+    comment_id. A reply whose context cannot be found is dropped and counted, with a warning naming the files."""
+    depth = data_depth(root) or 0
+    if depth <= 0 or not len(approved):
+        return approved, 0
+    found = approved["comment_id"].astype(str).map(proposal_contexts(root))
+    missing = found.isna()
+    if missing.any():
+        log.warning("human signal: %d approved reply(ies) left out: no thread context for comment(s) %s in %s "
+                    "(00's data has context depth %d, so 09's documents need it)", int(missing.sum()),
+                    ", ".join(approved.loc[missing, "comment_id"].astype(str).head(5)),
+                    drv.PROPOSED_REPLIES.format(date="<date>"), depth)
+    kept = approved[~missing]
+    texts = [ctx + neutral(c) for ctx, c in zip(found[~missing], kept["comment"].astype(str))]
+    return kept.assign(comment=texts), int(missing.sum())
 
 
 def training_set(kept: pd.DataFrame, real: pd.DataFrame, human: pd.DataFrame, blocked: set[str],

@@ -78,3 +78,24 @@ def test_tracking_helpers_take_07_defaults_from_the_contract(module):
         literal += [f"{fn.name}({a.arg}=...)" for a, d in zip(args, defaults)
                     if a.arg in names and isinstance(d, ast.Constant)]
     assert not literal, literal
+
+
+def test_07_prints_its_conversations_line_in_words(tmp_path, capsys):
+    from helpers.live import optouts
+    from helpers.live.conversation import InboxLog
+
+    root = tmp_path / "drive"
+    run = stage07.start(params(drive_root=str(root), drive_backend="local"))
+    stage07.track(run)
+    assert "conversations: none yet" in capsys.readouterr().out
+    InboxLog(root / drv.INBOX_LOG).append([
+        {"stage": "05", "inbox_id": "t1_i203", "decision": "skipped", "reason": "automoderator"},
+        {"stage": "05", "inbox_id": "t1_i204", "decision": "skipped", "reason": "asked_to_stop"},
+        {"stage": "06", "inbox_id": "t1_i207", "post_id": "p102", "decision": "rejected"}])
+    optouts.add_optout(root / drv.OPTOUTS, "margin_notes", "i204", "bad bot", now="2026-12-05T10:00:00+00:00")
+    stage07.track(run)
+    line = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("conversations:")]
+    assert line == ["conversations: 0 of the bot's 0 checked replies were answered (0 answers in all); conversation "
+                    "turns: 0 posted, 1 rejected, 2 skipped (1 asked to stop, 1 automoderator); 1 person opted out "
+                    "(never answered again)"]
+    run.stop_server()

@@ -59,3 +59,13 @@ def test_a_broken_optout_list_is_a_warning_not_a_silent_empty_list(tmp_path):
     (tmp_path / drv.OPTOUTS).write_text("{oops", encoding="utf-8")
     html = build_report(tmp_path).read_text(encoding="utf-8")
     assert "optouts.json" in html and "cannot be read" in html
+
+
+def test_07_console_line_names_answers_turns_threads_and_optouts(tmp_path):
+    from helpers.outcomes.conversations import conversation_line
+
+    drive_with_a_conversation(tmp_path)
+    assert conversation_line(conversation_summary(tmp_path)) == (
+        "conversations: 1 of the bot's 3 checked replies were answered (3 answers in all); conversation turns: "
+        "1 posted, 1 rejected, 3 skipped (1 asked to stop, 1 automoderator, 1 turn cap); the bot's replies per "
+        "conversation thread: 2 at most over 1 thread(s); 1 person opted out (never answered again)")

@@ -31,3 +31,25 @@ def test_holds_are_on_top_and_the_preflight_in_05s_part(tmp_path):
 def test_no_section_when_nothing_went_live(tmp_path):
     soup = BeautifulSoup(build_report(tmp_path).read_text(), "html.parser")
     assert soup.find("section", id="live-trouble") is None and soup.find(id="holds") is None
+
+
+def test_needs_you_now_names_the_subreddits_waiting_for_a_rules_confirmation(tmp_path):
+    def row(sub, verdict):
+        return {"subreddit": sub, "verdict": verdict, "reason": "public", "nsfw": False, "type": "public"}
+
+    account = {"name": "bot", "suspended": False}
+    write_json({"checks": {
+        "05": {"account": account, "checked_at": "2026-12-01T10:00:00+00:00",
+               "subreddits": [row("BoardGames", "unconfirmed"), row("Cooking", "unconfirmed"), row("tea", "ok"),
+                              row("gardening", "unconfirmed")]},
+        "06": {"account": account, "checked_at": "2026-12-01T11:00:00+00:00",  # confirmed with confirm_rules in 06
+               "subreddits": [row("Cooking", "ok")]}}}, tmp_path / drv.PREFLIGHT.format(date="2026-12-01"))
+    write_json({"subreddits": {"gardening": {"subreddit": "gardening", "rules_sha256": "ab", "confirmed_at":
+                                             "2026-12-01T10:05:00+00:00"}}},  # the 05 panel's button, after the check
+               tmp_path / drv.RULES_CONFIRMED)
+    soup = BeautifulSoup(build_report(tmp_path).read_text(), "html.parser")
+    (warning,) = [li.get_text() for li in soup.find(id="attention").find_all("li") if "confirm" in li.get_text()]
+    assert warning.startswith("r/BoardGames: its rules wait for a person to read and confirm them")
+    assert "posts none" in warning and "Confirm button" in warning and "confirm_rules=['boardgames']" in warning
+    assert "Cooking" not in warning and "gardening" not in warning and "tea" not in warning
+    assert soup.find(id="count-warnings").find(class_="value").get_text() == "1"

@@ -32,8 +32,8 @@ def test_05_posts_seen_comments_kept_drops_newest_run(tmp_path):
     write(tmp_path, fetch_summary_path("2026-01-02"),
           {"posts_seen": 8, "comments_kept": 15, "candidates": 30,
            "dropped": {"comment_locked": 1, "comment_deleted_or_removed": 3}})
-    assert outcome_line("05", tmp_path) == ("8 posts seen, 15 comments kept, dropped 3 comment deleted or removed, "
-                                            "1 comment locked; 30 candidate replies")
+    assert outcome_line("05", tmp_path) == ("8 rising posts seen, 15 comments kept, dropped 3 comment deleted or "
+                                            "removed, 1 comment locked; 30 candidate replies")
 
 
 def test_06_statuses_and_07_outcomes(tmp_path):
@@ -67,3 +67,20 @@ def test_no_usable_rows_names_the_files_read_and_the_drops(tmp_path):
     assert "arctic_shift" in msg and "2024_01_comments.ndjson" in msg and "read 2 file(s)" in msg
     assert "2 rows in" in msg and "'deleted': 1" in msg and "'empty_text': 1" in msg
     assert "the source reported {'bad_json_lines': 3}" in msg
+
+
+def test_05_inbox_only_says_what_the_inbox_gave_never_none(tmp_path):
+    write(tmp_path, fetch_summary_path("2026-01-03"),
+          {"bot_username": "bot", "inbox_seen": 5, "inbox_kept": 2, "inbox_marked_read": 3,
+           "inbox_dropped": {"opted_out": 1, "bot_name": 2}, "opted_out": ["x"], "candidates": 20})
+    line = outcome_line("05", tmp_path)
+    assert "None" not in line and "posts seen" not in line
+    assert line == "inbox: 5 unread items, 2 to answer, 3 skipped (2 bot name, 1 opted out); 20 candidate replies"
+
+
+def test_05_both_targets_each_say_what_they_fetched(tmp_path):
+    write(tmp_path, fetch_summary_path("2026-01-03"),
+          {"posts_seen": 4, "comments_kept": 6, "dropped": {}, "inbox_seen": 1, "inbox_kept": 1,
+           "inbox_dropped": {}, "candidates": 70})
+    assert outcome_line("05", tmp_path) == ("4 rising posts seen, 6 comments kept, dropped none; "
+                                            "inbox: 1 unread items, 1 to answer, 0 skipped; 70 candidate replies")
