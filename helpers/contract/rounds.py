@@ -35,7 +35,8 @@ STAGE_09 = Stage(
     P("gr_rounds", 2, "generator rounds in total (a re-run continues after the last finished one)", low=0),
     P("gr_restart", False, "True: forget the earlier rounds: their table, files and checkpoints (01's stays)"),
     P("gr_prompts", 16, "train-split comments given n_candidates candidates each per round (online: 500+)", low=1),
-    P("gr_eval_comments", 8, "held-out test comments measured on, the same every round (online: 200+)", low=1),
+    P("gr_eval_comments", 8, "held-out comments measured on (test, then validation split), the same every round; "
+      "fewer than 80% power needs for gr_min_gain: never accepted (online: 200+)", low=1),
     P("gr_reward", "select",
       "select (06's rule: pass the filters and realism threshold, best expected_score) | combined (pass them, best "
       "prob_real x expected_score)"),
@@ -49,10 +50,19 @@ STAGE_09 = Stage(
     P("heldout_judge", "bert_realism",
       "the realism classifier that never chooses: a folder under the Drive root or a name under models/ "
       "(bert_realism: 03's, fair while 06 scores with 08's refreshed one)"),
-    P("gr_min_gain", 0.0, "accept only if the held-out judge's mean prob_real rises by more than this"),
+    P("gr_min_gain", 0.02,
+      "accept only if a fresh judge's AUC falls by more than this against both the base and the placebo (the paired "
+      "bootstrap CI's lower bound; also the gain the eval size must have 80% power for)", low=0),
+    P("gr_judge_prompts", 32, "train-split comments each generator samples for its fresh judge to learn from", low=1),
+    P("gr_max_copy_rise", 0.03, "reject a round whose share of verbatim copies of its training replies rises by "
+      "more than this", low=0),
+    P("gr_max_length_drift", 0.15, "reject a round whose mean reply length (words) changes by more than this share",
+      low=0),
+    P("gr_bootstrap", 1000, "bootstrap resamples of the eval comments for every CI", low=100),
     P("gr_max_distinct2_drop", 0.05, "reject a round whose matched distinct-2 falls by more than this", low=0),
     P("gr_max_test_loss_rise", 0.05,
-      "reject a round whose loss on real test replies rises by more than this share of the base's", low=0),
+      "reject a round whose loss on real test replies is above run1's (the first checkpoint's) by more than this "
+      "share", low=0),
     P("gr_alternate", False, "True: after each generator round, one 08 refresh round on the new generator's fakes"),
     *(STAGE_06.param(n) for n in _FROM_06),
     *(STAGE_08.param(n) for n in _FROM_08),

@@ -42,16 +42,18 @@ def pick_prompts(generate: pd.DataFrame, k: int, n: int, seed: int) -> pd.DataFr
 
 
 def pick_eval_comments(generate: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
-    """The held-out comments every round is measured on: n of the test split (validation if test is empty), the same
-    sample every round so rounds compare."""
-    held = generate[generate["split"].astype(str) == "test"]
-    if held.empty:
-        held = generate[generate["split"].astype(str) == "validation"]
-    if held.empty:
+    """The held-out comments every round is measured on: n of the test split, topped up from the validation split
+    when the test split has fewer (both are held out from every fine-tune), the same sample every round so rounds
+    compare."""
+    split = generate["split"].astype(str)
+    test, valid = generate[split == "test"], generate[split == "validation"]
+    if test.empty and valid.empty:
         raise InputError("no comment in the test or validation split to measure on", file=drv.GPT2_GENERATE)
     rng = np.random.default_rng([int(seed), 0, 9])
-    take = np.sort(rng.choice(len(held), min(int(n), len(held)), replace=False))
-    return held.iloc[take][["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
+    take = np.sort(rng.choice(len(test), min(int(n), len(test)), replace=False))
+    more = np.sort(rng.choice(len(valid), min(int(n) - len(take), len(valid)), replace=False))
+    held = pd.concat([test.iloc[take], valid.iloc[more]])
+    return held[["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
 
 
 def reward_key(filtered: pd.DataFrame, reward: str) -> pd.Series:

@@ -15,13 +15,19 @@ from .. import drive as drv
 from ..errors import InputError
 from ..files import read_csv, write_csv
 from ..generator.lineage import accepted_flag
+from ..rounds.arms import GOLD_COLUMNS
 
 ROUND_COLUMNS = [
-    "round", "run_name", "base", "accepted", "reason", "reward", "prompts", "candidates", "prompts_kept",
+    "round", "run_name", "base", "accepted", "verdict", "reason", "reward", "prompts", "candidates", "prompts_kept",
     "train_docs", "candidate_docs", "human_docs", "replay_docs", "replay_share",
-    "choosing_prob_real_base", "choosing_prob_real", "choosing_expected_score_base", "choosing_expected_score",
-    "heldout_judge", "heldout_prob_real_base", "heldout_prob_real", "pass_share_base", "pass_share",
-    "distinct_2_base", "distinct_2", "parrot_rate", "repetition_rate", "test_loss_base", "test_loss",
+    *GOLD_COLUMNS,
+    "choosing_prob_real_base", "choosing_prob_real", "choosing_prob_real_placebo", "choosing_gain_lo",
+    "choosing_gain_hi", "choosing_expected_score_base", "choosing_expected_score", "choosing_expected_score_placebo",
+    "heldout_judge", "heldout_prob_real_base", "heldout_prob_real", "heldout_prob_real_placebo", "heldout_gain_lo",
+    "heldout_gain_hi", "pass_share_base", "pass_share", "pass_share_placebo", "diversity_replies",
+    "distinct_2_base", "distinct_2", "distinct_2_placebo", "copy_share_base", "copy_share", "copy_share_placebo",
+    "mean_words_base", "mean_words", "mean_words_placebo", "parrot_rate", "repetition_rate",
+    "test_loss_ref", "test_loss_base", "test_loss", "test_loss_placebo",
     "adv_auc_newest", "seconds_generate", "seconds_finetune", "seconds_measure", "seconds"]
 
 
@@ -69,15 +75,17 @@ def rounds_png(table: pd.DataFrame, path: Path) -> Path:
         x = np.r_[0, table["round"].astype(int)]
         col = lambda c: np.r_[float(table[f"{c}_base"].iloc[0]), table[c].astype(float)]  # noqa: E731
         acc = table["accepted"].map(accepted_flag).fillna(False).astype(bool)
-        axes[0].plot(x, col("choosing_prob_real"), "o--", label="choosing judge (06's realism)")
-        axes[0].plot(x, col("heldout_prob_real"), "s-", label="held-out judge")
-        axes[0].plot(x[1:][~acc.to_numpy()], table["heldout_prob_real"].astype(float)[~acc], "x", color="red",
-                     ms=10, label="rejected round")
+        if "gold_auc" in table and table["gold_auc"].notna().any():  # the gold measure: lower is harder to catch
+            axes[0].plot(x[1:], table["gold_auc_base"].astype(float), "o--", label="fresh judge AUC: base")
+            axes[0].plot(x[1:], table["gold_auc_placebo"].astype(float), "^:", label="fresh judge AUC: placebo")
+            axes[0].plot(x[1:], table["gold_auc"].astype(float), "s-", label="fresh judge AUC: candidate")
+            axes[0].plot(x[1:][~acc.to_numpy()], table["gold_auc"].astype(float)[~acc], "x", color="red", ms=10,
+                         label="not accepted")
         axes[1].plot(x, col("distinct_2"), "o-")
         axes[2].plot(x, col("test_loss"), "o-")
         for ax in axes:
             ax.set_xticks(list(x))
-    axes[0].set(xlabel="round", ylabel="mean prob_real of test candidates", title="judges")
+    axes[0].set(xlabel="round", ylabel="AUC (lower: harder to catch)", title="fresh judge, held-out comments")
     axes[0].legend(fontsize=7)
     axes[1].set(xlabel="round", ylabel="distinct-2 (matched)", title="diversity")
     axes[2].set(xlabel="round", ylabel="loss on real test replies", title="fit to real text")

@@ -34,6 +34,7 @@ from .. import drive as drv
 from .. import files
 from ..contract import Params
 from ..errors import ConfigError
+from ..rounds.placebo import is_round_checkpoint
 from ..stage import StageRun, open_stage, push_outputs
 from . import generator_rounds as gr
 from . import rounds_gpt2
@@ -61,7 +62,8 @@ def settings(p: Params) -> gr.Settings:
         human_weight=p.gr_human_weight, min_prob_real=p.min_prob_real, max_reply_chars=p.max_reply_chars,
         blocklist=tuple(p.blocklist), allow_links=p.allow_links, min_gain=p.gr_min_gain,
         max_distinct2_drop=p.gr_max_distinct2_drop, max_test_loss_rise=p.gr_max_test_loss_rise,
-        heldout_judge=p.heldout_judge, seed=p.seed)
+        heldout_judge=p.heldout_judge, judge_prompts=p.gr_judge_prompts, max_copy_rise=p.gr_max_copy_rise,
+        max_length_drift=p.gr_max_length_drift, bootstrap=p.gr_bootstrap, seed=p.seed)
 
 
 def judge_dir(root: Path, name: str) -> Path:
@@ -145,7 +147,7 @@ def forget(run: RoundsRun) -> None:
     name = run.p.run_name
     found = [*run.drive.glob(drv.GENERATOR_ROUNDS_DIR + "/**/*"), *run.drive.glob(f"{drv.CHECKPOINT_DIR}/{name}_g*/*")]
     for path in found:
-        if path.is_file() and (drv.CHECKPOINT_DIR not in path.parts or path.parent.name[len(name) + 2:].isdigit()):
+        if path.is_file() and (drv.CHECKPOINT_DIR not in path.parts or is_round_checkpoint(path.parent.name, name)):
             run.drive.remove(path)
     for rel in (drv.GENERATOR_ROUNDS, drv.GENERATOR_ROUNDS_PNG):  # the plot is not pulled: removed remotely as well
         run.drive.remove(run.drive.path(rel))
