@@ -6,7 +6,8 @@ an Open-in-Colab badge), the setup cell, the cell tagged `parameters` (one `name
 parameter), the check cell (`p = notebook_params("NN", globals())`), `run = stageNN.start(p)`, then for each function
 of the module's STEPS a markdown cell (its docstring's first paragraph) and a `show(stageNN.step(run))` cell, and
 last the stage's part of the run report (helpers.pipeline.report.stage_report).
-Run `make notebooks` after editing either source; tests/test_notebook_specs.py fails if a committed notebook differs.
+Run `make notebooks` after editing either source; tests/pipeline/test_notebook_specs.py fails if a committed notebook
+differs.
 The same run rewrites (with `--check`: checks) drive_layout.md's per-stage table from the contract
 (tools/build_drive_layout.py).
 """

@@ -49,7 +49,7 @@ def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: in
     with tempfile.TemporaryDirectory(prefix="evaluate_") as tmp:
         src, out = Path(tmp, "comments.csv"), Path(tmp, "candidates.csv")
         comments.to_csv(src, index=False)
-        cmd = [sys.executable, "-m", "helpers.tracking.adversarial_fakes", "generate", "--checkpoint-dir",
+        cmd = [sys.executable, "-m", "helpers.rounds.adversarial_fakes", "generate", "--checkpoint-dir",
                str(root / drv.CHECKPOINT_DIR), "--run-name", run_name, "--comments", str(src), "--out", str(out),
                "--n", str(n), "--seed", str(seed)] + [a for k, v in gen.items() for a in (f"--{k.replace('_', '-')}",
                                                                                           str(v))]

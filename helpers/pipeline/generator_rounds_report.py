@@ -9,7 +9,7 @@ from .. import drive as drv
 from ..errors import InputError
 from ..generator.lineage import accepted_flag
 from ..report_html import df_table, esc, fmt, img_tag, not_run, read_table, section
-from ..tracking.rounds_table import rounds_png
+from ..rounds.rounds_table import rounds_png
 
 SHOWN = ["round", "run_name", "base", "accepted", "choosing_prob_real_base", "choosing_prob_real",
          "heldout_prob_real_base", "heldout_prob_real", "pass_share_base", "pass_share", "distinct_2_base",
