@@ -29,7 +29,7 @@ from .. import files, quality
 from ..contract import default
 from ..files import read_csv, write_csv
 from ..filters import FilterSettings
-from ..rounds import arms, guards, placebo, stats
+from . import arms, guards, placebo, stats
 from . import rounds_data as data
 from .rounds_table import done_rounds, newest_accepted, write_table
 
@@ -105,13 +105,15 @@ def select(tools: Tools, raw: pd.DataFrame, s: Settings) -> pd.DataFrame:
     return filtered
 
 
-def judged(tools: Tools, df: pd.DataFrame, s: Settings) -> pd.DataFrame:
-    """An arm's eval candidates with the choosing judges' prob_real, 06's ``rejected`` and the held-out judge's
-    prob_real (``heldout``) per row."""
-    filtered = select(tools, df, s)
-    held = np.asarray(tools.heldout(filtered.rename(columns={"proposed_reply": "reply"})), dtype=float)
-    return filtered.assign(heldout=held, prob_real=pd.to_numeric(filtered["prob_real"], errors="coerce"),
-                           expected_score=pd.to_numeric(filtered["expected_score"], errors="coerce"))
+def judged(tools: Tools, df: pd.DataFrame) -> pd.DataFrame:
+    """An arm's eval candidates with the choosing judges' prob_real and expected_score and the held-out judge's
+    prob_real (``heldout``) per row. 06's filters are left out here: their repeat check is quadratic in the comments,
+    and the measure only needs the judges' view."""
+    scored = tools.score(df.rename(columns={"reply": "proposed_reply"}).assign(
+        post_id=lambda d: d["comment_id"].astype(str), title=""))
+    held = np.asarray(tools.heldout(scored.rename(columns={"proposed_reply": "reply"})), dtype=float)
+    return scored.assign(heldout=held, prob_real=pd.to_numeric(scored["prob_real"], errors="coerce"),
+                         expected_score=pd.to_numeric(scored["expected_score"], errors="coerce"))
 
 
 def measure(tools: Tools, samples: dict, ids: list[str], s: Settings) -> dict:
@@ -120,13 +122,13 @@ def measure(tools: Tools, samples: dict, ids: list[str], s: Settings) -> dict:
     out, per = {}, {}
     for arm, suffix in (("base", "_base"), ("new", ""), ("placebo", "_placebo")):
         df = samples[arm]
-        j = judged(tools, df[df["comment_id"].isin(ids)].reset_index(drop=True), s)
+        j = judged(tools, df[df["comment_id"].isin(ids)].reset_index(drop=True))
         j = j.assign(comment_id=j["comment_id"].astype(str))
         per[arm] = {c: arms.by_comment(j, j[c].to_numpy(float), ids) for c in ("prob_real", "heldout")}
         out |= {f"choosing_prob_real{suffix}": float(np.nanmean(j["prob_real"])) if len(j) else None,
                 f"choosing_expected_score{suffix}": float(np.nanmean(j["expected_score"])) if len(j) else None,
                 f"heldout_prob_real{suffix}": float(np.nanmean(j["heldout"])) if len(j) else None,
-                f"pass_share{suffix}": float((j["rejected"] == "").mean()) if len(j) else None}
+                f"pass_share{suffix}": float((j["prob_real"] >= s.min_prob_real).mean()) if len(j) else None}
     for col, name in (("heldout", "heldout"), ("prob_real", "choosing")):
         g = stats.mean_gain(per["base"][col], per["new"][col], s.bootstrap, s.seed)
         out |= {f"{name}_gain_lo": g["lo"], f"{name}_gain_hi": g["hi"]}

@@ -66,13 +66,12 @@ def verdict(gold_base: dict, gold_placebo: dict, guards: list[str], min_gain: fl
     why, clear_worse = list(guards), False
     for name, g in (("base", gold_base), ("placebo", gold_placebo)):
         lo, hi, n, need = (_num(g.get(k)) for k in ("lo", "hi", "n", "n_needed"))
-        text = (f"fresh-judge AUC gain vs {name} {_num(g.get('gain')):+.3f} [{lo:+.3f}, {hi:+.3f}] on {n:.0f} "
-                f"comments")
-        if math.isnan(lo) or not lo > min_gain:
-            why.append(f"{text}: lower bound not above {min_gain:g}")
+        short = ([f"lower bound not above {min_gain:g}"] if math.isnan(lo) or not lo > min_gain else []) + (
+            [f"{need:g} comments needed for {min_gain:g} at 80% power"] if not n >= need else [])
+        if short:
+            why.append(f"fresh-judge AUC gain vs {name} {_num(g.get('gain')):+.3f} [{lo:+.3f}, {hi:+.3f}] on {n:.0f} "
+                       f"comments: " + ", ".join(short))
             clear_worse |= hi <= min_gain
-        if not n >= need:
-            why.append(f"{text}: {need:g} comments needed for {min_gain:g} at 80% power")
     if not why:
         return "accepted", ""
     return ("rejected" if guards or clear_worse else "inconclusive"), "; ".join(why)

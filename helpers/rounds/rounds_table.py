@@ -15,7 +15,7 @@ from .. import drive as drv
 from ..errors import InputError
 from ..files import read_csv, write_csv
 from ..generator.lineage import accepted_flag
-from ..rounds.arms import GOLD_COLUMNS
+from .arms import GOLD_COLUMNS
 
 ROUND_COLUMNS = [
     "round", "run_name", "base", "accepted", "verdict", "reason", "reward", "prompts", "candidates", "prompts_kept",

@@ -34,10 +34,10 @@ from .. import drive as drv
 from .. import files
 from ..contract import Params
 from ..errors import ConfigError
-from ..rounds.placebo import is_round_checkpoint
 from ..stage import StageRun, open_stage, push_outputs
 from . import generator_rounds as gr
 from . import rounds_gpt2
+from .placebo import is_round_checkpoint
 from .rounds_table import done_rounds
 
 KEY = "09"

@@ -111,4 +111,4 @@ def n_needed(sd: float, delta: float) -> float:
     delta is 0 or the SD unknown (no size is enough)."""
     if not delta > 0 or not np.isfinite(sd):
         return float("inf")
-    return float(np.ceil(Z80 * sd ** 2 / delta ** 2))
+    return float(np.ceil(round(Z80 * sd ** 2 / delta ** 2, 6)))
