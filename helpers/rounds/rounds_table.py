@@ -86,7 +86,8 @@ def rounds_png(table: pd.DataFrame, path: Path) -> Path:
         for ax in axes:
             ax.set_xticks(list(x))
     axes[0].set(xlabel="round", ylabel="AUC (lower: harder to catch)", title="fresh judge, held-out comments")
-    axes[0].legend(fontsize=7)
+    if axes[0].get_legend_handles_labels()[0]:
+        axes[0].legend(fontsize=7)
     axes[1].set(xlabel="round", ylabel="distinct-2 (matched)", title="diversity")
     axes[2].set(xlabel="round", ylabel="loss on real test replies", title="fit to real text")
     fig.tight_layout()
