@@ -87,6 +87,8 @@ STAGE_09 = Stage(
       "more than this", low=0),
     P("gr_max_length_drift", 0.15, "reject a round whose mean reply length (words) changes by more than this share",
       low=0),
+    P("gr_eval_candidates", 4, "candidates per comment each generator samples for the fresh judges (the gold "
+      "measure): more comments beat more candidates per comment", low=1),
     P("gr_bootstrap", 1000, "bootstrap resamples of the eval comments for every CI", low=100),
     P("gr_max_distinct2_drop", 0.05, "reject a round whose matched distinct-2 falls by more than this", low=0),
     P("gr_max_test_loss_rise", 0.05,

@@ -25,9 +25,10 @@ GOLD_COLUMNS = [f"gold_auc{a}{b}" for a in ("_base", "", "_placebo", "_base_seed
     "gold_sd_diff", "eval_n", "eval_n_needed"]
 
 
-def sample_arm(sample: Callable, run: str, comments: pd.DataFrame, out: Path, seed: int) -> tuple[pd.DataFrame, float]:
-    """Checkpoint ``run``'s candidates for ``comments`` (kept when ``out`` exists: resume) and the seconds spent."""
-    seconds = sample(run, comments.drop_duplicates("comment_id").reset_index(drop=True), out, seed)
+def sample_arm(sample: Callable, run: str, comments: pd.DataFrame, out: Path, seed: int,
+               n: int) -> tuple[pd.DataFrame, float]:
+    """Checkpoint ``run``'s ``n`` candidates per comment (kept when ``out`` exists: resume) and the seconds spent."""
+    seconds = sample(run, comments.drop_duplicates("comment_id").reset_index(drop=True), out, seed, n)
     df = read_csv(out, required=["comment", "reply", "comment_id"])
     return df.assign(comment_id=df["comment_id"].astype(str), reply=df["reply"].fillna("").astype(str)), seconds
 

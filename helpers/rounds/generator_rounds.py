@@ -58,18 +58,20 @@ class Settings:
     max_copy_rise: float = default("gr_max_copy_rise", "09")
     max_length_drift: float = default("gr_max_length_drift", "09")
     bootstrap: int = default("gr_bootstrap", "09")
+    eval_candidates: int = default("gr_eval_candidates", "09")
     seed: int = default("seed", "09")
 
 
 @dataclass
 class Tools:
-    """What a round does outside pandas, swappable in tests: sample (run_name, comments, out, seed) -> seconds;
+    """What a round does outside pandas, swappable in tests: sample (run_name, comments, out, seed, n per comment)
+    -> seconds;
     finetune (base, new, train_csv, out_json) -> {"test_loss", "test_loss_base", ...}; score (candidates) -> +
     prob_real, expected_score, score_error under the choosing judges; heldout (candidates) -> the held-out judge's
     prob_real per row; alternate (generator run_name, round folder) -> the refreshed classifier's AUC on its newest
     fakes (None: no alternation)."""
 
-    sample: Callable[[str, pd.DataFrame, Path, int], float]
+    sample: Callable[[str, pd.DataFrame, Path, int, int], float]
     finetune: Callable[[str, str, Path, Path], dict]
     score: Callable[[pd.DataFrame], pd.DataFrame]
     heldout: Callable[[pd.DataFrame], np.ndarray]
@@ -152,7 +154,7 @@ def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: 
     d, new = round_dir(root, k), f"{s.run_name}_g{k}"
     d.mkdir(parents=True, exist_ok=True)
     prompts = data.pick_prompts(inputs["generate"], k, s.prompts, s.seed)
-    gen_s = tools.sample(base, prompts, d / "candidates_raw.csv", s.seed + k)
+    gen_s = tools.sample(base, prompts, d / "candidates_raw.csv", s.seed + k, s.n_candidates)
     on_write()
     scored = d / "candidates.csv"
     if not scored.exists():
@@ -194,11 +196,12 @@ def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: 
     both = pd.concat([judge_prompts, inputs["eval_comments"]], ignore_index=True)
     samples, sample_s = {}, gen_s
     for arm, run in (("base", base), ("new", new), ("placebo", pl_name)):
-        samples[arm], sec = arms.sample_arm(tools.sample, run, both, d / f"gold_{arm}.csv", s.seed + 1000 + k)
+        samples[arm], sec = arms.sample_arm(tools.sample, run, both, d / f"gold_{arm}.csv", s.seed + 1000 + k,
+                                             s.eval_candidates)
         sample_s += sec
         on_write()
     samples["base_seed2"], sec = arms.sample_arm(tools.sample, base, inputs["eval_comments"],
-                                                 d / "gold_base_seed2.csv", s.seed + 2000 + k)
+                                                 d / "gold_base_seed2.csv", s.seed + 2000 + k, s.eval_candidates)
     on_write()
     gold = arms.gold(samples, set(judge_prompts["comment_id"].astype(str)), ids, inputs["real"], s.min_gain,
                      s.bootstrap, s.seed)

@@ -17,6 +17,7 @@ from ..quality import distinct_n_at
 
 DIVERSITY_REPLIES = 150
 VERDICTS = ("accepted", "rejected", "inconclusive")
+BLIND = "the guard cannot see drift"
 
 
 def norm(text) -> str:
@@ -44,7 +45,7 @@ def guard_failures(new: dict, base: dict, s) -> list[str]:
     why = []
     size = int(new.get("diversity_replies") or 0)
     if size < DIVERSITY_REPLIES:
-        why.append(f"distinct-2 measured on {size} replies (< {DIVERSITY_REPLIES}): the guard cannot see drift")
+        why.append(f"distinct-2 measured on {size} replies (< {DIVERSITY_REPLIES}): {BLIND}")
     d0, d1 = _num(base.get("distinct_2")), _num(new.get("distinct_2"))
     if math.isnan(d1) or d0 - d1 > s.max_distinct2_drop:
         why.append(f"distinct-2 fell {d0:.3f} -> {d1:.3f} (allowed drop {s.max_distinct2_drop:g})")
@@ -74,4 +75,5 @@ def verdict(gold_base: dict, gold_placebo: dict, guards: list[str], min_gain: fl
             clear_worse |= hi <= min_gain
     if not why:
         return "accepted", ""
-    return ("rejected" if guards or clear_worse else "inconclusive"), "; ".join(why)
+    failed = [g for g in guards if BLIND not in g]  # a guard that could not look is no evidence against the round
+    return ("rejected" if failed or clear_worse else "inconclusive"), "; ".join(why)

@@ -63,7 +63,8 @@ def settings(p: Params) -> gr.Settings:
         blocklist=tuple(p.blocklist), allow_links=p.allow_links, min_gain=p.gr_min_gain,
         max_distinct2_drop=p.gr_max_distinct2_drop, max_test_loss_rise=p.gr_max_test_loss_rise,
         heldout_judge=p.heldout_judge, judge_prompts=p.gr_judge_prompts, max_copy_rise=p.gr_max_copy_rise,
-        max_length_drift=p.gr_max_length_drift, bootstrap=p.gr_bootstrap, seed=p.seed)
+        max_length_drift=p.gr_max_length_drift, bootstrap=p.gr_bootstrap,
+        eval_candidates=p.gr_eval_candidates, seed=p.seed)
 
 
 def judge_dir(root: Path, name: str) -> Path:
@@ -120,7 +121,7 @@ def real_tools(root: Path, p: Params) -> gr.Tools:
         return float(table.loc[table["round"] == target, "auc_newest_after"].iloc[0])
 
     return gr.Tools(
-        sample=lambda run, comments, out, seed: rounds_gpt2.generate(root, run, comments, out, p.n_candidates, seed,
+        sample=lambda run, comments, out, seed, n: rounds_gpt2.generate(root, run, comments, out, n, seed,
                                                                      **gen),
         finetune=lambda base, new, train, out: rounds_gpt2.finetune(
             root, base, new, train, out, base_model=p.base_model, steps=p.gr_steps,

@@ -57,7 +57,7 @@ class Fake:
         self.sampled: list[str] = []
         self.finetuned: list[str] = []
 
-    def sample(self, run, comments, out, seed):
+    def sample(self, run, comments, out, seed, n=None):
         self.sampled.append(f"{run}->{Path(out).parent.name}/{Path(out).name}")
         if Path(out).exists():
             return 0.0

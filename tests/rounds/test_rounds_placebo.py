@@ -48,7 +48,7 @@ class Styles:
     def __init__(self, tic: dict[str, float], kill: set[str] = ()):
         self.tic, self.kill, self.trained, self.sampled = tic, set(kill), [], []
 
-    def sample(self, run, comments, out, seed):
+    def sample(self, run, comments, out, seed, n=None):
         if Path(out).exists():
             return 0.0
         self.sampled.append(Path(out).name)
