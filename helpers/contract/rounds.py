@@ -55,6 +55,7 @@ STAGE_09 = Stage(
            File(drv.BERT_GAN_FAKE, "gr_alternate only"), File(f"{drv.BERT_BASE_DIR}/<bert_base>/", "gr_alternate only"),
            File(drv.ADVERSARIAL_FAKES, "gr_alternate only"), File(drv.ADVERSARIAL_ROUNDS, "gr_alternate only")),
     writes=(File(f"{drv.CHECKPOINT_DIR}/<run_name>_g<round>/", "one new checkpoint per round"),
+            File(f"{drv.CHECKPOINT_DIR}/<run_name>_g<round>_placebo/", "the round's placebo arm, never used"),
             File(drv.GENERATOR_ROUNDS_DIR + "/"), File(drv.GENERATOR_ROUNDS), File(drv.GENERATOR_ROUNDS_PNG),
             File(drv.ADVERSARIAL_FAKES, "gr_alternate only"), File(drv.ADVERSARIAL_MODEL + "/", "gr_alternate only"),
             File(drv.ADVERSARIAL_ROUNDS, "gr_alternate only")),

@@ -4,11 +4,11 @@ family), with the gain counted only where a judge that did not choose sees it.
 One round k: (1) n_candidates candidates for gr_prompts train-split comments from the current generator (the newest
 accepted round's checkpoint, else 01's); (2) scored by 06's judges and selected by 06's filters and threshold, the best
 passing candidate per prompt kept by the reward; (3) + human-approved replies + real train pairs as replay
-(rounds_data); (4) fine-tuned a few steps into checkpoint/<run_name>_g<k>; (5) base and new checkpoint both sample
-candidates for the same held-out test comments, measured by the choosing judges, the held-out judge, 06's selection,
-distinct-2, parrot and repetition rates, and the loss on real test replies; (6) accepted only if the held-out judge
-improves and the guards hold. The row goes to metrics/generator_rounds.csv last: every file before it is reused by a
-re-run, so a killed run redoes at most the unfinished part of the round it was in.
+(rounds_data); (4) fine-tuned a few steps into checkpoint/<run_name>_g<k>, and a placebo (real train pairs only, same
+steps and size); (5) base, candidate and placebo measured by fresh judges trained against each one's own samples
+(helpers.rounds.arms), with paired CIs, the noise floor and the power sums; (6) accepted only if the candidate beats
+base and placebo, CI clear of gr_min_gain, and the drift guards hold (helpers.rounds.guards). The row goes to
+metrics/generator_rounds.csv last: every file before it is reused by a re-run, so a killed run redoes at most the unfinished part of the round it was in.
 """
 
 from __future__ import annotations

@@ -9,12 +9,18 @@ judge, this stage moves the generator. Each of `gr_rounds` rounds of **reward-ra
    score >= 2; never a reply a person left unapproved or Reddit removed) and real train pairs as `gr_replay_share`;
 4. a copy of the current checkpoint is fine-tuned `gr_steps` steps at `gr_learning_rate` into
    `checkpoint/<run_name>_g<k>` (the previous one is never written);
-5. old and new generator sample candidates for the same `gr_eval_comments` **test** comments, measured by the choosing
-   judges (they will rise: that is the optimisation), by the **held-out judge** `heldout_judge` that never chose,
-   by 06's selection, distinct-2, parrot and repetition rates, and the loss on real test replies;
-6. the round is **accepted** only if the held-out judge improves and distinct-2 and test loss stay within
-   `gr_max_distinct2_drop` / `gr_max_test_loss_rise`. A rejected round's checkpoint stays on Drive, unused, its reason
-   in `metrics/generator_rounds.csv`.
+5. a **placebo**: the same base fine-tuned the same steps, rate and number of documents on real train pairs only
+   (`checkpoint/<run_name>_g<k>_placebo`, never used);
+6. the **gold measure**: base, candidate and placebo each sample `gr_eval_candidates` replies for `gr_judge_prompts`
+   train comments and `gr_eval_comments` held-out comments; a TF-IDF + logistic-regression judge trained from scratch
+   on real train replies vs each generator's own samples is tested on the held-out comments (AUC: lower is harder to
+   catch), with paired bootstrap CIs over comments, the noise floor (the base sampled twice) and the eval size 80%
+   power needs for `gr_min_gain`. The choosing judges and the held-out judge `heldout_judge` are shown beside it;
+7. the round is **accepted** only if its AUC is below both the base's and the placebo's with the CI's lower bound of
+   the gain above `gr_min_gain`, on enough comments, and the guards hold: distinct-2 on >= 150 replies
+   (`gr_max_distinct2_drop`), verbatim copies of training replies (`gr_max_copy_rise`), mean length
+   (`gr_max_length_drift`), test loss against run1's (`gr_max_test_loss_rise`). Else "rejected" or "inconclusive",
+   with the numbers, in `metrics/generator_rounds.csv`; the checkpoint stays on Drive, unused.
 
 With `gr_alternate`, one 08 refresh round follows each generator round, so both sides move. GPT-2 runs in processes of
 its own (gpt-2-simple's TF1 graph and the Keras 3 judges never share one). Resumable round by round: a re-run continues
