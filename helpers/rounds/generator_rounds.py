@@ -8,7 +8,8 @@ passing candidate per prompt kept by the reward; (3) + human-approved replies + 
 steps and size); (5) base, candidate and placebo measured by fresh judges trained against each one's own samples
 (helpers.rounds.arms), with paired CIs, the noise floor and the power sums; (6) accepted only if the candidate beats
 base and placebo, CI clear of gr_min_gain, and the drift guards hold (helpers.rounds.guards). The row goes to
-metrics/generator_rounds.csv last: every file before it is reused by a re-run, so a killed run redoes at most the unfinished part of the round it was in.
+metrics/generator_rounds.csv last: every file before it is reused by a re-run, so a killed run redoes at most the
+unfinished part of the round it was in.
 """
 
 from __future__ import annotations
