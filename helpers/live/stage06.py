@@ -68,6 +68,7 @@ from ..files import read_csv, write_json
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
+from ..words import counts
 from . import holds, posting, proposals, review_panel, select, sheets
 from .lease import Lease, posting_lock
 from .review import ReviewSheet, TextRules
@@ -136,7 +137,9 @@ def choose(run: PostRun) -> pd.DataFrame:
     run.review = select.approve(select.merge_approvals(review, previous), p.approve_ids)
     sheets.backup(sheet)  # the sheet as the person left it: live/review_<date>.bak.csv
     sheets.write_sheet(run.review, sheet)
-    print(run.selection)
+    s = run.selection
+    print(f"{s['candidates']} candidates, {s['allowed']} pass the filters, {s['posts_chosen']} chosen (one per post); "
+          f"rejected: {counts(s['rejected'])}")
     approved = int(select.approved_mask(run.review).sum()) if len(run.review) else 0
     rejected = sum(select.decision_of(r) == "rejected" for r in run.review.to_dict("records"))
     print(f"review sheet: {drv.REVIEW_SHEET.format(date=run.date)} ({approved} approved, {rejected} rejected)")
@@ -175,7 +178,7 @@ def review(run: PostRun) -> Any:
     rules = TextRules(blocklist=tuple(p.blocklist), max_length=p.max_reply_chars, allow_links=p.allow_links,
                       quality=quality_settings(p),
                       posted=tuple(filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)))
-    return review_panel.ReviewPanel(ReviewSheet.open(sheet, rules, run.drive)).widget
+    return review_panel.ReviewPanel(ReviewSheet.open(sheet, rules, run.drive), p.min_prob_real).widget
 
 
 def connect(run: PostRun) -> None:
@@ -233,7 +236,7 @@ def post(run: PostRun) -> pd.DataFrame:
             text_rules={"blocklist": p.blocklist, "max_length": p.max_reply_chars, "allow_links": p.allow_links},
             heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked)
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
-    print(results["status"].value_counts().to_dict())
+    print("post:", counts(results["status"].value_counts().to_dict(), none="nothing to post"))
     return results
 
 

@@ -1,6 +1,6 @@
 """Stage 07's numbers: the fraction of posted replies with at least one upvote, actual vs predicted upvote bin,
 calibration of P(score >= 2), tables per subreddit and per week, and the figures (shown in the run report by
-helpers.pipeline.live_sections).
+helpers.report.view07).
 
 Input is ``outcomes`` (helpers.outcomes.outcomes.track): the latest check per posted reply joined with its prediction.
 """

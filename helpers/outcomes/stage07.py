@@ -67,7 +67,7 @@ def check(run: TrackRun) -> pd.DataFrame:
     subs = posted["subreddit"].astype(str).unique().tolist() if len(posted) else []
     with run.stopping_on_error():
         run.pf = preflight.preflight(run.client, subs, run.p.bot_allowed_subreddits)
-    print(f"preflight (07):\n{run.pf.text()}")
+    print(f"preflight (07): {run.pf.headline()}")
     preflight.save(run.pf, run.drive.path(drv.PREFLIGHT.format(date=outcomes.now_iso()[:10])), "07")
     banned = run.pf.table.loc[run.pf.table["reason"] == "the account is banned here", "subreddit"]
     trouble, _ = holds.trouble_seen(pd.DataFrame(), bool(run.pf.account.get("suspended")), banned)

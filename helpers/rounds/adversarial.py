@@ -5,7 +5,7 @@ test comments (held out, to measure on); (2) the realism classifier is scored on
 real test replies: AUC *before*; (3) it continues training (or is retrained from its base) on the real replies, 02's
 fakes and every round's train fakes so far; (4) the same AUC *after*. One table row per round.
 
-Generation runs in a separate process (helpers.rounds.adversarial_fakes): gpt-2-simple's TF1 graph and the Keras 3
+Generation runs in the GPT-2 worker process (helpers.generator.worker): gpt-2-simple's TF1 graph and the Keras 3
 BERT model never share a runtime. Resumable round by round: a round's fakes file is written whole before training, and
 the model (with its round number inside) is published whole before the table row, so a killed run redoes at most the
 round it was in. The defaults of run_rounds are notebook 08's (helpers.contract).

@@ -20,9 +20,6 @@ from .fresh_judge import gold_matrix
 from .guards import drift
 
 ARMS = ("base", "new", "placebo")
-GOLD_COLUMNS = [f"gold_auc{a}{b}" for a in ("_base", "", "_placebo", "_base_seed2") for b in ("", "_lo", "_hi")] + [
-    f"gold_gain_vs_{a}{b}" for a in ("base", "placebo", "noise") for b in ("", "_lo", "_hi")] + [
-    "gold_sd_diff", "eval_n", "eval_n_needed"]
 
 
 def sample_arm(sample: Callable, run: str, comments: pd.DataFrame, out: Path, seed: int,

@@ -26,13 +26,18 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
-from .. import files, quality
+from .. import files, quality, words
 from ..contract import default
 from ..files import read_csv, write_csv
 from ..filters import FilterSettings
+from ..generator.lineage import done_rounds, newest_accepted
 from . import arms, guards, placebo, stats
 from . import rounds_data as data
-from .rounds_table import done_rounds, newest_accepted, write_table
+from .rounds_table import write_table
+
+# A round's training set, as its progress line says it.
+TRAIN_WORDS = {"candidate_docs": "chosen candidates", "human_docs": "approved replies (weighted)",
+               "replay_docs": "real train pairs", "replay_share": "real share"}
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: 
     train = read_csv(train_csv, required=data.TRAIN_COLUMNS)
     tstats = json.loads((d / "train_stats.json").read_text())["train"]
     progress(f"round {k}: {len(prompts)} prompts, {len(filtered)} candidates, {len(kept)} prompt(s) with a passing "
-             f"one; training set {tstats}")
+             f"one; training set: {words.fields(tstats, TRAIN_WORDS)}")
     row = {"round": k, "run_name": new, "base": base, "reward": s.reward, "prompts": len(prompts),
            "candidates": len(filtered), "prompts_kept": len(kept), "train_docs": int(train["weight"].sum()),
            **{c: tstats[c] for c in ("candidate_docs", "human_docs", "replay_docs", "replay_share")},

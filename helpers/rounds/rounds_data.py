@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
+from ..data import comment_sample
 from ..errors import ConfigError, InputError
 from ..files import read_csv
 from ..filters import words
-from ..text import SEP
 
 log = logging.getLogger(__name__)
 
@@ -29,31 +29,21 @@ REMOVED_STATES = ("removed", "deleted")
 
 def pick_prompts(generate: pd.DataFrame, k: int, n: int, seed: int) -> pd.DataFrame:
     """Round k's prompts: n comments of the train split (never validation or test), a fresh seeded sample per round."""
-    missing = [c for c in ("comment", "comment_id", "thread_id", "subreddit", "split") if c not in generate.columns]
-    if missing:
-        raise InputError(f"missing column(s) {missing}", file=drv.GPT2_GENERATE)
-    train = generate[(generate["split"].astype(str) == "train")
-                     & (generate["comment"].fillna("").astype(str).str.strip() != "")]
-    if train.empty:
-        raise InputError("no comment in the train split to use as a prompt", file=drv.GPT2_GENERATE)
-    rng = np.random.default_rng([int(seed), int(k), 9])
-    take = np.sort(rng.choice(len(train), min(int(n), len(train)), replace=False))
-    return train.iloc[take][["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
+    return comment_sample.pick(generate, "train", n, [int(seed), int(k), 9], nonempty=True,
+                               none="no comment in the train split to use as a prompt")
 
 
 def pick_eval_comments(generate: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
-    """The held-out comments every round is measured on: n of the test split, topped up from the validation split
-    when the test split has fewer (both are held out from every fine-tune), the same sample every round so rounds
-    compare."""
-    split = generate["split"].astype(str)
-    test, valid = generate[split == "test"], generate[split == "validation"]
-    if test.empty and valid.empty:
-        raise InputError("no comment in the test or validation split to measure on", file=drv.GPT2_GENERATE)
-    rng = np.random.default_rng([int(seed), 0, 9])
-    take = np.sort(rng.choice(len(test), min(int(n), len(test)), replace=False))
-    more = np.sort(rng.choice(len(valid), min(int(n) - len(take), len(valid)), replace=False))
-    held = pd.concat([test.iloc[take], valid.iloc[more]])
-    return held[["comment", "comment_id", "thread_id", "subreddit", "split"]].reset_index(drop=True)
+    """The held-out comments every round is measured on: n of the held-out part (comment_sample: test), topped up
+    from the validation split when the test split has fewer (both are held out from every fine-tune: the gold measure
+    needs comments more than the split's size), the same sample every round so rounds compare."""
+    held = comment_sample.pick(generate, "held", n, [int(seed), 0, 9],
+                               none="no comment in the test or validation split to measure on")
+    valid = generate[(generate["split"].astype(str) == "validation") & ~generate["comment_id"].isin(held["comment_id"])]
+    if len(held) >= n or valid.empty:
+        return held
+    more = comment_sample.sample(valid, n - len(held), np.random.default_rng([int(seed), 1, 9]))
+    return pd.concat([held, more], ignore_index=True)
 
 
 def reward_key(filtered: pd.DataFrame, reward: str) -> pd.Series:
@@ -150,9 +140,3 @@ def training_set(kept: pd.DataFrame, real: pd.DataFrame, human: pd.DataFrame, bl
               "human_docs": int(out.loc[out["source"] == "human", "weight"].sum()), "replay_docs": len(replay),
               "replay_share": float(len(replay) / docs) if docs else None}
     return out, stats
-
-
-def documents(train: pd.DataFrame) -> list[str]:
-    """01's document format ("comment [SEP] reply"), each row repeated by its weight."""
-    return [f"{c} {SEP} {r}" for c, r, w in zip(train["comment"], train["reply"], train["weight"])
-            for _ in range(int(w))]

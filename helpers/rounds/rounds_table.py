@@ -1,7 +1,6 @@
-"""Stage 09's rounds table (metrics/generator_rounds.csv, one row per finished round) and its plot.
+"""Stage 09 writes its rounds table (metrics/generator_rounds.csv, one row per finished round) and draws its plot.
 
-The table is the rounds' one record: a row is written only when its round has finished, so the rows present are the
-rounds a re-run never redoes, and the newest row with ``accepted`` True names the generator 05/08/evaluate use.
+The table's columns, its reader and what "accepted" means live with its readers in helpers.generator.lineage.
 """
 
 from __future__ import annotations
@@ -12,46 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .. import drive as drv
-from ..errors import InputError
-from ..files import read_csv, write_csv
-from ..generator.lineage import accepted_flag
-from .arms import GOLD_COLUMNS
-
-ROUND_COLUMNS = [
-    "round", "run_name", "base", "accepted", "verdict", "reason", "reward", "prompts", "candidates", "prompts_kept",
-    "train_docs", "candidate_docs", "human_docs", "replay_docs", "replay_share",
-    *GOLD_COLUMNS,
-    "choosing_prob_real_base", "choosing_prob_real", "choosing_prob_real_placebo", "choosing_gain_lo",
-    "choosing_gain_hi", "choosing_expected_score_base", "choosing_expected_score", "choosing_expected_score_placebo",
-    "heldout_judge", "heldout_prob_real_base", "heldout_prob_real", "heldout_prob_real_placebo", "heldout_gain_lo",
-    "heldout_gain_hi", "pass_share_base", "pass_share", "pass_share_placebo", "diversity_replies",
-    "distinct_2_base", "distinct_2", "distinct_2_placebo", "copy_share_base", "copy_share", "copy_share_placebo",
-    "mean_words_base", "mean_words", "mean_words_placebo", "parrot_rate", "repetition_rate",
-    "test_loss_ref", "test_loss_base", "test_loss", "test_loss_placebo",
-    "adv_auc_newest", "seconds_generate", "seconds_finetune", "seconds_measure", "seconds"]
-
-
-def done_rounds(root: str | Path) -> list[dict]:
-    """The finished rounds' rows, in order; none when the table is missing."""
-    path = Path(root, drv.GENERATOR_ROUNDS)
-    if not path.exists():
-        return []
-    rows = read_csv(path, required=["round", "run_name", "base", "accepted"]).to_dict("records")
-    for i, row in enumerate(rows, 1):
-        if int(row["round"]) != i:
-            raise InputError(f"row {i} is round {row['round']}, expected {i}; run 09 with gr_restart=True",
-                             file=drv.GENERATOR_ROUNDS)
-        flag = accepted_flag(row["accepted"])
-        if flag is None:
-            raise InputError(f"row {i}: accepted must be True or False, not {row['accepted']!r}",
-                             file=drv.GENERATOR_ROUNDS)
-        row["accepted"] = flag
-    return rows
-
-
-def newest_accepted(rows: list[dict], first: str) -> str:
-    """The checkpoint the next round starts from: the newest accepted round's, else the first run's."""
-    return next((str(r["run_name"]) for r in reversed(rows) if r["accepted"]), first)
+from ..files import write_csv
+from ..generator.lineage import ROUND_COLUMNS, accepted_flag
 
 
 def write_table(root: str | Path, rows: list[dict]) -> pd.DataFrame:

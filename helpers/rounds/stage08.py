@@ -13,7 +13,7 @@
 The first round starts from 03's `models/bert_realism`; the result after the last round is
 `models/bert_realism_refreshed`, which 06 uses from then on (its `realism_model = "auto"`; set
 `realism_model = "bert_realism"` there to keep 03's). Generation runs in a separate process
-(`helpers.rounds.adversarial_fakes`), because gpt-2-simple's TF1 graph and the Keras 3 BERT model cannot share one.
+(`helpers.generator.worker`), because gpt-2-simple's TF1 graph and the Keras 3 BERT model cannot share one.
 Resumable round by round: each finished round is on Drive the moment it is written, and a re-run continues after the
 last finished round; raise `adv_rounds` to add rounds, or set `adv_restart = True` to start over from 03's model.
 """

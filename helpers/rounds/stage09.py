@@ -40,11 +40,11 @@ from .. import drive as drv
 from .. import files
 from ..contract import Params
 from ..errors import ConfigError
+from ..generator import worker
+from ..generator.lineage import done_rounds
 from ..stage import StageRun, open_stage, push_outputs
 from . import generator_rounds as gr
-from . import rounds_gpt2
 from .placebo import is_round_checkpoint
-from .rounds_table import done_rounds
 
 KEY = "09"
 
@@ -127,9 +127,9 @@ def real_tools(root: Path, p: Params) -> gr.Tools:
         return float(table.loc[table["round"] == target, "auc_newest_after"].iloc[0])
 
     return gr.Tools(
-        sample=lambda run, comments, out, seed, n: rounds_gpt2.generate(root, run, comments, out, n, seed,
-                                                                     **gen),
-        finetune=lambda base, new, train, out: rounds_gpt2.finetune(
+        sample=lambda run, comments, out, seed, n: worker.sample(root, run, comments, out, n=n, seed=seed,
+                                                                  what=f"generating candidates with {run}", **gen),
+        finetune=lambda base, new, train, out: worker.finetune(
             root, base, new, train, out, base_model=p.base_model, steps=p.gr_steps,
             learning_rate=p.gr_learning_rate, batch_size=p.gr_batch_size, seed=p.seed),
         score=lambda df: scorer().score(df, comment_col="comment", reply_col="proposed_reply"),

@@ -2,11 +2,14 @@
 
 import json
 
+import pytest
+
 from helpers import drive as drv
 from helpers import files
 from helpers.schema import FINETUNE_COLUMNS, GENERATE_COLUMNS, REAL_COLUMNS
 
 
+@pytest.mark.slow
 def test_notebook_00_writes_the_contract_files(pipeline):
     root = pipeline.upto("00")
     ft = files.read_csv(root / drv.GPT2_FINETUNE, required=FINETUNE_COLUMNS)

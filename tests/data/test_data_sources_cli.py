@@ -54,6 +54,7 @@ def slow(method, seconds):
     return wrapped
 
 
+@pytest.mark.slow
 def test_outcome_line_for_the_sample(tmp_path):
     r = run00(tmp_path / "d", "max_chars=400")
     assert r.returncode == 0, r.stderr[-3000:]
@@ -62,7 +63,7 @@ def test_outcome_line_for_the_sample(tmp_path):
     drops = sorted(summary["dropped"].items(), key=lambda kv: (-kv[1], kv[0]))
     assert summary["dropped_total"] > 0 and line == (
         f"{STAGE}source sample: {summary['rows_in']} rows in, {summary['rows_out']} kept, "
-        f"{summary['dropped_total']} dropped (" + ", ".join(f"{k} {v}" for k, v in drops)
+        f"{summary['dropped_total']} dropped (" + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in drops)
         + f"), {summary['truncated']} truncated")
 
 
@@ -79,6 +80,7 @@ def reddit_server(tmp_path):
         yield srv, {"XDG_CONFIG_HOME": str(conf), "PRAW_ALLOW_ENDPOINT_OVERRIDE": "1"}
 
 
+@pytest.mark.slow
 def test_source_reddit_end_to_end_killed_and_resumed(reddit_server, tmp_path):
     server, env = reddit_server
     drive = tmp_path / "d"
@@ -103,6 +105,7 @@ def test_source_reddit_end_to_end_killed_and_resumed(reddit_server, tmp_path):
     assert "loopback-secret" not in (drive / drv.EXECUTED_DIR / "00_pull_reddit_data.ipynb").read_text()
 
 
+@pytest.mark.slow
 def test_source_arctic_shift_end_to_end_killed_and_resumed(tmp_path):
     pairs = load_sample()
     pairs = pairs[pairs["subreddit"].isin(["writing", "scifi"])]

@@ -33,6 +33,7 @@ def engine(ckpt):
         yield eng
 
 
+@pytest.mark.slow
 def test_n_cleaned_candidates_per_comment_without_the_prompt(engine):
     comments = ["why is this not funny", "the cat said lol &amp;#x200B;"]
     df = engine.generate(comments, n=5, length=20)
@@ -47,6 +48,7 @@ def test_n_cleaned_candidates_per_comment_without_the_prompt(engine):
     assert not df["reply"].str.contains(END_TOKEN, regex=False).any()
 
 
+@pytest.mark.slow
 def test_reproducible_with_a_seed(ckpt, engine):
     from helpers.generator.generation import GenerationEngine
 
@@ -58,6 +60,7 @@ def test_reproducible_with_a_seed(ckpt, engine):
     assert c["reply"].tolist() != a["reply"].tolist()
 
 
+@pytest.mark.slow
 def test_forward_matches_gpt2_simple_and_padding_changes_nothing(ckpt, engine):
     """The batched forward pass computes gpt-2-simple's logits; a left-padded row gets its unpadded logits."""
     import numpy as np
@@ -84,6 +87,7 @@ def test_forward_matches_gpt2_simple_and_padding_changes_nothing(ckpt, engine):
         np.testing.assert_allclose(batch[1, width - len(short):], alone[0], rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_greedy_replies_do_not_depend_on_batch_mates(engine):
     mates = ["lol", "why is this not funny at all you know, said the cat to the dog"]
     together = engine.generate(mates, n=2, top_k=1, length=12)
@@ -92,6 +96,7 @@ def test_greedy_replies_do_not_depend_on_batch_mates(engine):
         assert together.query("comment_idx == @i")["reply"].tolist() == alone["reply"].tolist()
 
 
+@pytest.mark.slow
 def test_a_comment_longer_than_the_context_is_cut_from_the_front(engine):
     long = " ".join(["start"] + ["filler words here"] * 800 + ["the very end"])
     prompt, length, cut = engine.prompt_tokens(long, 100)
@@ -104,6 +109,7 @@ def test_a_comment_longer_than_the_context_is_cut_from_the_front(engine):
     assert len(df) + engine.last_stats["dropped_empty"] == 8
 
 
+@pytest.mark.slow
 def test_decode_cuts_at_endoftext_and_cleans(engine):
     enc = engine.enc
     toks = enc.encode("  nice one&amp;#x200B;\n\n\n\nreally" + END_TOKEN + "junk after")
@@ -115,6 +121,7 @@ def test_decode_cuts_at_endoftext_and_cleans(engine):
     assert engine.decode_reply(enc.encode("just the bestendoftext and more")) == "just the best"
 
 
+@pytest.mark.slow
 def test_decode_says_whether_the_sample_reached_its_end_marker(engine):
     enc = engine.enc
     assert engine.decode(enc.encode("ok") + [engine.eot_id] + enc.encode("more")) == ("ok", True)
@@ -124,6 +131,7 @@ def test_decode_says_whether_the_sample_reached_its_end_marker(engine):
     assert engine.decode(enc.encode("cut off right in the")) == ("cut off right in the", False)  # the length limit
 
 
+@pytest.mark.slow
 def test_generate_records_per_candidate_whether_the_end_marker_was_reached(engine):
     """One token leaves no room for a reply and its end marker: every kept candidate ran to the limit. With room,
     the column agrees with the stats and with the decoded tokens."""
@@ -135,6 +143,7 @@ def test_generate_records_per_candidate_whether_the_end_marker_was_reached(engin
     assert engine.last_stats["ended"] == int(roomy["generation_ended"].sum())
 
 
+@pytest.mark.slow
 def test_empty_candidates_are_dropped_and_counted(engine, monkeypatch):
     calls = iter(range(10 ** 6))
     real = engine.decode
@@ -199,6 +208,7 @@ class Interrupting:
         return out
 
 
+@pytest.mark.slow
 def test_fakes_resume_after_an_interrupted_run(engine, tmp_path):
     from helpers.generator.fakes import FAKE_COLUMNS, generate_fakes, select_comments
 
@@ -222,6 +232,7 @@ def test_fakes_resume_after_an_interrupted_run(engine, tmp_path):
     assert again["chunks_written"] == 0 and again["chunks_skipped"] == 3
 
 
+@pytest.mark.slow
 def test_fakes_start_over_when_the_checkpoint_or_sampling_changed(engine, tmp_path):
     from helpers.generator.fakes import generate_fakes, select_comments
 
@@ -246,6 +257,7 @@ def test_fakes_start_over_when_the_checkpoint_or_sampling_changed(engine, tmp_pa
     assert len(before) > 0
 
 
+@pytest.mark.slow
 def test_fakes_refuse_to_mix_runs_with_another_chunking(engine, tmp_path):
     from helpers.errors import ConfigError
     from helpers.generator.fakes import generate_fakes, select_comments
@@ -256,6 +268,7 @@ def test_fakes_refuse_to_mix_runs_with_another_chunking(engine, tmp_path):
         generate_fakes(engine, comments, tmp_path, chunk_size=4, n=1, length=4, progress=False)
 
 
+@pytest.mark.slow
 def test_fakes_on_gdrive_upload_each_chunk_as_written_and_delete_stale_ones_remotely(engine, tmp_path):
     """A Colab disconnect mid-run keeps every finished chunk on Drive, and a fresh runtime pulls the signature, so
     chunks of an older generator are never mixed with new ones."""

@@ -34,6 +34,7 @@ def trained(tmp_path_factory):
     return root, docs, metrics
 
 
+@pytest.mark.slow
 def test_learn_bpe_is_deterministic_and_round_trips():
     from gpt_2_simple.src.encoder import Encoder
 
@@ -50,6 +51,7 @@ def test_learn_bpe_is_deterministic_and_round_trips():
     assert len(tokens) < len(sample.encode()), "learned merges compress the corpus"
 
 
+@pytest.mark.slow
 def test_tiny_base_is_a_gpt2_simple_model_folder(trained):
     root, _, _ = trained
     base = root / "models" / "tiny"
@@ -61,6 +63,7 @@ def test_tiny_base_is_a_gpt2_simple_model_folder(trained):
     assert (base / "checkpoint").exists() and list(base.glob("model.ckpt.data-*"))
 
 
+@pytest.mark.slow
 def test_finetune_lowers_the_loss_and_saves_a_relocatable_checkpoint(trained):
     root, _, m = trained
     assert m["steps_before"] == 0 and m["steps_after"] == 12
@@ -73,6 +76,7 @@ def test_finetune_lowers_the_loss_and_saves_a_relocatable_checkpoint(trained):
     assert list((root / "samples" / "run1").glob("samples-*")), "sample_every wrote samples under samples_dir"
 
 
+@pytest.mark.slow
 def test_save_metrics_writes_json_and_png(trained, tmp_path):
     from helpers.generator.gpt2_finetune import save_metrics
 
@@ -83,6 +87,7 @@ def test_save_metrics_writes_json_and_png(trained, tmp_path):
     assert (tmp_path / "loss.png").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_rerun_with_the_same_total_trains_nothing(trained):
     from helpers.generator.gpt2_finetune import finetune
 
@@ -108,6 +113,7 @@ def test_repair_checkpoint_uses_the_last_complete_save(tmp_path):
     assert '"model-10"' in (run / "checkpoint").read_text() and "/old/" not in (run / "checkpoint").read_text()
 
 
+@pytest.mark.slow
 def test_resume_after_a_killed_finetune(trained, tmp_path):
     """SIGKILL a long run after its first save past step 12, then resume: it continues from that save."""
     import shutil

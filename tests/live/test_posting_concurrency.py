@@ -22,6 +22,7 @@ ROWS = [("c005", "p101", "sciencefiction"), ("c031", "p201", "gardening"), ("c04
 N_RUNS = 4
 
 
+@pytest.mark.slow
 def test_n_runs_at_once_post_each_approved_reply_once_and_lose_no_event(tmp_path):
     with fake_reddit.serve() as server:
         ini = server.praw_ini(tmp_path / "praw.ini")

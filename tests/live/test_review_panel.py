@@ -92,6 +92,7 @@ def test_unreadable_approvals_are_shown_on_the_panel(tmp_path):
     assert "not approved: the approved cell says" in p.cards["c3"].status.value
 
 
+@pytest.mark.slow
 def test_nobody_can_click_under_papermill_or_a_script(tmp_path):
     assert not review_panel.can_click()  # plain Python: no kernel
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
@@ -102,3 +103,27 @@ def test_nobody_can_click_under_papermill_or_a_script(tmp_path):
         write_demo_sheet(tmp_path / "r.csv")))
     assert "approve_ids = ['c1', 'c2', 'c3']" in text and "live/review_2026-01-02.csv" in text
     assert "review panel" in text and "Manage versions" in text
+
+
+def test_after_a_reload_a_successful_click_clears_the_stale_line_on_every_card(panel):
+    theirs = select.read_review(panel.sheet.path)
+    theirs.loc[theirs["comment_id"] == "c2", "reply"] = "Their own better reply, written on Drive."
+    sheets.write_sheet(theirs, panel.sheet.path)
+    panel.cards["c1"].approve_button.click()  # refused: the sheet changed; every card is reloaded and says so
+    assert all("changed since it was read" in c.status.value for c in panel.cards.values())
+    panel.cards["c1"].approve_button.click()  # now it goes through
+    assert select.is_approved(row(panel, "c1"))
+    stale = [cid for cid, c in panel.cards.items() if "changed since it was read" in c.status.value]
+    assert not stale and "changed since it was read" not in panel.header.value
+
+
+def test_a_blocked_edit_names_the_blocklist_entry(panel):
+    card = panel.cards["c1"]
+    card.reply.value = "Buy now, tea for everyone"
+    assert "blocklist" in card.check.value and "&#x27;buy now&#x27;" in card.check.value.lower(), card.check.value
+
+
+def test_the_score_shows_the_threshold_it_is_judged_against(tmp_path):
+    path = write_demo_sheet(tmp_path / "live" / "review_2026-01-02.csv")
+    p = review_panel.ReviewPanel(ReviewSheet.open(path, RULES), min_prob_real=0.5)
+    assert "prob_real 0.950 (06 keeps ≥ 0.5)" in p.cards["c2"].scores.value

@@ -6,7 +6,7 @@ import pytest
 
 from helpers.errors import InputError
 from helpers.live import select, sheets
-from helpers.pipeline import live_sections
+from helpers.report import view06
 
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "'=already quoted",
            "''-two quotes", "plain", "it's fine", "'just a quote"]
@@ -26,18 +26,18 @@ def test_formula_cells_are_neutralised_on_write_and_restored_on_read(tmp_path):
 @pytest.mark.parametrize("value", [True, "true", "TRUE", "yes", "Y", "1", 1, 1.0, "1.0", "x", "X", "✓", "Approved"])
 def test_one_meaning_of_approved_for_06_and_the_report(value):
     assert select.is_true(value)
-    assert "badge ok" in live_sections.approval_badge({"approved": value})
+    assert "badge ok" in view06.approval_badge({"approved": value})
 
 
 def test_a_row_a_person_rejected_is_not_approved_for_the_report_either():
-    assert "rejected by a person" in live_sections.approval_badge({"approved": "yes", "decision": "rejected"})
+    assert "rejected by a person" in view06.approval_badge({"approved": "yes", "decision": "rejected"})
     assert not select.is_approved({"approved": "yes", "decision": "rejected"})
 
 
 @pytest.mark.parametrize("value", [False, "", "no", "0", 0, "off", None, float("nan"), "maybe"])
 def test_not_approved(value):
     assert not select.is_true(value)
-    assert "awaiting" in live_sections.approval_badge({"approved": value})
+    assert "awaiting" in view06.approval_badge({"approved": value})
 
 
 @pytest.mark.parametrize("sep", [",", ";", "\t"])

@@ -14,7 +14,7 @@ from helpers.errors import ConfigError, StageError
 from helpers.live import posting
 from helpers.offline import fake_reddit
 from helpers.outcomes import outcome_metrics, outcomes
-from helpers.pipeline import report
+from helpers.report import report
 
 # comment -> (post, subreddit, predicted bin probabilities p0..p3)
 ROWS = {"c005": ("p101", "sciencefiction", [0.1, 0.2, 0.6, 0.1]),

@@ -15,8 +15,9 @@ from bs4 import BeautifulSoup
 from helpers import drive as drv
 from helpers.live import posting, select
 from helpers.outcomes import outcomes
-from helpers.pipeline import report, runner
+from helpers.pipeline import runner
 from helpers.reddit import client as reddit_client
+from helpers.report import report
 
 pytestmark = pytest.mark.slow
 

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from helpers import drive as drv
 
+pytestmark = pytest.mark.slow  # runs the whole demo, every stage
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
@@ -53,7 +54,7 @@ def test_demo_summary_counts_rows_and_lists_the_selected_replies(demo_run):
     for cid in review["comment_id"]:
         assert f"comment {cid}:" in out
     assert "realism_metrics: " in out and "auc=" in out
-    assert "Quality: selected vs candidates: prob_real" in out
+    assert "Quality: chosen replies minus all candidates: realism" in out
     assert str(root / drv.REPORT_HTML) in out
 
 

@@ -15,6 +15,8 @@ import nbformat
 import psutil
 import pytest
 
+pytestmark = pytest.mark.slow  # a real runner, its kernel and a child, killed
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # The kernel writes kernel_<n>.txt every 0.1 s from a thread (as 06 writes ledger rows while it posts) and runs a child

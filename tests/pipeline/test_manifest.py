@@ -48,6 +48,7 @@ def statuses(result):
     return [status for _, status, _ in result]
 
 
+@pytest.mark.slow
 def test_skip_rerun_force_and_changes(toy_stages):
     drive = toy_stages
     assert statuses(runner.run_stages(["00", "01"], drive)) == ["ran", "ran"]
@@ -70,6 +71,7 @@ def test_skip_rerun_force_and_changes(toy_stages):
     assert statuses(runner.run_stages(["00", "01"], drive, {"factor": 2})) == ["skipped", "ran"]
 
 
+@pytest.mark.slow
 def test_failure_names_stage_notebook_and_resume_command(toy_stages):
     drive = toy_stages
     with pytest.raises(StageError) as e:
@@ -83,6 +85,7 @@ def test_failure_names_stage_notebook_and_resume_command(toy_stages):
     assert statuses(runner.run_stages(["00", "01"], drive)) == ["skipped", "ran"]
 
 
+@pytest.mark.slow
 def test_always_run_stage_is_never_skipped(tmp_path, monkeypatch):
     nbs = tmp_path / "nb"
     nbs.mkdir()

@@ -150,6 +150,7 @@ def _papermill(nb: Path, out: Path, *params: str) -> subprocess.CompletedProcess
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_plain_papermill_parses_and_refuses_too(tmp_path):
     nb = _truncated_06(tmp_path)
     drive = tmp_path / "d"

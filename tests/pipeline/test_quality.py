@@ -7,7 +7,7 @@ import pytest
 
 from helpers import files
 from helpers import quality as q
-from helpers.pipeline import run_summary
+from helpers.report import run_summary
 
 
 def test_distinct_and_repetition_known_values():
@@ -50,8 +50,11 @@ def test_selection_lift_and_table(tmp_path):
     assert list(table.columns) == ["candidates", "selected", "real", "lift selected vs candidates",
                                    "lift selected vs real"]
     assert table.loc["prob_real", "lift selected vs candidates"] == pytest.approx(0.5)
-    assert "prob_real +0.5" in q.summary_line(s)
-    assert q.summary_line(q.quality_summary({"candidates": cand})) == "no selection lift (nothing selected)"
+    assert q.summary_line(s).startswith("chosen replies minus all candidates: realism +0.5")
+    assert "_" not in q.summary_line(s)  # words, not the file's identifiers
+    assert q.summary_line(q.quality_summary({"candidates": cand}), "fakes").startswith("nothing to compare")
+    assert q.summary_line(q.quality_summary({"candidates": cand, "real": cand}), "fakes").startswith(
+        "fakes minus real replies: realism +0")
 
 
 def test_real_replies_take_one_split_sampled():
@@ -64,7 +67,7 @@ def test_real_replies_take_one_split_sampled():
 def test_report_has_a_quality_section_and_the_summary_a_quality_line(tmp_path):
     from bs4 import BeautifulSoup
 
-    from helpers.pipeline import report
+    from helpers.report import report
 
     cand = q.quality_metrics(pd.DataFrame({"reply": ["ok ok ok", "nice one"], "comment": "c", "prob_real": [0.2, 0.6]}))
     sel = q.quality_metrics(pd.DataFrame({"reply": ["nice one"], "comment": "c", "prob_real": [0.6]}))
@@ -84,7 +87,10 @@ def test_report_has_a_quality_section_and_the_summary_a_quality_line(tmp_path):
     assert [td.text for td in reasons.find_all("td")] == ["parrot", "1"]
     assert "ok ok ok" in sec.find("table", id="quality-rejected-candidates").text
     text = run_summary.summary_text(tmp_path)
-    assert "Quality: selected vs candidates: prob_real +0.2" in text and "rejected: parrot 1" in text
+    assert "Quality: chosen replies minus all candidates: realism +0.2" in text and "rejected: parrot 1" in text
+    assert "selection lift" not in soup.find("section", id="fakes").text  # 02 selects nothing: no "no selection lift"
+    assert "nothing to compare" in soup.find("section", id="fakes").text
+    assert "prob_real +" not in sec.text and "chosen replies minus" not in sec.text  # the figures above say it
 
 
 def test_distinct_at_a_matched_size():

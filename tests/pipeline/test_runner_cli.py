@@ -49,9 +49,10 @@ def test_bad_stage_name_is_exit_2_with_one_line(tmp_path, capsys):
 
 def test_stages_lists_the_notebooks(capsys):
     assert main(["stages"]) == 0
-    assert "00 00_pull_reddit_data.ipynb" in capsys.readouterr().out
+    assert "(00_pull_reddit_data.ipynb)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_run_00_writes_the_three_files_from_the_sample(tmp_path):
     """The issue's done-criterion, as a user types it, with a relative --drive from the user's own folder: every file,
     the kernel's log included, lands there (papermill changes the runner's cwd while a notebook runs)."""
@@ -68,6 +69,7 @@ def test_run_00_writes_the_three_files_from_the_sample(tmp_path):
     assert summary["source"] == "sample" and summary["max_chars"] == 400 and summary["rows_out"] >= 500
 
 
+@pytest.mark.slow
 def test_a_bad_parameter_fails_the_stage_with_a_clear_message(tmp_path, capsys):
     assert main(["run", "00", "--drive", str(tmp_path), "-p", "source=nonsense"]) == 2
     err = capsys.readouterr().err

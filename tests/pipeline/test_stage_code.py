@@ -35,6 +35,7 @@ def _shared(key: str) -> list[tuple[object, ast.Module]]:
     return out
 
 
+@pytest.mark.slow
 def test_importing_every_stage_module_keeps_eager_execution():
     """gpt-2-simple turns eager execution off process-wide when imported: stage modules import it only when they run,
     so the builder and this test can import all of them in one process."""
@@ -146,7 +147,7 @@ def test_notebook_calls_only_its_stage_and_carries_the_contract(key):
     stage = STAGES[key]
     module, _ = _source(key)
     nb = json.loads((ROOT / "notebooks" / f"{stage.notebook}.ipynb").read_text(encoding="utf-8"))
-    # the last cell shows the stage's part of the run report (helpers.pipeline.report.stage_report)
+    # the last cell shows the stage's part of the run report (helpers.report.report.stage_report)
     allowed = {"start", "show", "notebook_params", "globals", "stage_report"} | {s.__name__ for s in module.STEPS}
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert f'show(stage_report("{key}", run))' in "".join(code[-1]["source"]), "the last cell shows the report part"

@@ -135,6 +135,7 @@ def test_praw_ini_errors_name_file_and_line_never_the_text(tmp_path, name):
     assert "MALPASS" not in msg and e.value.__cause__ is None and e.value.__suppress_context__
 
 
+@pytest.mark.slow
 def test_a_bad_praw_ini_keeps_its_secret_out_of_the_executed_notebook(tmp_path):
     """07 run for real with reddit=live and a broken praw.ini: the error names the file and line, and MALPASS appears
     nowhere on Drive or on the console."""

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from helpers import drive as drv
 from helpers.files import write_json
 from helpers.live import holds
-from helpers.pipeline.report import build_report
+from helpers.report.report import build_report
 
 
 def test_holds_are_on_top_and_the_preflight_in_05s_part(tmp_path):

@@ -6,7 +6,7 @@ import pandas as pd
 
 from helpers import drive as drv
 from helpers.live.proposals import fetch_summary_path
-from helpers.pipeline.outcome_lines import outcome_line
+from helpers.report.outcome_lines import outcome_line
 
 
 def write(root, rel, obj):
@@ -24,7 +24,7 @@ def test_no_summary_no_line(tmp_path):
 def test_00_rows_in_kept_and_drops_by_reason(tmp_path):
     write(tmp_path, drv.DATA_SUMMARY, {"source": "csv", "rows_in": 3, "rows_out": 2, "dropped_total": 1,
                                        "dropped": {"deleted": 1}, "truncated": 0, "source_stats": {}})
-    assert outcome_line("00", tmp_path) == "source csv: 3 rows in, 2 kept, 1 dropped (deleted 1), 0 truncated"
+    assert outcome_line("00", tmp_path) == "source csv: 3 rows in, 2 kept, 1 dropped (1 deleted), 0 truncated"
 
 
 def test_05_posts_seen_comments_kept_drops_newest_run(tmp_path):
@@ -32,19 +32,21 @@ def test_05_posts_seen_comments_kept_drops_newest_run(tmp_path):
     write(tmp_path, fetch_summary_path("2026-01-02"),
           {"posts_seen": 8, "comments_kept": 15, "candidates": 30,
            "dropped": {"comment_locked": 1, "comment_deleted_or_removed": 3}})
-    assert outcome_line("05", tmp_path) == ("8 posts seen, 15 comments kept, dropped comment_deleted_or_removed 3, "
-                                            "comment_locked 1; 30 candidate replies")
+    assert outcome_line("05", tmp_path) == ("8 posts seen, 15 comments kept, dropped 3 comment deleted or removed, "
+                                            "1 comment locked; 30 candidate replies")
 
 
 def test_06_statuses_and_07_outcomes(tmp_path):
     path = tmp_path / drv.WOULD_POST.format(date="2026-01-02")
     path.parent.mkdir(parents=True)
     pd.DataFrame({"status": ["dry_run", "dry_run", "not_approved"]}).to_csv(path, index=False)
-    assert outcome_line("06", tmp_path) == "3 review row(s) in would_post_2026-01-02.csv: dry_run 2, not_approved 1"
+    assert outcome_line("06", tmp_path) == "3 review row(s) in would_post_2026-01-02.csv: 2 dry run, 1 not approved"
     write(tmp_path, drv.OUTCOME_METRICS, {"replies": 4, "upvoted": 1, "removed_or_deleted": 1,
                                           "states": {"live": 3, "removed": 1}})
-    assert outcome_line("07", tmp_path) == ("4 posted replies checked: 1 upvoted, 1 removed or deleted, "
-                                            "states live 3, removed 1")
+    assert outcome_line("07", tmp_path) == ("4 posted replies checked: 1 upvoted, 1 removed or deleted; "
+                                            "now 3 live, 1 removed")
+    write(tmp_path, drv.OUTCOME_METRICS, {"replies": 0, "upvoted": 0, "removed_or_deleted": 0, "states": {}})
+    assert outcome_line("07", tmp_path) == "0 posted replies checked: 0 upvoted, 0 removed or deleted"  # no "none"
 
 
 def test_no_usable_rows_names_the_files_read_and_the_drops(tmp_path):

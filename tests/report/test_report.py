@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 
 from helpers import drive as drv
 from helpers import files
-from helpers.pipeline import report
-from helpers.pipeline.run_summary import summary_text
+from helpers.report import report
+from helpers.report.run_summary import summary_text
 
 PNG = base64.b64decode(  # a 1x1 transparent PNG
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")

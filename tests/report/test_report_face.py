@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from helpers import drive as drv
 from helpers import files
-from helpers.pipeline import report
+from helpers.report import report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -13,7 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import drive as drv
-from helpers.pipeline import report, runner
+from helpers.pipeline import runner
+from helpers.report import report
 from helpers.rounds import adversarial
 
 pytestmark = pytest.mark.slow

@@ -12,9 +12,9 @@ import pytest
 
 from helpers import drive as drv
 from helpers.files import read_csv, write_csv
+from helpers.generator.lineage import done_rounds
 from helpers.rounds import generator_rounds as gr
 from helpers.rounds import rounds_data
-from helpers.rounds.rounds_table import done_rounds
 
 HUMAN_OK = "I planted tomatoes in the shade and they did fine honestly."
 HUMAN_GOOD = "Great tip about the mulch layer, it kept the roots cool all summer."
@@ -150,6 +150,7 @@ def test_training_set_holds_only_what_may_be_learned(root):
     assert (train["source"] == "replay").sum() == 9 and (train["source"] == "replay").sum() / docs == 0.5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("share", [0.0, 0.25, 0.75])
 def test_replay_share_is_the_one_asked(root, share):
     fake = Fake({"*": BASE_REPLIES}, {"run1": 4.0, "run1_g1": 4.0})
@@ -195,6 +196,7 @@ def test_a_killed_run_resumes_without_redoing_finished_rounds(root, monkeypatch)
 
 
 @pytest.mark.parametrize("case, why", [("collapse", "distinct-2"), ("loss", "run1's"), ("no_gain", "AUC gain")])
+@pytest.mark.slow
 def test_a_round_failing_a_guard_is_not_accepted(root, case, why):
     collapsed = ["nice sure nice sure nice sure"]  # one text for every prompt
     replies = {"collapse": collapsed, "loss": None, "no_gain": ["sure answer {u} without the magic word"]}[case]

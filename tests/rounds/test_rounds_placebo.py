@@ -17,8 +17,8 @@ import pytest
 
 from helpers import drive as drv
 from helpers.files import read_csv, write_csv
+from helpers.generator.lineage import done_rounds
 from helpers.rounds import generator_rounds as gr
-from helpers.rounds.rounds_table import done_rounds
 
 VOCAB = [f"word{i}" for i in range(300)]
 SEEDS = [1, *(pytest.param(s, marks=pytest.mark.slow) for s in (2, 3, 4, 5))]  # fast lane: one seed

@@ -16,6 +16,7 @@ import pytest
 from helpers import drive as drv
 from helpers import files
 from helpers.contract import default
+from helpers.generator import worker
 from helpers.rounds import adversarial, adversarial_fakes, stage08
 from memorydrive import gdrive_params, memory_remote
 
@@ -33,8 +34,7 @@ def test_helper_defaults_are_notebook_08s():
     generate = inspect.signature(adversarial_fakes.generate_round).parameters
     assert (generate["run_name"].default, generate["n"].default, generate["seed"].default) == \
         (default("run_name", "08"), default("n_candidates", "08"), default("seed", "08"))
-    cli = vars(adversarial_fakes.parser().parse_args(["generate", "--checkpoint-dir", "c", "--comments", "x.csv",
-                                                     "--out", "y.csv"]))
+    cli = vars(worker.parser().parse_args(["sample", "--checkpoint-dir", "c", "--comments", "x.csv", "--out", "y.csv"]))
     for arg, name in {"run_name": "run_name", "n": "n_candidates", "seed": "seed", "temperature": "temperature",
                       "top_k": "top_k", "top_p": "top_p", "length": "max_reply_tokens"}.items():
         assert cli[arg] == default(name, "08"), arg

@@ -8,8 +8,9 @@ import pytest
 
 from helpers import drive as drv
 from helpers import files
+from helpers.generator.lineage import done_rounds
 from helpers.rounds import stage09
-from helpers.rounds.rounds_table import done_rounds, write_table
+from helpers.rounds.rounds_table import write_table
 from memorydrive import gdrive_params, memory_remote
 
 REMOTE = "/bot09"
@@ -67,7 +68,7 @@ def test_a_judge_cannot_be_held_out_from_itself(tmp_path):
 
 
 def test_a_round_starts_from_a_copy_and_never_writes_the_base(tmp_path):
-    from helpers.rounds.rounds_gpt2 import start_from
+    from helpers.generator.gpt2_checkpoint import start_from
 
     base = tmp_path / "run1"
     for name in ("hparams.json", "counter", "model-150.index", "loss_history.json", "events.out.tfevents.1.vm"):

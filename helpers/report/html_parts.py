@@ -7,12 +7,14 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
+from ..words import counts
 
 
 def esc(x: Any) -> str:
@@ -68,6 +70,16 @@ def json_or_none(path: Path) -> Any:
         raise InputError(f"cannot read it ({type(e).__name__}: {first_line(e)})", file=path) from None
 
 
+def json_object(path: Path | None) -> dict | None:
+    """The JSON object in the file for a one-line summary; None when it is absent, unreadable (e.g. written mid-run) or
+    not an object: the section that shows the file reports why."""
+    try:
+        m = json_or_none(Path(path)) if path is not None else None
+    except InputError:
+        return None
+    return m if isinstance(m, dict) else None
+
+
 def read_table(path: Path | None) -> pd.DataFrame | None:
     """A CSV on Drive; None when it does not exist; InputError naming it when it cannot be read."""
     if path is None or not path.exists():
@@ -104,3 +116,15 @@ def figures(items: list[tuple[str, object, str]], fig_id: str = "") -> str:
 def details(summary: str, body: str) -> str:
     """Folded away: parameters and raw metrics, there for whoever needs them, out of the way of everyone else."""
     return f"<details><summary>{esc(summary)}</summary>{body}</details>" if body else ""
+
+
+def metric_line(path: Path, template: str) -> str | None:
+    """A card's line from fields of one JSON metrics file: {field} is the field's value (floats to 3 digits, a dict of
+    counts in words, a missing field as None); None when the file is absent or unreadable."""
+    m = json_object(path)
+    if m is None:
+        return None
+    fields = {k: counts(m.get(k)) if isinstance(m.get(k), dict) else
+              (f"{m.get(k):.3f}" if isinstance(m.get(k), float) else str(m.get(k)))
+              for k in re.findall(r"\{(\w+)\}", template)}
+    return template.format(**fields)

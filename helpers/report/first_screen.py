@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import drive as drv
-from ..report_html import esc
 from .attention import ReviewCounts, review_counts
+from .html_parts import esc
 from .scorecard import scorecard_html
 from .stage_status import FAILED, NOT_RUN, OK, UNFINISHED, StageStatus, duration, stage_statuses
 
@@ -59,14 +59,15 @@ def attention_html(c: ReviewCounts, warnings: list[str]) -> str:
             f"{listed}</section>")
 
 
-def first_screen(root: str | Path, warnings: list[str], notices: list[str]) -> str:
+def first_screen(root: str | Path, warnings: list[str], notices: list[str],
+                 statuses: list[StageStatus] | None = None) -> str:
     """Notices (each a ready HTML block, e.g. live trouble from 07), the stage strip, then what needs a person and the
     models next to the seed, side by side."""
     root = Path(root)
-    statuses = stage_statuses(root)
+    statuses = statuses if statuses is not None else stage_statuses(root)
     failed = [f"stage {s.key} failed: {s.outcome}" for s in statuses if s.status == FAILED]
     top = "".join(n for n in notices if n)
     return (f'<div id="notices">{top}</div>' + strip_html(statuses)
             + '<div class="columns">' + attention_html(review_counts(root), failed + warnings)
-            + '<section id="scorecard"><h2>Models next to the seed</h2>' + scorecard_html(root)
+            + '<section id="scorecard"><h2>Models next to the seed</h2>' + scorecard_html(root, statuses)
             + "</section></div>")

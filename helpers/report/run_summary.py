@@ -9,9 +9,9 @@ from pathlib import Path
 from .. import drive as drv
 from ..drive import latest
 from ..errors import InputError
-from ..report_html import flatten, fmt, json_or_none, read_table
-from . import generator_rounds_report, quality_report
+from .html_parts import flatten, fmt, json_or_none, read_table
 from .stage_status import stage_statuses
+from .views import VIEWS
 
 
 def _count_rows(paths: list[Path]) -> int | str:
@@ -78,8 +78,7 @@ def summary_text(root: str | Path) -> str:
         lines.append(_metrics_line(root, rel, keys))
     lines.append("Selected replies:")
     lines += _selected_lines(root)
-    lines += quality_report.summary_lines(root)
-    lines.append(generator_rounds_report.summary_line(root))
+    lines += [line for v in VIEWS if v.summary for line in v.summary(root)]  # 06's quality, 09's rounds
     lines.append(f"Report:             {root / drv.REPORT_HTML}")
     lines.append(f"Executed notebooks: {root / drv.EXECUTED_DIR}")
     return "\n".join(lines)

@@ -11,13 +11,13 @@ Status, and what it means to a person:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import drive as drv
 from ..contract import STAGES
+from .html_parts import json_object
 from .outcome_lines import outcome_line
 
 OK, FAILED, UNFINISHED, NOT_RUN = "ok", "failed", "unfinished", "not run"
@@ -32,28 +32,22 @@ class StageStatus:
     status: str
     when: str = ""  # "YYYY-MM-DD HH:MM UTC"
     seconds: float | None = None
-    outcome: str = ""  # its one outcome line (helpers.pipeline.outcome_lines), or the error of a failed run
+    outcome: str = ""  # its one outcome line (helpers.report.outcome_lines), or the error of a failed run
     notebook: str = ""  # the executed notebook, relative to the Drive root ("" when there is none)
 
 
 def _papermill(path: Path) -> dict | None:
     """The executed notebook's papermill metadata; None when it is missing or unreadable (written mid-run)."""
-    if not path.exists():
+    nb = json_object(path)
+    if nb is None:
         return None
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    pm = nb.get("metadata", {}).get("papermill") if isinstance(nb, dict) else None
+    pm = nb.get("metadata", {}).get("papermill")
     return pm if isinstance(pm, dict) else {}
 
 
 def _error_line(path: Path) -> str:
     """The first error a cell of the executed notebook shows ("" when none can be read)."""
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
-        return ""
+    cells = (json_object(path) or {}).get("cells", [])
     for cell in cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
@@ -77,13 +71,8 @@ def _utc(stamp: str | float | None) -> str:
 
 def _manifest(root: Path, key: str) -> tuple[dict | None, float | None]:
     path = Path(root, drv.MANIFEST_DIR, f"{key}.json")
-    if not path.exists():
-        return None, None
-    try:
-        m = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None, None
-    return (m, path.stat().st_mtime) if isinstance(m, dict) else (None, None)
+    m = json_object(path)
+    return (m, path.stat().st_mtime) if m is not None else (None, None)
 
 
 def stage_status(root: str | Path, key: str) -> StageStatus:

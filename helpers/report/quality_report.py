@@ -13,7 +13,8 @@ from .. import drive as drv
 from ..discriminators.metrics import figure
 from ..drive import latest
 from ..quality import GROUPS, quality_table, summary_line
-from ..report_html import details, df_table, figures, json_or_none, not_run, read_table, section
+from .html_parts import details, df_table, esc, figures, json_or_none, not_run, read_table, section
+from .measure import signed
 
 # all on 0..1; distinct-n at the matched size, since the raw one flatters a small set
 PLOTTED = ["distinct_1_matched", "distinct_2_matched", "repeated_trigram_rate", "parrot_rate", "prob_real"]
@@ -53,8 +54,9 @@ def rejections(root: Path) -> pd.DataFrame | None:
     return df.loc[df["rejected"] != "", ["comment_id", reply, "rejected"]].rename(columns={reply: "candidate"})
 
 
-def one_file(root: Path, rel: str | None, sid: str, title: str) -> str:
-    """One quality file: its summary line and plot, its full table folded away."""
+def one_file(root: Path, rel: str | None, sid: str, title: str, what: str = "candidates", line: bool = True) -> str:
+    """One quality file: its summary line in words (left out where figures above say it: line=False), its plot, its
+    full table folded away."""
     m = json_or_none(Path(root, rel)) if rel else None
     if not m:
         return ""
@@ -62,7 +64,8 @@ def one_file(root: Path, rel: str | None, sid: str, title: str) -> str:
     png = plot_png(m)
     img = (f'<img alt="{title} quality" data-file="{sid}.png" src="data:image/png;base64,'
            f'{base64.b64encode(png).decode("ascii")}">' if png else "")
-    return (f"<h3>{title} <span class=\"muted\">({Path(rel).name})</span></h3><p>{summary_line(m)}</p>" + img
+    said = f"<p>{esc(summary_line(m, what))}</p>" if line else ""
+    return (f"<h3>{title} <span class=\"muted\">({Path(rel).name})</span></h3>{said}" + img
             + details(f"Every metric, per group ({Path(rel).name})", df_table(table, f"{sid}-table")))
 
 
@@ -74,15 +77,11 @@ def lift_figures(root: Path) -> str:
     if not lf:
         return ""
     return figures([
-        ("realism lift", _signed(lf.get("prob_real")), "mean prob_real, chosen minus all candidates"),
-        ("expected score lift", _signed(lf.get("expected_score")), "mean predicted score, chosen minus all"),
-        ("distinct-2 lift", _signed(lf.get("distinct_2_matched")), "variety, at the same set size: < 0 = blander"),
-        ("parrot rate lift", _signed(lf.get("parrot_rate")), "share repeating their comment: < 0 = better"),
+        ("realism lift", signed(lf.get("prob_real")), "mean prob_real, chosen minus all candidates"),
+        ("expected score lift", signed(lf.get("expected_score")), "mean predicted score, chosen minus all"),
+        ("distinct-2 lift", signed(lf.get("distinct_2_matched")), "variety, at the same set size: < 0 = blander"),
+        ("parrot rate lift", signed(lf.get("parrot_rate")), "share repeating their comment: < 0 = better"),
     ], "quality-figures")
-
-
-def _signed(x) -> str | None:
-    return f"{x:+.3g}" if isinstance(x, (int, float)) else None
 
 
 def report_section(root: str | Path) -> str:
@@ -92,7 +91,7 @@ def report_section(root: str | Path) -> str:
     run = latest(root, drv.QUALITY_METRICS)
     ev = latest(root, drv.EVALUATE_QUALITY)
     body = lift_figures(root)
-    body += one_file(root, run and str(run.relative_to(root)), "quality-06", "Stage 06")
+    body += one_file(root, run and str(run.relative_to(root)), "quality-06", "Stage 06", line=not body)
     body += one_file(root, ev and str(ev.relative_to(root)), "quality-evaluate", "Offline evaluation")
     rej = rejections(root)
     if rej is not None:

@@ -1,5 +1,5 @@
-"""The report's sections of the live stages: 06 (the replies chosen for review, every candidate folded away), 07 (what
-happened to the posted replies, next to the seed) and 08 (the adversarial rounds)."""
+"""Stage 06 in the report: its section (the replies chosen for review, every candidate folded away), card line,
+scorecard rows and run-summary lines; its quality section is quality_report's."""
 
 from __future__ import annotations
 
@@ -11,20 +11,10 @@ from .. import drive as drv
 from ..drive import latest
 from ..live.select import decision_of, is_approved
 from ..live.sheets import unescape_frame
-from ..report_html import (
-    details,
-    df_table,
-    esc,
-    figures,
-    fmt,
-    img_tag,
-    json_or_none,
-    kv_table,
-    not_run,
-    read_table,
-    section,
-)
-from ..seed_figures import seed_upvoted_share
+from ..words import counts
+from .html_parts import details, esc, figures, fmt, json_object, not_run, read_table
+from .html_parts import section as html_section
+from .measure import Measure, signed
 
 
 def _read(path: Path | None) -> pd.DataFrame | None:
@@ -34,12 +24,12 @@ def _read(path: Path | None) -> pd.DataFrame | None:
     return None if df is None else unescape_frame(df)
 
 
-def candidates_section(root: Path) -> str:
+def section(root: Path) -> str:
     """06: the replies chosen for review with their status; per comment, every candidate with its scores (folded)."""
     title = "06 · Scored, chosen and reviewed replies"
     preds = _read(latest(root, drv.REPLY_SCORES))
     if preds is None or preds.empty:
-        return section("candidates", title, not_run("Stage 06"))
+        return html_section("candidates", title, not_run("Stage 06"))
     review = _read(latest(root, drv.REVIEW_SHEET))
     ledger = _read(Path(root, drv.POSTING_LEDGER))
     reply_col = "proposed_reply" if "proposed_reply" in preds.columns else "reply"
@@ -83,7 +73,7 @@ def candidates_section(root: Path) -> str:
         parts.append(head + '<table class="candidates"><tr><th>candidate reply</th><th>prob_real</th>'
                             f"<th>expected_score</th><th>chosen, or why not</th></tr>{''.join(rows)}</table>")
     body += details(f"Every candidate, per comment ({preds['comment_id'].nunique()} comments)", "\n".join(parts))
-    return section("candidates", title, body)
+    return html_section("candidates", title, body)
 
 
 def _status(pick: dict | None, ledger_status: str | None, post_taken: bool = False) -> str:
@@ -106,51 +96,21 @@ def approval_badge(pick: dict) -> str:
     return '<span class="badge">awaiting approval</span>'
 
 
-def outcomes_section(root: Path) -> str:
-    """07: how the posted replies fared (score ≥ 2 = upvoted), next to the seed's hand count."""
-    title = "07 · Outcomes of posted replies"
-    m = json_or_none(Path(root, drv.OUTCOME_METRICS))
-    if not m:
-        return section("outcomes", title, not_run("Stage 07"))
-    if not m.get("replies"):
-        return section("outcomes", title, '<p class="muted">No reply has been posted yet (06 in the offline demo '
-                                          'is always a dry run), so there is nothing to track.</p>')
-    frac = m.get("fraction_upvoted")
-    body = figures([
-        ("upvoted", f"{frac:.0%}" if isinstance(frac, float) else None,
-         f"{m.get('upvoted')} of {m.get('replies')} posted replies reached score ≥ 2 (seed: "
-         f"{seed_upvoted_share():.0%})"),
-        ("removed or deleted", m.get("removed_or_deleted"), "by moderators or their authors: worth a look"),
-        ("bin accuracy", m.get("bin_accuracy"), "04's predicted score bin was the actual one"),
-        ("checks", m.get("checks"), "times 07 looked at the replies"),
-    ], "outcome-figures")
-    for rel, alt in ((drv.OUTCOME_CONFUSION, "actual vs predicted upvote bin"),
-                     (drv.OUTCOME_CALIBRATION, "upvote calibration"), (drv.OUTCOME_GROWTH, "score per check")):
-        body += img_tag(Path(root, rel), alt)
-    head = {k: m.get(k) for k in ("upvote_definition", "replies", "checks", "upvoted", "fraction_upvoted",
-                                  "mean_score", "removed_or_deleted", "states", "with_prediction", "bin_accuracy",
-                                  "brier_p_upvoted", "mean_predicted_p_upvoted", "seed_for_comparison")}
-    raw = (kv_table(head, "outcome-metrics")
-           + "<h3>Per subreddit</h3>" + df_table(pd.DataFrame(m.get("per_subreddit", [])), "outcome-per-subreddit")
-           + "<h3>Per week</h3>" + df_table(pd.DataFrame(m.get("per_week", [])), "outcome-per-week")
-           + "<h3>Calibration</h3>" + df_table(pd.DataFrame(m.get("calibration", [])), "outcome-calibration"))
-    return section("outcomes", title, body + details("Raw metrics: per subreddit, per week, calibration", raw))
+def outcome(root: Path) -> str | None:
+    path = latest(root, drv.WOULD_POST)
+    if path is None:
+        return None
+    try:
+        status = pd.read_csv(path, usecols=["status"], keep_default_na=False)["status"]
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+    return f"{len(status)} review row(s) in {path.name}: {counts(status.value_counts().to_dict())}"
 
 
-def adversarial_section(root: Path) -> str:
-    """08: does the realism classifier keep up with fresh fakes, round by round."""
-    title = "08 · Adversarial refresh rounds"
-    table = Path(root, drv.ADVERSARIAL_ROUNDS)
-    if not table.exists():
-        return section("adversarial", title, not_run("Stage 08"))
-    df = read_table(table)  # an unreadable file: InputError naming it, a warning in the report
-    last = df.iloc[-1].to_dict() if df is not None and len(df) else {}
-    body = figures([
-        ("rounds", 0 if df is None else len(df), "each: fresh GPT-2 fakes, then the classifier trains on them"),
-        ("AUC before, last round", last.get("auc_newest_before"),
-         "real vs the round's held-out fakes: lower = the fakes got harder to catch"),
-        ("AUC after, last round", last.get("auc_newest_after"), "after training on old + new fakes: caught up?"),
-        ("fooled after", last.get("fooled_after"), "share of the newest fakes still taken for real"),
-    ], "adversarial-figures")
-    body += img_tag(Path(root, drv.ADVERSARIAL_PNG), "AUC per round")
-    return section("adversarial", title, body + details("Raw rounds table", df_table(df, "adversarial-rounds")))
+def measures(root: Path) -> list[Measure]:
+    quality = json_object(latest(root, drv.QUALITY_METRICS)) or {}  # latest() gives the path under root already
+    lift = (quality.get("lift") or {}).get("selected_vs_candidates") or {}
+    return [Measure("Selection lift, realism (06)", signed(lift.get("prob_real")), "not measured",
+                    "mean prob_real of the chosen replies minus all candidates'"),
+            Measure("Selection lift, expected score (06)", signed(lift.get("expected_score")), "not measured",
+                    "mean predicted score of the chosen replies minus all candidates'")]

@@ -16,7 +16,7 @@ from .. import drive as drv
 from ..drive import latest
 from ..files import read_json
 from ..reddit.preflight import COLUMNS
-from ..report_html import df_table, esc, section
+from .html_parts import df_table, esc, section
 
 
 def holds_rows(root: Path) -> pd.DataFrame:

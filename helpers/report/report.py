@@ -1,7 +1,7 @@
 """The run report: one self-contained HTML file on the Drive root (images inlined, no network), the run's face.
 
 Its first screen answers at a glance: did every stage run (the stage strip), what needs a person now, and how good the
-models are next to the seed's figures (helpers.pipeline.first_screen). Below it, one part per stage: its status bar,
+models are next to the seed's figures (helpers.report.first_screen). Below it, one part per stage: its status bar,
 its section(s) with plots and a few named numbers, its parameters folded away. Each notebook's last cell shows its
 stage's part (stage_report).
 
@@ -15,41 +15,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import drive as drv
 from .. import files
 from ..contract import STAGES
 from ..errors import BotError, InputError
-from ..report_html import details, esc, first_line, kv_table
-from . import generator_rounds_report, live_trouble, quality_report
+from . import live_trouble
 from .first_screen import MARK, first_screen, status_line
-from .live_sections import adversarial_section, candidates_section, outcomes_section
-from .stage_sections import data_section, fakes_section, generate_section, gpt2_section, realism_section, upvote_section
-from .stage_status import manifest_params, stage_status
-
-Builder = Callable[[Path], str]
+from .html_parts import details, esc, first_line, kv_table
+from .stage_status import StageStatus, manifest_params, stage_statuses
+from .views import VIEWS, Builder
 
 # What a malformed file on Drive can raise while a section reads or draws it (pandas' ParserError, UnicodeDecodeError
 # and JSONDecodeError are ValueErrors; a missing column is a KeyError).
 READ_ERRORS = (BotError, OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
-# One entry per section, in the report's order: (the stage it belongs to, its builder). A new stage's section is one
-# more line here (e.g. ("09", generator_rounds.report_section)); it then also shows in that stage's notebook.
-SECTIONS: list[tuple[str, Builder]] = [
-    ("00", data_section),
-    ("01", gpt2_section),
-    ("02", fakes_section),
-    ("03", realism_section),
-    ("04", upvote_section),
-    ("05", generate_section),
-    ("05", live_trouble.preflight_section),  # account and subreddits: what 05/06/07 may do where
-    ("06", candidates_section),
-    ("06", quality_report.report_section),  # 02's fakes, 06's candidates vs selected, evaluate
-    ("07", outcomes_section),
-    ("08", adversarial_section),
-    ("09", generator_rounds_report.report_section),
-]
+# One entry per section, in the report's order: (the stage it belongs to, its builder), from each stage's view
+# (helpers/report/views.py: a new section is one more entry there, and then also shows in that stage's notebook).
+SECTIONS: list[tuple[str, Builder]] = [(v.key, fn) for v in VIEWS for fn in v.sections]
 
 # Shown above the stage strip, most urgent first (e.g. live trouble found by 07: holds after removals, bans); each
 # builder returns "" when there is nothing to say, else a block such as '<div class="notice">...</div>'.
@@ -77,7 +61,7 @@ overflow:hidden}.mark{display:inline-block;width:1.1em}
 min-width:4.5em;text-align:center}.count .value{font-size:1.8em;font-weight:700}.count .name{font-size:.8em}
 .count.hot{background:#fff4e5;border-color:#e3a21a}ul.warnings{color:#8a4b00;font-size:.9em;padding-left:1.2em}
 .todo{background:#fff4e5;padding:.3em .6em;font-size:.9em}#scorecard-table{font-size:.85em}
-td.num{font-variant-numeric:tabular-nums}
+td.num{font-variant-numeric:tabular-nums}#generator-rounds-table{display:block;overflow-x:auto;max-width:100%}
 td.means{color:#555}.stale{color:#b00;font-size:.85em}
 .figures{display:flex;flex-wrap:wrap;gap:8px;margin:.4em 0}.figure{border:1px solid #e3e3e3;border-radius:4px;
 padding:4px 10px;max-width:15em}.figure .value{font-size:1.4em;font-weight:700}.figure .name{font-weight:600;
@@ -120,11 +104,12 @@ def params_html(key: str, params: dict[str, Any], when: str) -> str:
     return details(f"{key} parameters ({when})", kv_table(params, f"params-{key}")) if params else ""
 
 
-def stage_part(root: Path, key: str, builders: list[Builder], warnings: list[str]) -> str:
+def stage_part(root: Path, key: str, builders: list[Builder], warnings: list[str],
+               statuses: dict[str, StageStatus]) -> str:
     """One stage's part of the report: its status bar, its sections, its last finished run's parameters."""
     if key not in STAGES:
         return render(root, builders, warnings)
-    s = stage_status(root, key)
+    s = statuses[key]
     bar = (f'<div class="stage-bar {s.status.replace(" ", "-")}" id="stage-{esc(key)}" data-status="{esc(s.status)}">'
            f"{MARK.get(s.status, '…')} <b>{esc(key)}</b> · {esc(status_line(s))}"
            f"{' — ' + esc(s.outcome) if s.outcome else ''}</div>")
@@ -144,11 +129,13 @@ def build_report(root: str | Path) -> Path:
     root = Path(root)
     warnings: list[str] = []
     notices = [render(root, [fn], warnings) for fn in NOTICES]
+    statuses = stage_statuses(root)  # read once: the strip, the stage parts and the scorecard agree
+    by_key = {s.key: s for s in statuses}
     keys = dict.fromkeys(key for key, _ in SECTIONS)  # a stage's builders together, wherever they were added
-    parts = "".join(stage_part(root, key, [fn for k, fn in SECTIONS if k == key], warnings) for key in keys)
+    parts = "".join(stage_part(root, key, [fn for k, fn in SECTIONS if k == key], warnings, by_key) for key in keys)
 
     def first_screen_of(r: Path) -> str:  # built after the sections, so their warnings are counted on it
-        return first_screen(r, list(warnings), notices)
+        return first_screen(r, list(warnings), notices, statuses)
 
     head = render(root, [first_screen_of], warnings)  # a malformed file: a warning, never a failed report
     for w in warnings:
