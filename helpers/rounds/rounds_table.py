@@ -53,3 +53,17 @@ def rounds_png(table: pd.DataFrame, path: Path) -> Path:
     axes[2].set(xlabel="round", ylabel="loss on real test replies", title="fit to real text")
     fig.tight_layout()
     return save_png(fig, path)
+
+
+def verdict_line(table: pd.DataFrame) -> str:
+    """One line: did any round make the bot harder to catch (a fresh judge's AUC below its base's and placebo's, CI
+    clear)? With the last round's gold numbers."""
+    if table.empty or "gold_auc" not in table:
+        return "Harder to catch: not measured (no round with a fresh judge yet)."
+    acc = table["accepted"].map(accepted_flag).fillna(False).astype(bool)
+    last = table.iloc[-1]
+    nums = (f"last round: fresh-judge AUC base {last['gold_auc_base']:.3f}, candidate {last['gold_auc']:.3f}, "
+            f"placebo {last['gold_auc_placebo']:.3f} on {last['eval_n']:.0f} held-out comments")
+    if acc.any():
+        return f"Harder to catch: yes, {int(acc.sum())} round(s) beat base and placebo ({nums})."
+    return f"Harder to catch: no, no round beat both its base and its placebo ({nums})."
