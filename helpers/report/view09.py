@@ -56,8 +56,7 @@ def outcome(root: str | Path) -> str | None:
         return None
     acc, last = df["accepted"], df.iloc[-1]
     reason = str(last.get("reason", "") or "").strip()
-    said = str(last.get("verdict") or "rejected") if "verdict" in df and last.get("verdict") == last.get("verdict") else \
-        "rejected"
+    said = last.get("verdict") if isinstance(last.get("verdict"), str) else "rejected"
     verdict = "accepted" if acc.iloc[-1] else said + (f": {reason}" if reason else "")
     newest = f" (newest {df.loc[acc, 'run_name'].iloc[-1]})" if acc.any() else ""
     return f"round {last['round']} {verdict}; {int(acc.sum())} of {len(df)} round(s) accepted{newest}"
