@@ -69,7 +69,8 @@ STAGE_09 = Stage(
       "fewer than 80% power needs for gr_min_gain: never accepted (online: 200+)", low=1),
     P("gr_reward", "select",
       "select (06's rule: pass the filters and realism threshold, best expected_score) | combined (pass them, best "
-      "prob_real x expected_score)"),
+      "prob_real x expected_score) | fresh (pass them, best prob_real under a fresh TF-IDF judge trained against "
+      "the current generator's own candidates, cross-fitted by prompt)"),
     P("gr_replay_share", 0.5, "share of the training set that is real train pairs (keeps GPT-2 near real text)",
       low=0, high=1, high_open=True),
     P("gr_human_weight", 2, "copies of a reply a person approved in 06 that 07 saw reach a score of 2 or more",

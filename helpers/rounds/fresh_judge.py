@@ -58,3 +58,22 @@ def gold_matrix(real_train: Sequence[str], fake_train: Sequence[str], real_test:
     return pair_matrix(prob_fake(judge, fake_test["reply"]), fake_test["comment_id"].astype(str).to_numpy(),
                        prob_fake(judge, real_test["reply"]), real_test["comment_id"].astype(str).to_numpy(),
                        list(comments))
+
+
+def cross_fit_prob_real(real: Sequence[str], fakes: pd.DataFrame, folds: int = 2, seed: int = 0) -> np.ndarray:
+    """For gr_reward = "fresh": each candidate's prob_real under a fresh judge trained against the *current*
+    generator (real train replies vs its candidates), cross-fitted by prompt: a candidate is scored by a judge that
+    never saw its prompt's candidates, so it is not rewarded for what the judge memorised."""
+    ids = fakes["comment_id"].astype(str).to_numpy()
+    uniq = np.unique(ids)
+    fold_of = dict(zip(uniq, np.random.default_rng([int(seed), 13]).permutation(len(uniq)) % folds))
+    fold = np.array([fold_of[i] for i in ids])
+    out = np.full(len(fakes), np.nan)
+    replies = _texts(fakes["reply"])
+    for f in range(folds):
+        train = [r for r, g in zip(replies, fold) if g != f]
+        if not train or not (fold == f).any():
+            continue
+        judge = fit_tfidf(real, train, seed)
+        out[fold == f] = 1 - prob_fake(judge, [r for r, g in zip(replies, fold) if g == f])
+    return out

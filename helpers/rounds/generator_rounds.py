@@ -31,7 +31,7 @@ from ..contract import default
 from ..files import read_csv, write_csv
 from ..filters import FilterSettings
 from ..generator.lineage import done_rounds, newest_accepted
-from . import arms, guards, placebo, stats
+from . import arms, fresh_judge, guards, placebo, stats
 from . import rounds_data as data
 from .rounds_table import write_table
 
@@ -164,8 +164,12 @@ def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: 
     on_write()
     scored = d / "candidates.csv"
     if not scored.exists():
-        write_csv(select(tools, read_csv(d / "candidates_raw.csv", required=["comment", "reply", "comment_id"]), s),
-                  scored)
+        chosen = select(tools, read_csv(d / "candidates_raw.csv", required=["comment", "reply", "comment_id"]), s)
+        if s.reward == "fresh":  # chosen by a judge trained against this very generator
+            real = inputs["real"][inputs["real"]["split"].astype(str) == "train"]["reply"].tolist()
+            chosen["fresh_prob_real"] = fresh_judge.cross_fit_prob_real(
+                real, chosen.rename(columns={"proposed_reply": "reply"}), seed=s.seed + k)
+        write_csv(chosen, scored)
     filtered = read_csv(scored, required=["comment_id", "proposed_reply", "rejected", "prob_real", "expected_score"])
     human, blocked, hstats = data.human_signal(root, s.human_weight)
     kept = data.best_per_prompt(filtered, s.reward, blocked)

@@ -22,7 +22,7 @@ from ..filters import words
 
 log = logging.getLogger(__name__)
 
-REWARDS = ("select", "combined")
+REWARDS = ("select", "combined", "fresh")
 TRAIN_COLUMNS = ["comment", "reply", "comment_id", "source", "weight"]
 REMOVED_STATES = ("removed", "deleted")
 
@@ -47,9 +47,12 @@ def pick_eval_comments(generate: pd.DataFrame, n: int, seed: int) -> pd.DataFram
 
 
 def reward_key(filtered: pd.DataFrame, reward: str) -> pd.Series:
-    """The number a passing candidate is ranked by (higher is better): 06's expected_score, or prob_real x it."""
+    """The number a passing candidate is ranked by (higher is better): 06's expected_score, or prob_real x it, or
+    ("fresh") a fresh judge's prob_real, trained against the current generator (``fresh_prob_real``)."""
     if reward not in REWARDS:
         raise ConfigError(f"gr_reward must be one of {REWARDS}, not {reward!r}")
+    if reward == "fresh":
+        return pd.to_numeric(filtered["fresh_prob_real"], errors="coerce")
     score = pd.to_numeric(filtered["expected_score"], errors="coerce")
     return score if reward == "select" else score * pd.to_numeric(filtered["prob_real"], errors="coerce")
 

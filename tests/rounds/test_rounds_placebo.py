@@ -142,3 +142,19 @@ def test_a_kill_in_the_placebo_arm_resumes_without_redoing_the_candidate(tmp_pat
     pd.testing.assert_frame_equal(read_csv(gr.round_dir(root, 1) / "placebo_train.csv"), placebo_train)
     assert len(table) == 1 and set(placebo_train["source"]) == {"placebo"}
     assert len(placebo_train) == int(table["train_docs"].iloc[0])
+
+
+def test_the_fresh_reward_keeps_the_candidates_a_judge_of_this_generator_finds_real(tmp_path):
+    """gr_reward = "fresh": run1 gives itself away half the time ("lol"); a judge trained against run1's own candidates
+    learns that, so the kept candidates are the ones without it."""
+    root = tmp_path
+    corpus(root, 300, 40)
+    styles = Styles({"run1": 0.5, "run1_g1": 0.5, "run1_g1_placebo": 0.5})
+    gr.run_rounds(root, settings(1, prompts=120, n_candidates=2, eval_comments=40, judge_prompts=40, reward="fresh"),
+                  styles.tools(), progress=lambda *_: None)
+    cands = read_csv(gr.round_dir(root, 1) / "candidates.csv")
+    assert cands["fresh_prob_real"].between(0, 1).all()
+    kept = read_csv(gr.round_dir(root, 1) / "train.csv").query("source == 'candidate'")
+    lol = cands.assign(lol=cands["proposed_reply"].str.endswith("lol"))
+    forced = lol.groupby("comment_id")["lol"].all()  # prompts whose every candidate has the tic
+    assert kept["reply"].str.endswith("lol").sum() <= forced.sum() + 2 and lol["lol"].mean() > 0.4
