@@ -124,3 +124,12 @@ def test_verdict_needs_both_comparisons_clear_and_enough_comments(base, placebo,
     got, why = guards.verdict(base | {"n_needed": need}, placebo | {"n_needed": need}, [], 0.02)
     assert got == want and (why == "") == (want == "accepted")
     assert guards.verdict(base | {"n_needed": 10}, base | {"n_needed": 10}, ["a guard"], 0.02)[0] == "rejected"
+
+
+def test_the_report_says_in_one_line_whether_the_bot_got_harder_to_catch():
+    from helpers.rounds.rounds_table import verdict_line
+
+    row = {"gold_auc_base": 0.98, "gold_auc": 0.90, "gold_auc_placebo": 0.97, "eval_n": 300}
+    assert verdict_line(pd.DataFrame([row | {"accepted": True}])).startswith("Harder to catch: yes, 1 round(s)")
+    no = verdict_line(pd.DataFrame([row | {"accepted": False}]))
+    assert no.startswith("Harder to catch: no") and "placebo 0.970 on 300" in no
