@@ -158,3 +158,14 @@ def test_the_fresh_reward_keeps_the_candidates_a_judge_of_this_generator_finds_r
     lol = cands.assign(lol=cands["proposed_reply"].str.endswith("lol"))
     forced = lol.groupby("comment_id")["lol"].all()  # prompts whose every candidate has the tic
     assert kept["reply"].str.endswith("lol").sum() <= forced.sum() + 2 and lol["lol"].mean() > 0.4
+
+
+def test_restart_forgets_placebo_checkpoints_and_keeps_run1(tmp_path):
+    from helpers.rounds.placebo import is_round_checkpoint
+
+    for name in ("run1", "run1_g1", "run1_g1_placebo", "run1_g12_placebo", "run1_gx", "run1_g1_placebo_old"):
+        (tmp_path / drv.CHECKPOINT_DIR / name).mkdir(parents=True)
+    gr.restart(tmp_path, "run1")
+    left = sorted(p.name for p in (tmp_path / drv.CHECKPOINT_DIR).iterdir())
+    assert left == ["run1", "run1_g1_placebo_old", "run1_gx"]
+    assert not is_round_checkpoint("run10_g1", "run1") and is_round_checkpoint("run1_g3_placebo", "run1")
