@@ -80,11 +80,11 @@ class Styles:
 
 
 def settings(seed: int, **kw) -> gr.Settings:
-    return gr.Settings(**({"rounds": 1, "prompts": 8, "eval_comments": 400, "judge_prompts": 150, "min_prob_real": 0.9,
+    return gr.Settings(**({"rounds": 1, "prompts": 8, "eval_comments": 200, "judge_prompts": 100, "min_prob_real": 0.9,
                            "bootstrap": 300, "seed": seed} | kw))
 
 
-def one_round(tmp_path: Path, seed: int, tic: dict, n_test: int = 400, **kw) -> dict:
+def one_round(tmp_path: Path, seed: int, tic: dict, n_test: int = 200, **kw) -> dict:
     root = tmp_path / f"seed{seed}"
     root.mkdir()
     corpus(root, 300, n_test)
