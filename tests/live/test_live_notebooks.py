@@ -35,7 +35,11 @@ def test_05_fetches_recorded_threads_and_writes_candidates(pipeline):
     assert not {"p102", "p301", "p103", "p203"} & set(df["post_id"])  # bot already there; locked; archived
     assert (df["comment_score"] > 3).all() and not df["comment"].isin(["[deleted]", "[removed]"]).any()
     text = outputs_text(root / "executed" / "05_generate_replies.ipynb")
-    stat = {k: int(re.search(rf"'{k}': (\d+)", text).group(1)) for k in ("comments", "requested", "dropped_empty")}
+    said = re.search(r'generated: ([^"\\]*)', text).group(1)  # the engine's numbers in words (stage05.GENERATED)
+    stat = {k: int(re.search(rf"{words} (\d+)", said).group(1))
+            for k, words in (("comments", "comments"), ("requested", "candidates asked"),
+                             ("dropped_empty", "empty dropped"))}
+    assert "{" not in said and "{'posts_seen'" not in text  # sentences, not raw dicts
     # r/boardgames' rules forbid bots (the preflight refuses it): only r/sciencefiction and r/gardening are fetched
     assert "boardgames" not in set(df["subreddit"])
     assert only(root, "live/preflight_*.json").exists()  # saved with the run (a later stage may update it)
