@@ -12,16 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from ..filters import words
 from ..quality import distinct_n_at
+from .rounds_data import norm
 
 DIVERSITY_REPLIES = 150
 VERDICTS = ("accepted", "rejected", "inconclusive")
 BLIND = "the guard cannot see drift"
-
-
-def norm(text) -> str:
-    return " ".join(words("" if text is None or (isinstance(text, float) and text != text) else str(text)))
 
 
 def drift(replies: Sequence[str], train_replies: Iterable[str], size: int) -> dict:

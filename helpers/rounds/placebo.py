@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .guards import norm
+from .rounds_data import norm
 
 SUFFIX = "_placebo"
 
