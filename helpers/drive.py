@@ -81,7 +81,6 @@ ADVERSARIAL_JSON = "metrics/adversarial_rounds.json"  # 08: the same rows plus t
 ADVERSARIAL_PNG = "metrics/adversarial_auc.png"  # 08: AUC before/after per round
 GENERATOR_ROUNDS = "metrics/generator_rounds.csv"  # generator rounds: one row per round (run_name, base, accepted)
 GENERATOR_ROUNDS_DIR = "generator_rounds"  # 09: generator_rounds/round_NN/: candidates, training set, fine-tune record
-GENERATOR_ROUNDS_EVAL = "generator_rounds/eval_{}.csv"  # 09: a checkpoint's held-out test candidates, scored
 GENERATOR_ROUNDS_PNG = "metrics/generator_rounds.png"  # 09: held-out vs choosing judge, distinct-2, test loss per round
 EXECUTED_DIR = "executed"  # papermill's executed copies of the notebooks
 MANIFEST_DIR = "manifests"  # one JSON per stage: inputs' and outputs' fingerprints and parameters

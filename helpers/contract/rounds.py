@@ -57,6 +57,7 @@ STAGE_09 = Stage(
            File(drv.BERT_GAN_FAKE, "gr_alternate only"), File(f"{drv.BERT_BASE_DIR}/<bert_base>/", "gr_alternate only"),
            File(drv.ADVERSARIAL_FAKES, "gr_alternate only"), File(drv.ADVERSARIAL_ROUNDS, "gr_alternate only")),
     writes=(File(f"{drv.CHECKPOINT_DIR}/<run_name>_g<round>/", "one new checkpoint per round"),
+            File(f"{drv.CHECKPOINT_DIR}/<run_name>_g<round>_placebo/", "the round's placebo arm, never used"),
             File(drv.GENERATOR_ROUNDS_DIR + "/"), File(drv.GENERATOR_ROUNDS), File(drv.GENERATOR_ROUNDS_PNG),
             File(drv.ADVERSARIAL_FAKES, "gr_alternate only"), File(drv.ADVERSARIAL_MODEL + "/", "gr_alternate only"),
             File(drv.ADVERSARIAL_ROUNDS, "gr_alternate only")),
@@ -66,10 +67,12 @@ STAGE_09 = Stage(
     P("gr_rounds", 2, "generator rounds in total (a re-run continues after the last finished one)", low=0),
     P("gr_restart", False, "True: forget the earlier rounds: their table, files and checkpoints (01's stays)"),
     P("gr_prompts", 16, "train-split comments given n_candidates candidates each per round (online: 500+)", low=1),
-    P("gr_eval_comments", 8, "held-out test comments measured on, the same every round (online: 200+)", low=1),
+    P("gr_eval_comments", 8, "held-out comments measured on (test, then validation split), the same every round; "
+      "fewer than 80% power needs for gr_min_gain: never accepted (online: 200+)", low=1),
     P("gr_reward", "select",
       "select (06's rule: pass the filters and realism threshold, best expected_score) | combined (pass them, best "
-      "prob_real x expected_score)"),
+      "prob_real x expected_score) | fresh (pass them, best prob_real under a fresh TF-IDF judge trained against "
+      "the current generator's own candidates, cross-fitted by prompt)"),
     P("gr_replay_share", 0.5, "share of the training set that is real train pairs (keeps GPT-2 near real text)",
       low=0, high=1, high_open=True),
     P("gr_human_weight", 2, "copies of a reply a person approved in 06 that 07 saw reach a score of 2 or more",
@@ -80,10 +83,21 @@ STAGE_09 = Stage(
     P("heldout_judge", "bert_realism",
       "the realism classifier that never chooses: a folder under the Drive root or a name under models/ "
       "(bert_realism: 03's, fair while 06 scores with 08's refreshed one)"),
-    P("gr_min_gain", 0.0, "accept only if the held-out judge's mean prob_real rises by more than this"),
+    P("gr_min_gain", 0.02,
+      "accept only if a fresh judge's AUC falls by more than this against both the base and the placebo (the paired "
+      "bootstrap CI's lower bound; also the gain the eval size must have 80% power for)", low=0),
+    P("gr_judge_prompts", 32, "train-split comments each generator samples for its fresh judge to learn from", low=1),
+    P("gr_max_copy_rise", 0.03, "reject a round whose share of verbatim copies of its training replies rises by "
+      "more than this", low=0),
+    P("gr_max_length_drift", 0.15, "reject a round whose mean reply length (words) changes by more than this share",
+      low=0),
+    P("gr_eval_candidates", 4, "candidates per comment each generator samples for the fresh judges (the gold "
+      "measure): more comments beat more candidates per comment", low=1),
+    P("gr_bootstrap", 1000, "bootstrap resamples of the eval comments for every CI", low=100),
     P("gr_max_distinct2_drop", 0.05, "reject a round whose matched distinct-2 falls by more than this", low=0),
     P("gr_max_test_loss_rise", 0.05,
-      "reject a round whose loss on real test replies rises by more than this share of the base's", low=0),
+      "reject a round whose loss on real test replies is above run1's (the first checkpoint's) by more than this "
+      "share", low=0),
     P("gr_alternate", False, "True: after each generator round, one 08 refresh round on the new generator's fakes"),
     *(STAGE_06.param(n) for n in _FROM_06),
     *(STAGE_08.param(n) for n in _FROM_08),

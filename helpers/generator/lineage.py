@@ -26,11 +26,18 @@ KEY_COLUMNS = ["round", "run_name", "base", "accepted", "reason"]  # what every 
 # Every column 09 writes, in the table's order: a row is written only when its round has finished, so the rows
 # present are the rounds a re-run never redoes.
 ROUND_COLUMNS = [
-    *KEY_COLUMNS, "reward", "prompts", "candidates", "prompts_kept",
+    *KEY_COLUMNS, "verdict", "reward", "prompts", "candidates", "prompts_kept",
     "train_docs", "candidate_docs", "human_docs", "replay_docs", "replay_share",
-    "choosing_prob_real_base", "choosing_prob_real", "choosing_expected_score_base", "choosing_expected_score",
-    "heldout_judge", "heldout_prob_real_base", "heldout_prob_real", "pass_share_base", "pass_share",
-    "distinct_2_base", "distinct_2", "parrot_rate", "repetition_rate", "test_loss_base", "test_loss",
+    *(f"gold_auc{a}{b}" for a in ("_base", "", "_placebo", "_base_seed2") for b in ("", "_lo", "_hi")),
+    *(f"gold_gain_vs_{a}{b}" for a in ("base", "placebo", "noise") for b in ("", "_lo", "_hi")),
+    "gold_sd_diff", "eval_n", "eval_n_needed",
+    "choosing_prob_real_base", "choosing_prob_real", "choosing_prob_real_placebo", "choosing_gain_lo",
+    "choosing_gain_hi", "choosing_expected_score_base", "choosing_expected_score", "choosing_expected_score_placebo",
+    "heldout_judge", "heldout_prob_real_base", "heldout_prob_real", "heldout_prob_real_placebo", "heldout_gain_lo",
+    "heldout_gain_hi", "pass_share_base", "pass_share", "pass_share_placebo", "diversity_replies",
+    "distinct_2_base", "distinct_2", "distinct_2_placebo", "copy_share_base", "copy_share", "copy_share_placebo",
+    "mean_words_base", "mean_words", "mean_words_placebo", "parrot_rate", "repetition_rate",
+    "test_loss_ref", "test_loss_base", "test_loss", "test_loss_placebo",
     "adv_auc_newest", "seconds_generate", "seconds_finetune", "seconds_measure", "seconds"]
 _TRUE, _FALSE = ("true", "1", "1.0", "yes"), ("false", "0", "0.0", "no", "")
 

@@ -8,12 +8,14 @@ from pathlib import Path
 from .. import drive as drv
 from ..errors import InputError
 from ..generator.lineage import read_rounds
-from ..rounds.rounds_table import rounds_png
+from ..rounds.rounds_table import rounds_png, verdict_line
 from .html_parts import df_table, esc, fmt, img_tag, not_run
 from .html_parts import section as html_section
 
 # The verdict and its reason first: at 1,280 px the table's right half is off-screen.
-SHOWN = ["round", "verdict", "reason", "run_name", "base", "choosing_prob_real_base", "choosing_prob_real",
+SHOWN = ["round", "verdict", "reason", "run_name", "base", "gold_auc_base", "gold_auc", "gold_auc_placebo",
+         "gold_gain_vs_base_lo", "gold_gain_vs_placebo_lo", "gold_gain_vs_noise", "eval_n", "eval_n_needed",
+         "copy_share", "mean_words_base", "mean_words", "choosing_prob_real_base", "choosing_prob_real",
          "heldout_prob_real_base", "heldout_prob_real", "pass_share_base", "pass_share", "distinct_2_base",
          "distinct_2", "test_loss_base", "test_loss", "train_docs", "replay_share", "adv_auc_newest", "seconds"]
 
@@ -28,12 +30,14 @@ def section(root: str | Path) -> str:
     png = Path(root, drv.GENERATOR_ROUNDS_PNG)
     if not png.exists():
         rounds_png(df, png)
-    note = ("<p>Each round fine-tunes the newest accepted GPT-2 on its best candidates by the choosing judges (06's "
-            "classifiers and filters), real train pairs and approved replies. A gain counts only when the "
-            f"<b>held-out judge</b> ({esc(_judge(df))}), which never chose, sees it on test comments, and "
-            "distinct-2 and the loss on real test replies stay within their guards. <code>_base</code>: the "
-            "round's starting checkpoint on the same test comments.</p>")
-    shown = df.assign(verdict=df["accepted"].map({True: "accepted", False: "rejected"})).reindex(columns=SHOWN)
+    note = (f"<p><b>{esc(verdict_line(df))}</b> Each round fine-tunes the newest accepted GPT-2 on its best "
+            "candidates by the choosing judges (06's), real train pairs and approved replies, and a placebo on real "
+            "pairs only. A round counts only when a <b>fresh judge</b> (trained from scratch against each generator's "
+            "own samples) catches it less often than both its base and its placebo, the paired bootstrap CI's lower "
+            f"bound clear of gr_min_gain, on enough held-out comments; the held-out judge ({esc(_judge(df))}) and "
+            "the choosing judge are shown beside it. <code>_lo</code>: the CI's lower bound.</p>")
+    old = df["accepted"].map({True: "accepted", False: "rejected"})
+    shown = df.assign(verdict=df["verdict"].fillna(old) if "verdict" in df else old).reindex(columns=SHOWN)
     shown["reason"] = shown["reason"].fillna("")
     return html_section("generator-rounds", title, note + df_table(shown, "generator-rounds-table") +
                    img_tag(png, "held-out vs choosing judge, distinct-2, test loss per round"))
@@ -52,7 +56,8 @@ def outcome(root: str | Path) -> str | None:
         return None
     acc, last = df["accepted"], df.iloc[-1]
     reason = str(last.get("reason", "") or "").strip()
-    verdict = "accepted" if acc.iloc[-1] else "rejected" + (f": {reason}" if reason else "")
+    said = last.get("verdict") if isinstance(last.get("verdict"), str) else "rejected"
+    verdict = "accepted" if acc.iloc[-1] else said + (f": {reason}" if reason else "")
     newest = f" (newest {df.loc[acc, 'run_name'].iloc[-1]})" if acc.any() else ""
     return f"round {last['round']} {verdict}; {int(acc.sum())} of {len(df)} round(s) accepted{newest}"
 
@@ -71,7 +76,7 @@ def summary_line(root: str | Path) -> str:
     except (InputError, KeyError) as e:  # the summary never fails a run: the problem shows on its line
         return f"Generator rounds:  unreadable: {e}"
     return (f"Generator rounds:  {len(df)} round(s), {int(acc.sum())} accepted; newest accepted: {newest}; last "
-            f"round held-out judge {held0} -> {held}, choosing judge {chose0} -> {chose}")
+            f"round held-out judge {held0} -> {held}, choosing judge {chose0} -> {chose}. {verdict_line(df)}")
 
 
 def summary(root: str | Path) -> list[str]:

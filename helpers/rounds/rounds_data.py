@@ -24,7 +24,7 @@ from ..generator.trained_depth import data_depth
 
 log = logging.getLogger(__name__)
 
-REWARDS = ("select", "combined")
+REWARDS = ("select", "combined", "fresh")
 TRAIN_COLUMNS = ["comment", "reply", "comment_id", "source", "weight"]
 REMOVED_STATES = ("removed", "deleted")
 
@@ -36,10 +36,16 @@ def pick_prompts(generate: pd.DataFrame, k: int, n: int, seed: int) -> pd.DataFr
 
 
 def pick_eval_comments(generate: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
-    """The held-out comments every round is measured on: n of the test split (validation if test is empty), the same
-    sample every round so rounds compare."""
-    return _flat(comment_sample.pick(generate, "held", n, [int(seed), 0, 9],
-                                      none="no comment in the test or validation split to measure on"))
+    """The held-out comments every round is measured on: n of the held-out part (comment_sample: test), topped up
+    from the validation split when the test split has fewer (both are held out from every fine-tune: the gold measure
+    needs comments more than the split's size), the same sample every round so rounds compare."""
+    held = comment_sample.pick(generate, "held", n, [int(seed), 0, 9],
+                               none="no comment in the test or validation split to measure on")
+    valid = generate[(generate["split"].astype(str) == "validation") & ~generate["comment_id"].isin(held["comment_id"])]
+    if len(held) >= n or valid.empty:
+        return _flat(held)
+    more = comment_sample.sample(valid, n - len(held), np.random.default_rng([int(seed), 1, 9]))
+    return _flat(pd.concat([held, more], ignore_index=True))
 
 
 def _flat(comments: pd.DataFrame) -> pd.DataFrame:
@@ -50,9 +56,12 @@ def _flat(comments: pd.DataFrame) -> pd.DataFrame:
 
 
 def reward_key(filtered: pd.DataFrame, reward: str) -> pd.Series:
-    """The number a passing candidate is ranked by (higher is better): 06's expected_score, or prob_real x it."""
+    """The number a passing candidate is ranked by (higher is better): 06's expected_score, or prob_real x it, or
+    ("fresh") a fresh judge's prob_real, trained against the current generator (``fresh_prob_real``)."""
     if reward not in REWARDS:
         raise ConfigError(f"gr_reward must be one of {REWARDS}, not {reward!r}")
+    if reward == "fresh":
+        return pd.to_numeric(filtered["fresh_prob_real"], errors="coerce")
     score = pd.to_numeric(filtered["expected_score"], errors="coerce")
     return score if reward == "select" else score * pd.to_numeric(filtered["prob_real"], errors="coerce")
 

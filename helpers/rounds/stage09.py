@@ -9,12 +9,18 @@ judge, this stage moves the generator. Each of `gr_rounds` rounds of **reward-ra
    score >= 2; never a reply a person left unapproved or Reddit removed) and real train pairs as `gr_replay_share`;
 4. a copy of the current checkpoint is fine-tuned `gr_steps` steps at `gr_learning_rate` into
    `checkpoint/<run_name>_g<k>` (the previous one is never written);
-5. old and new generator sample candidates for the same `gr_eval_comments` **test** comments, measured by the choosing
-   judges (they will rise: that is the optimisation), by the **held-out judge** `heldout_judge` that never chose,
-   by 06's selection, distinct-2, parrot and repetition rates, and the loss on real test replies;
-6. the round is **accepted** only if the held-out judge improves and distinct-2 and test loss stay within
-   `gr_max_distinct2_drop` / `gr_max_test_loss_rise`. A rejected round's checkpoint stays on Drive, unused, its reason
-   in `metrics/generator_rounds.csv`.
+5. a **placebo**: the same base fine-tuned the same steps, rate and number of documents on real train pairs only
+   (`checkpoint/<run_name>_g<k>_placebo`, never used);
+6. the **gold measure**: base, candidate and placebo each sample `gr_eval_candidates` replies for `gr_judge_prompts`
+   train comments and `gr_eval_comments` held-out comments; a TF-IDF + logistic-regression judge trained from scratch
+   on real train replies vs each generator's own samples is tested on the held-out comments (AUC: lower is harder to
+   catch), with paired bootstrap CIs over comments, the noise floor (the base sampled twice) and the eval size 80%
+   power needs for `gr_min_gain`. The choosing judges and the held-out judge `heldout_judge` are shown beside it;
+7. the round is **accepted** only if its AUC is below both the base's and the placebo's with the CI's lower bound of
+   the gain above `gr_min_gain`, on enough comments, and the guards hold: distinct-2 on >= 150 replies
+   (`gr_max_distinct2_drop`), verbatim copies of training replies (`gr_max_copy_rise`), mean length
+   (`gr_max_length_drift`), test loss against run1's (`gr_max_test_loss_rise`). Else "rejected" or "inconclusive",
+   with the numbers, in `metrics/generator_rounds.csv`; the checkpoint stays on Drive, unused.
 
 With `gr_alternate`, one 08 refresh round follows each generator round, so both sides move. GPT-2 runs in processes of
 its own (gpt-2-simple's TF1 graph and the Keras 3 judges never share one). Resumable round by round: a re-run continues
@@ -38,6 +44,7 @@ from ..generator import worker
 from ..generator.lineage import done_rounds
 from ..stage import StageRun, open_stage, push_outputs
 from . import generator_rounds as gr
+from .placebo import is_round_checkpoint
 
 KEY = "09"
 
@@ -61,7 +68,9 @@ def settings(p: Params) -> gr.Settings:
         human_weight=p.gr_human_weight, min_prob_real=p.min_prob_real, max_reply_chars=p.max_reply_chars,
         blocklist=tuple(p.blocklist), allow_links=p.allow_links, min_gain=p.gr_min_gain,
         max_distinct2_drop=p.gr_max_distinct2_drop, max_test_loss_rise=p.gr_max_test_loss_rise,
-        heldout_judge=p.heldout_judge, seed=p.seed)
+        heldout_judge=p.heldout_judge, judge_prompts=p.gr_judge_prompts, max_copy_rise=p.gr_max_copy_rise,
+        max_length_drift=p.gr_max_length_drift, bootstrap=p.gr_bootstrap,
+        eval_candidates=p.gr_eval_candidates, seed=p.seed)
 
 
 def judge_dir(root: Path, name: str) -> Path:
@@ -118,8 +127,8 @@ def real_tools(root: Path, p: Params) -> gr.Tools:
         return float(table.loc[table["round"] == target, "auc_newest_after"].iloc[0])
 
     return gr.Tools(
-        sample=lambda run, comments, out, seed: worker.sample(root, run, comments, out, n=p.n_candidates, seed=seed,
-                                                              what=f"generating candidates with {run}", **gen),
+        sample=lambda run, comments, out, seed, n: worker.sample(root, run, comments, out, n=n, seed=seed,
+                                                                  what=f"generating candidates with {run}", **gen),
         finetune=lambda base, new, train, out: worker.finetune(
             root, base, new, train, out, base_model=p.base_model, steps=p.gr_steps,
             learning_rate=p.gr_learning_rate, batch_size=p.gr_batch_size, seed=p.seed),
@@ -145,7 +154,7 @@ def forget(run: RoundsRun) -> None:
     name = run.p.run_name
     found = [*run.drive.glob(drv.GENERATOR_ROUNDS_DIR + "/**/*"), *run.drive.glob(f"{drv.CHECKPOINT_DIR}/{name}_g*/*")]
     for path in found:
-        if path.is_file() and (drv.CHECKPOINT_DIR not in path.parts or path.parent.name[len(name) + 2:].isdigit()):
+        if path.is_file() and (drv.CHECKPOINT_DIR not in path.parts or is_round_checkpoint(path.parent.name, name)):
             run.drive.remove(path)
     for rel in (drv.GENERATOR_ROUNDS, drv.GENERATOR_ROUNDS_PNG):  # the plot is not pulled: removed remotely as well
         run.drive.remove(run.drive.path(rel))

@@ -57,7 +57,7 @@ class Fake:
         self.sampled: list[str] = []
         self.finetuned: list[str] = []
 
-    def sample(self, run, comments, out, seed):
+    def sample(self, run, comments, out, seed, n=None):
         self.sampled.append(f"{run}->{Path(out).parent.name}/{Path(out).name}")
         if Path(out).exists():
             return 0.0
@@ -72,7 +72,7 @@ class Fake:
         if new in self.fail:
             self.fail.discard(new)
             raise RuntimeError(f"killed while fine-tuning {new}")
-        out = {"test_loss_base": self.losses[base], "test_loss": self.losses[new]}
+        out = {"test_loss_base": self.losses[base], "test_loss": self.losses.get(new, self.losses[base])}
         Path(out_json).write_text(json.dumps(out))
         return out
 
@@ -166,18 +166,26 @@ def good_round_fake(**kw) -> Fake:
                 {"run1": 4.0, "run1_g1": 4.0, "run1_g2": 4.0}, **kw)
 
 
-def test_a_killed_run_resumes_without_redoing_finished_rounds(root):
+def verdicts(monkeypatch, *seq: str) -> None:
+    """The rounds' verdicts in order, whatever the gold measure says: these tests are about what follows a verdict
+    (the gold measure's own tests: test_rounds_placebo.py, test_rounds_gold.py)."""
+    todo = list(seq)
+    monkeypatch.setattr(gr, "decide", lambda new, base, gold, s: (todo.pop(0), "" if todo else "stand-in"))
+
+
+def test_a_killed_run_resumes_without_redoing_finished_rounds(root, monkeypatch):
+    verdicts(monkeypatch, "accepted", "rejected", "rejected")
     fake = good_round_fake(fail_finetune={"run1_g2"})
     with pytest.raises(RuntimeError, match="killed"):
         gr.run_rounds(root, settings(rounds=2), fake.tools(), progress=lambda *a: None)
     rows = done_rounds(root)
     assert [r["round"] for r in rows] == [1] and rows[0]["accepted"]
-    assert fake.finetuned == ["run1_g1", "run1_g2"]
+    assert fake.finetuned == ["run1_g1", "run1_g1_placebo", "run1_g2"]
     first = read_csv(root / drv.GENERATOR_ROUNDS)
     fake.sampled.clear()
     fake.finetuned.clear()
     gr.run_rounds(root, settings(rounds=2), fake.tools(), progress=lambda *a: None)
-    assert fake.finetuned == ["run1_g2"]  # round 1 is not fine-tuned again
+    assert fake.finetuned == ["run1_g2", "run1_g2_placebo"]  # round 1 is not fine-tuned again
     assert not any("round_01" in s for s in fake.sampled)  # nor its candidates sampled again
     table = read_csv(root / drv.GENERATOR_ROUNDS)
     assert table["round"].tolist() == [1, 2] and table["base"].tolist() == ["run1", "run1_g1"]
@@ -187,20 +195,10 @@ def test_a_killed_run_resumes_without_redoing_finished_rounds(root):
     assert fake.finetuned == []  # all done: nothing redone
 
 
-def test_a_round_improving_the_held_out_judge_within_the_guards_is_accepted(root):
-    fake = good_round_fake()
-    table = gr.run_rounds(root, settings(rounds=1), fake.tools(), progress=lambda *a: None)
-    row = table.iloc[0]
-    assert bool(row["accepted"]) and row["reason"] == "" or pd.isna(row["reason"])
-    assert row["heldout_prob_real"] > row["heldout_prob_real_base"]
-    assert row["choosing_prob_real"] > row["choosing_prob_real_base"]
-
-
-@pytest.mark.parametrize("case, why", [
-    ("collapse", "distinct-2 fell"), ("loss", "test loss rose"), ("no_gain", "held-out judge did not improve")])
+@pytest.mark.parametrize("case, why", [("collapse", "distinct-2"), ("loss", "run1's"), ("no_gain", "AUC gain")])
 @pytest.mark.slow
 def test_a_round_failing_a_guard_is_not_accepted(root, case, why):
-    collapsed = ["nice sure nice sure nice sure"]  # held-out judge likes it, but one text for every prompt
+    collapsed = ["nice sure nice sure nice sure"]  # one text for every prompt
     replies = {"collapse": collapsed, "loss": None, "no_gain": ["sure answer {u} without the magic word"]}[case]
     fake = good_round_fake()
     if replies:
@@ -209,23 +207,13 @@ def test_a_round_failing_a_guard_is_not_accepted(root, case, why):
         fake.losses["run1_g1"] = 4.0 * 1.06  # over the allowed 5 % rise
     table = gr.run_rounds(root, settings(rounds=2), fake.tools(), progress=lambda *a: None)
     first = table.iloc[0]
-    assert not bool(first["accepted"]) and why in first["reason"]
+    assert not bool(first["accepted"]) and why in first["reason"] and first["verdict"] != "accepted"
     assert table.iloc[1]["base"] == "run1"  # the rejected checkpoint is never built on
     assert read_csv(root / drv.GENERATOR_ROUNDS)["accepted"].tolist()[0] in (False, "False")
 
 
-def test_decide_names_every_failed_guard():
-    s = settings()
-    base = {"heldout_prob_real": 0.5, "distinct_2": 0.8}
-    assert gr.decide({"heldout_prob_real": 0.6, "distinct_2": 0.78, "test_loss_base": 4.0, "test_loss": 4.1}, base,
-                     s) == ""
-    why = gr.decide({"heldout_prob_real": 0.5, "distinct_2": 0.7, "test_loss_base": 4.0, "test_loss": 4.3}, base, s)
-    assert "held-out" in why and "distinct-2" in why and "test loss" in why
-    assert gr.decide({"heldout_prob_real": None, "distinct_2": 0.8, "test_loss_base": 4.0, "test_loss": 4.0}, base,
-                     s).startswith("held-out")
-
-
-def test_alternation_refreshes_the_judge_after_each_round_with_the_generator_in_use(root):
+def test_alternation_refreshes_the_judge_after_each_round_with_the_generator_in_use(root, monkeypatch):
+    verdicts(monkeypatch, "accepted", "inconclusive")
     fake = good_round_fake()
     fake.replies["run1_g2"] = ["sure answer {u} without the magic word"]  # round 2 fails the held-out judge
     seen = []
