@@ -19,8 +19,8 @@ import pandas as pd
 from ..contract import default
 from ..errors import InputError
 from ..filters import FilterSettings, text_reason
-from .select import approval_problems, read_review, reply_problem
 from . import sync
+from .select import approval_problems, read_review, reply_problem
 from .sheets import sheet_bytes
 
 

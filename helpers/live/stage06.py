@@ -38,9 +38,9 @@ approve, and posts the approved replies with PRAW (the seed's steps 6 and 7).
   whom; `break_lease` takes over a lease a dead run left on Drive). Drive decides: every step reads the review sheet,
   the holds and the ledger as they are on Drive at that moment and writes them by compare-and-swap (a person's marks
   made on Drive meanwhile, or 07's new hold, are merged, never written over); each row is re-read from the sheet on
-  Drive right before it is posted and posted only if still approved with the same text. Where a reply goes comes from Reddit, not from the sheet: only
-  comments 05 proposed are posted, one per post and the caps use Reddit's post and subreddit, and an edited reply
-  passes the same blocklist, link and length checks as selection.
+  Drive right before it is posted and posted only if still approved with the same text. Where a reply goes comes
+  from Reddit, not from the sheet: only comments 05 proposed are posted, one per post and the caps use Reddit's post
+  and subreddit, and an edited reply passes the same blocklist, link and length checks as selection.
 
 - **Preflight and holds:** before posting, the account and each subreddit of the sheet are checked again (as in 05):
   a suspended account stops the run; a subreddit whose rules forbid bots or AI text (unless listed in

@@ -61,6 +61,15 @@ def read(drive: Drive | None, path: str | Path) -> tuple[bytes | None, str]:
     return data, revision_of(data)
 
 
+def current_revision(drive: Drive | None, path: str | Path) -> str:
+    """The file's revision where it lives now, without fetching it where the backend tells it (gdrive's md5)."""
+    path = Path(path)
+    remote = _remote(drive, path)
+    if remote is None:
+        return revision_of(path.read_bytes() if path.exists() else None)
+    return _remote_revision(drive, remote)
+
+
 def _remote_revision(drive: Drive, remote: str) -> str:
     if not drive.fs.exists(remote):
         return ""
@@ -86,13 +95,11 @@ def swap(drive: Drive | None, path: str | Path, seen: str, data: bytes) -> bool:
     path = Path(path)
     remote = _remote(drive, path)
     with machine_lock(path):
+        if current_revision(drive, path) != seen:
+            return False
         if remote is None:
-            if revision_of(path.read_bytes() if path.exists() else None) != seen:
-                return False
             write_bytes(data, path)
             return True
-        if _remote_revision(drive, remote) != seen:
-            return False
         drive.fs.makedirs(remote.rsplit("/", 1)[0], exist_ok=True)
         drive.fs.pipe_file(remote, data)
         write_bytes(data, path)
@@ -109,8 +116,9 @@ def update(drive: Drive | None, path: str | Path, change: Callable[[bytes | None
         data, seen = read(drive, path)
         new = change(data)
         if new is None or new == data:
-            return data
-        if swap(drive, path, seen, new):
+            if current_revision(drive, path) == seen:  # nothing to write, and the change saw the file as it is
+                return data
+        elif swap(drive, path, seen, new):
             return new
         print(f"{path.name} changed on Drive while this run was writing it ({what}): re-read it and applied "
               "this run's change to the new content, row by row")
