@@ -78,6 +78,7 @@ def prepared(tmp_path, reddit, fs) -> None:
     """An earlier run left the sheet on Drive: c005 and c041 approved, c031 waiting for review."""
     first = run_06(tmp_path, "first", reddit, approve_ids=["c005", "c041"])
     stage06.choose(first)
+    stage06.finish(first)
 
 
 def posted_texts(server) -> dict[str, str]:
