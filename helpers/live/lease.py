@@ -104,6 +104,16 @@ class Lease:
         self.write()
 
 
+def _holder(lease: Lease, tries: int = 20) -> dict | None:
+    """Who holds the OS lock: its lease file, which the holder writes just after taking the lock."""
+    for _ in range(tries):
+        held = lease.read()
+        if held:
+            return held
+        time.sleep(0.05)
+    return None
+
+
 def _waiting(lease: dict | None, wait_s: float) -> None:
     print(f"waiting up to {wait_s:.0f} s for the posting lock, held by {describe(lease)} (lease_wait_s; 0: stop at "
           "once)", flush=True)
@@ -127,7 +137,7 @@ def posting_lock(drive: Drive, owner: str = "06", *, ttl_s: float = 900.0, break
             os_lock.acquire()
         except Timeout:
             if wait_s > 0:
-                _waiting(lease.read(), wait_s)
+                _waiting(_holder(lease), wait_s)
             try:
                 if wait_s <= 0:
                     raise

@@ -120,6 +120,7 @@ def run_with_edit(tmp_path, reddit, fs, monkeypatch, kind: str, step: str) -> No
     stage06.finish(run)
 
 
+@pytest.mark.slow  # 15 runs of 06's steps, each with a posting lease that settles 2 s
 @pytest.mark.parametrize("step", STEPS)
 @pytest.mark.parametrize("kind", sorted(EDITS))
 def test_a_drive_edit_during_each_step_is_kept_and_decides_what_is_posted(tmp_path, reddit, server, monkeypatch,
