@@ -14,7 +14,7 @@ CVENV  := .venv-colab
 CPY    := $(CVENV)/bin/python
 CSTAMP := $(CVENV)/.installed
 
-.PHONY: demo test test-colab bench install install-colab clean notebooks colab-constraints
+.PHONY: demo test test-fast test-colab bench install install-colab clean notebooks colab-constraints
 
 # The newest stack the ranges allow, plus the newest praw/prawcore pair on top (see requirements.txt).
 $(STAMP): requirements.txt pyproject.toml constraints/newest-praw.txt
@@ -57,6 +57,12 @@ test: $(STAMP)
 	@TF_CPP_MIN_LOG_LEVEL=3 $(PY) -c "$(VERSIONS)" 2>/dev/null
 	$(PY) -m ruff check helpers tests tools bench
 	$(PY) -m pytest -q tests
+
+# The fast lane while working: lint, then every test not marked slow (no model training, notebook or GPT-2 process):
+# under 3 minutes on 2 cores. `make test` stays the whole suite.
+test-fast: $(STAMP)
+	$(PY) -m ruff check helpers tests tools bench
+	$(PY) -m pytest -q -m "not slow" tests
 
 test-colab: $(CSTAMP)
 	@TF_CPP_MIN_LOG_LEVEL=3 $(CPY) -c "$(VERSIONS)" 2>/dev/null

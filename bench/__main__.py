@@ -1,7 +1,7 @@
 """Run the benchmarks (all, or those named) and merge their results into bench/results.json.
 
     python -m bench [NAME ...]                          # the real runs: bench/results.json
-    python -m bench --smoke --results /tmp/r.json       # every benchmark at tiny sizes (tests/test_bench.py)
+    python -m bench --smoke --results /tmp/r.json       # every benchmark at tiny sizes (tests/pipeline/test_bench.py)
 
 With no name or several, each benchmark runs in its own process: gpt-2-simple turns TensorFlow's eager execution off
 for the whole process at import, after which the Keras (BERT) benchmarks cannot run. ``--smoke`` calls each module's

@@ -25,8 +25,8 @@ def run(smoke: bool = False) -> dict:
     from helpers import drive as drv
     from helpers.live import posting
     from helpers.offline import fake_reddit
+    from helpers.outcomes import outcomes
     from helpers.reddit import client as reddit_client
-    from helpers.tracking import outcomes
 
     os.environ.setdefault("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")
     n_replies = 20 if smoke else N_REPLIES

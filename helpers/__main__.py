@@ -9,11 +9,16 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import BotError
+from .errors import BotError, ConfigError
+
+# What `--help` says: the module docstring is for the source's readers (markup, file names).
+DESCRIPTION = ("Run the bot's notebooks in order (run, demo), rebuild the run report (report), measure reply quality "
+               "offline (evaluate), check the account and subreddits before live work (preflight), or list the stages "
+               "(stages).")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m helpers", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m helpers", description=DESCRIPTION)
     sub = ap.add_subparsers(dest="cmd", required=True)
 
     run = sub.add_parser("run", help="run notebooks with papermill, in order, each in its own kernel")
@@ -22,8 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                      help="a notebook parameter; passed to every stage that declares it")
     run.add_argument("--preset", default="", metavar="NAME",
-                     help="a named set of parameter values (helpers/pipeline/presets: demo, smoke, online_124M, "
-                          "online_355M); -p values win over it")
+                     help="a named set of parameter values (demo, smoke, online_124M, online_355M); -p values "
+                          "win over it")
     run.add_argument("--force", action="store_true", help="run stages even when their manifest says up to date")
     run.add_argument("--log-output", action="store_true", help="stream the notebooks' output")
 
@@ -35,11 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--log-output", action="store_true")
 
     rep = sub.add_parser("report", help="(re)write report.html on the Drive root and print the run summary")
-    rep.add_argument("--drive", default="drive")
+    rep.add_argument("--drive", default="drive", help="the Drive root folder a run wrote (default ./drive)")
 
     sub.add_parser("evaluate", add_help=False, help="offline: generate, select and measure quality on the test split "
                    "(python -m helpers evaluate --help)")
-    sub.add_parser("stages", help="list the stages")
+    sub.add_parser("stages", help="list the stages: number, title, notebook")
     from .pipeline import preflight_cli
 
     preflight_cli.add_parser(sub)
@@ -48,9 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from . import procgroup
-    from .pipeline import report, runner
+    from .pipeline import runner
     from .pipeline.presets import load_preset
-    from .pipeline.run_summary import summary_text
+    from .report import report
+    from .report.run_summary import summary_text
 
     command_line = argv is None  # the command line itself, not a test calling main()
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -61,14 +67,20 @@ def main(argv: list[str] | None = None) -> int:
         procgroup.sigterm_interrupts()
     try:
         if args.cmd == "stages":
+            from .contract import STAGES
+
             for num, path in runner.list_stages().items():
-                print(num, path.name)
+                title = STAGES[num].title if num in STAGES else ""
+                print(f"{num}  {title}  ({path.name})" if title else f"{num}  ({path.name})")
             return 0
         if args.cmd == "preflight":
             from .pipeline import preflight_cli
 
             return preflight_cli.run(args)
         if args.cmd == "report":
+            if not Path(args.drive).is_dir():  # a typo would get a new folder and an all-"not run" report
+                raise ConfigError(f"no Drive root at {args.drive}: give --drive the folder a run wrote "
+                                  f"(`python -m helpers run ... --drive DIR`)")
             print(f"wrote {report.build_report(args.drive)}")
             print(summary_text(args.drive))
             return 0

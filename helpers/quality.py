@@ -136,14 +136,23 @@ def quality_table(summary: dict) -> pd.DataFrame:
     return table.rename_axis("metric")
 
 
-def summary_line(summary: dict) -> str:
-    """One line for the run summary: the selection lift on the metrics that matter most."""
-    lf = summary.get("lift", {}).get("selected_vs_candidates")
-    if not lf:
-        return "no selection lift (nothing selected)"
-    shown = [(k, lf.get(k)) for k in ("prob_real", "expected_score", "distinct_2_matched", "parrot_rate",
-                                      "repeated_trigram_rate", "length_mean")]
-    return "selected vs candidates: " + ", ".join(f"{k} {v:+.3g}" for k, v in shown if v is not None)
+# The lift's measures in a person's words, in the order a summary line shows them.
+LIFT_WORDS = {"prob_real": "realism", "expected_score": "expected score", "distinct_2_matched": "distinct-2",
+              "parrot_rate": "parrot rate", "repeated_trigram_rate": "repeated trigrams", "length_mean": "length"}
+
+
+def summary_line(summary: dict, what: str = "candidates") -> str:
+    """One line for the run summary and the report: the selection lift (chosen replies minus all candidates) in
+    words, else ``what`` (e.g. 02's fakes) minus real replies, else why there is nothing to compare."""
+    lifts = summary.get("lift", {})
+    if lifts.get("selected_vs_candidates"):
+        lf, head = lifts["selected_vs_candidates"], "chosen replies minus all candidates"
+    elif lifts.get("candidates_vs_real"):
+        lf, head = lifts["candidates_vs_real"], f"{what} minus real replies"
+    else:
+        return f"nothing to compare: no reply was chosen and no real replies were measured next to the {what}"
+    shown = [(name, lf.get(k)) for k, name in LIFT_WORDS.items()]
+    return f"{head}: " + ", ".join(f"{name} {v:+.3g}" for name, v in shown if v is not None)
 
 
 def real_replies(real: pd.DataFrame, split: str = "test", max_rows: int = 500, seed: int = 1234) -> pd.DataFrame:

@@ -3,7 +3,7 @@ comments; the rest of the page (the file table's notes, every file's columns) st
 
 Why generated: what each stage reads and writes is declared once, in the contract; a table typed by hand drifted from
 it (08 was missing as the reader of five files). `make notebooks` rewrites the table; `--check` (run by
-tests/test_drive_layout.py and `build_notebooks.py --check`) fails on any difference.
+tests/pipeline/test_drive_layout.py and `build_notebooks.py --check`) fails on any difference.
 """
 
 from __future__ import annotations

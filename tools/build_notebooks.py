@@ -5,8 +5,9 @@ A notebook is: a markdown header (the contract's title, runtime and Drive reads/
 an Open-in-Colab badge), the setup cell, the cell tagged `parameters` (one `name = default  # help` line per contract
 parameter), the check cell (`p = notebook_params("NN", globals())`), `run = stageNN.start(p)`, then for each function
 of the module's STEPS a markdown cell (its docstring's first paragraph) and a `show(stageNN.step(run))` cell, and
-last the stage's part of the run report (helpers.pipeline.report.stage_report).
-Run `make notebooks` after editing either source; tests/test_notebook_specs.py fails if a committed notebook differs.
+last the stage's part of the run report (helpers.report.report.stage_report).
+Run `make notebooks` after editing either source; tests/pipeline/test_notebook_specs.py fails if a committed notebook
+differs.
 The same run rewrites (with `--check`: checks) drive_layout.md's per-stage table from the contract
 (tools/build_drive_layout.py).
 """
@@ -89,7 +90,7 @@ def contract_notebook(stage, module) -> nbformat.NotebookNode:
         cells.append(("markdown", f"**{step.__name__.replace('_', ' ').capitalize()}.** " + " ".join(doc.split())))
         cells.append(f"show({short}.{step.__name__}(run))")
     cells.append(("markdown", REPORT_NOTE))
-    cells.append(f'from helpers.pipeline.report import stage_report\n\nshow(stage_report("{stage.key}", run))')
+    cells.append(f'from helpers.report.report import stage_report\n\nshow(stage_report("{stage.key}", run))')
     return assemble(stage, cells)
 
 

@@ -6,7 +6,7 @@
 Counts per notebook: stderr lines and stream lines as saved (each output's text split at newlines and carriage
 returns, as str.splitlines does: what a plain-text viewer shows, one line per progress-bar refresh), and the longest
 cell as Jupyter renders it (a carriage return overwrites its line: what a person scrolls through).
-tests/test_notebook_noise.py reuses NOISE and noise_lines.
+tests/pipeline/test_notebook_noise.py reuses NOISE and noise_lines.
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from .data import STAGE_00
 from .discriminators import STAGE_03, STAGE_04
 from .generator import STAGE_01, STAGE_02
 from .live import STAGE_05, STAGE_06
-from .rounds import STAGE_09
+from .outcomes import STAGE_07
+from .rounds import STAGE_08, STAGE_09
 from .spec import File, P, Param, Stage
-from .tracking import STAGE_07, STAGE_08
 
 # Every stage has these: where the Drive root is and how to reach it.
 DRIVE_PARAMS = (

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 from pathlib import Path
 
-from ..errors import InputError
-from ..files import write_text
+from ..errors import InputError, StageError
+from ..files import atomic_dir, write_text
 
 _CKPT_NAME = re.compile(r"^model-(\d+)\.index$")
 
@@ -55,3 +56,18 @@ def checkpoint_prefix(folder: Path) -> str:
     if ckpt is None:
         raise InputError("no checkpoint here; run 01_finetune_gpt2 first", file=folder)
     return ckpt
+
+
+def start_from(checkpoint_dir: Path, base: str, new: str) -> Path:
+    """checkpoint/<new> as a copy of checkpoint/<base>, published whole (09's round checkpoint before training it
+    further); an existing one (a resumed round) is kept."""
+    src, dst = Path(checkpoint_dir, base), Path(checkpoint_dir, new)
+    if (dst / "hparams.json").exists():
+        return dst
+    if not (src / "hparams.json").exists():
+        raise StageError(f"no checkpoint {src} to start round {new} from")
+    with atomic_dir(dst) as tmp:
+        for f in src.iterdir():
+            if f.is_file() and f.name != "loss_history.json" and not f.name.startswith("events.out.tfevents"):
+                shutil.copy2(f, tmp / f.name)
+    return dst

@@ -5,6 +5,9 @@ finished round to `metrics/generator_rounds.csv` (round, run_name, base, accepte
 when a judge that did not choose its training data says it improved, so 05, 08 and `evaluate` take the newest
 accepted round descended from `run_name` (parameter `generator = "auto"`) and say which; a rejected round's
 checkpoint stays on Drive unused unless it is pinned by name. Deciding it in one place keeps the three in step.
+
+This module is the rounds table's one owner: its columns, its reader (read_rounds; done_rounds for 09's resume) and
+what "accepted" and "newest accepted" mean; 09 writes it (helpers.rounds.rounds_table), the report shows it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ from ..errors import ConfigError, InputError
 from ..files import read_csv
 
 AUTO = "auto"
-ROUND_COLUMNS = ["round", "run_name", "base", "accepted", "reason"]
+KEY_COLUMNS = ["round", "run_name", "base", "accepted", "reason"]  # what every reader needs
+# Every column 09 writes, in the table's order: a row is written only when its round has finished, so the rows
+# present are the rounds a re-run never redoes.
+ROUND_COLUMNS = [
+    *KEY_COLUMNS, "reward", "prompts", "candidates", "prompts_kept",
+    "train_docs", "candidate_docs", "human_docs", "replay_docs", "replay_share",
+    "choosing_prob_real_base", "choosing_prob_real", "choosing_expected_score_base", "choosing_expected_score",
+    "heldout_judge", "heldout_prob_real_base", "heldout_prob_real", "pass_share_base", "pass_share",
+    "distinct_2_base", "distinct_2", "parrot_rate", "repetition_rate", "test_loss_base", "test_loss",
+    "adv_auc_newest", "seconds_generate", "seconds_finetune", "seconds_measure", "seconds"]
 _TRUE, _FALSE = ("true", "1", "1.0", "yes"), ("false", "0", "0.0", "no", "")
 
 
@@ -45,8 +57,8 @@ def read_rounds(root: str | Path) -> pd.DataFrame:
     InputError naming the file and row."""
     path = Path(root, GENERATOR_ROUNDS)
     if not path.exists():
-        return pd.DataFrame(columns=ROUND_COLUMNS)
-    df = read_csv(path, required=ROUND_COLUMNS, hint="written by the generator rounds stage")
+        return pd.DataFrame(columns=KEY_COLUMNS)
+    df = read_csv(path, required=KEY_COLUMNS, hint="written by the generator rounds stage")
     df = df.assign(run_name=df["run_name"].fillna("").astype(str).str.strip(),
                    base=df["base"].fillna("").astype(str).str.strip(), reason=df["reason"].fillna("").astype(str))
     rounds, accepted = [], []
@@ -59,6 +71,22 @@ def read_rounds(root: str | Path) -> pd.DataFrame:
         rounds.append(int(number))
         accepted.append(flag)
     return df.assign(round=rounds, accepted=accepted).sort_values("round", kind="stable").reset_index(drop=True)
+
+
+def done_rounds(root: str | Path) -> list[dict]:
+    """The finished rounds' rows for 09's resume, in order; none when the table is missing. A gap or a repeated round
+    is an InputError (run 09 with gr_restart=True)."""
+    rows = read_rounds(root).to_dict("records")
+    for i, row in enumerate(rows, 1):
+        if row["round"] != i:
+            raise InputError(f"row {i} is round {row['round']}, expected {i}; run 09 with gr_restart=True",
+                             file=GENERATOR_ROUNDS)
+    return rows
+
+
+def newest_accepted(rows: list[dict], first: str) -> str:
+    """The checkpoint 09's next round starts from: the newest accepted round's, else the first run's."""
+    return next((str(r["run_name"]) for r in reversed(rows) if r["accepted"]), first)
 
 
 def _rejected(row) -> str:

@@ -20,6 +20,7 @@ from .. import drive as drv
 from ..contract import Params
 from ..files import read_csv
 from ..stage import StageRun, open_stage, push_outputs
+from ..words import counts
 from .gpt2_finetune import finetune, prepare_documents, save_metrics
 from .gpt2_fit import for_this_machine
 
@@ -40,7 +41,7 @@ def documents(run: FinetuneRun) -> str:
     """One `comment [SEP] reply` document per row of gpt2_finetune.csv, per split; the first training document."""
     path = run.drive.path(drv.GPT2_FINETUNE)
     run.docs = prepare_documents(read_csv(path, required=["text", "split"]), file=str(path))
-    print({split: len(texts) for split, texts in run.docs.items()}, "documents")
+    print("documents:", counts({split: len(texts) for split, texts in run.docs.items()}))
     return run.docs["train"][0][:300]
 
 

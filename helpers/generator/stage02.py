@@ -22,6 +22,7 @@ from .. import quality
 from ..contract import Params
 from ..files import read_csv, read_csvs, write_json
 from ..stage import StageRun, open_stage, push_outputs
+from ..words import counts
 from .fakes import generate_fakes, select_comments
 from .generation import GenerationEngine
 
@@ -44,7 +45,7 @@ def comments(run: FakesRun) -> None:
     path = run.drive.path(drv.GPT2_GENERATE)
     run.comments = select_comments(read_csv(path, required=["comment"]), split=run.p.fake_splits,
                                    max_comments=run.p.fake_max_comments, file=str(path))
-    print(len(run.comments), "comments:", run.comments["split"].value_counts().to_dict())
+    print(len(run.comments), "comments:", counts(run.comments["split"].value_counts().to_dict()))
 
 
 def generate(run: FakesRun) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .review import ReviewSheet, runner_ups, text_problem
-from .select import FALSE_WORDS, TRUE_WORDS, decision_of, is_approved
+from .select import FALSE_WORDS, TRUE_WORDS, blocklist_pattern, decision_of, is_approved
 
 REDDIT = "https://www.reddit.com"
 
@@ -125,7 +125,9 @@ class Card:
                               f"{html.escape(_cell(r.get('comment')))}</div>")
         self.reply.value = _cell(r.get("reply"))
         why = _cell(r.get("rejected_for_post")) or "none"
-        self.scores.value = (f"prob_real {_score(r.get('prob_real'))} · expected_score "
+        bar = self.panel.min_prob_real
+        needs = f" (06 keeps ≥ {bar:g})" if bar is not None else ""
+        self.scores.value = (f"prob_real {_score(r.get('prob_real'))}{needs} · expected_score "
                              f"{_score(r.get('expected_score'))} · candidates for this post "
                              f"{html.escape(_cell(r.get('candidates_for_post')) or '?')}<br>"
                              f"<small>other candidates rejected: {html.escape(why)}</small>")
@@ -142,6 +144,9 @@ class Card:
 
     def show_check(self) -> None:
         problem = text_problem(self.reply.value, self.row(), self.panel.sheet.rules)
+        hit = blocklist_pattern(self.panel.sheet.rules.blocklist) if problem == "blocklist" else None
+        if hit is not None and (m := hit.search(self.reply.value)):
+            problem = f"blocklist (it contains {m.group(0)!r})"
         self.check.value = ("<span style='color:#1a7f37'>passes the checks</span>" if not problem else
                             f"<span style='color:#b42318'><b>cannot be approved:</b> {html.escape(problem)}</span>")
         self.approve_button.disabled = bool(problem)
@@ -158,6 +163,9 @@ class Card:
             self.panel.refresh(message)
         else:
             self.panel.show_counts()
+            for other in self.panel.cards.values():  # an earlier "changed since it was read" line is stale now
+                if other is not self:
+                    other.show_state()
             self.refresh(message)
 
     def on_approve(self) -> None:
@@ -173,10 +181,10 @@ class Card:
 class ReviewPanel:
     """All cards of one review sheet, with a header naming the sheet, the counts and any unreadable cells."""
 
-    def __init__(self, sheet: ReviewSheet):
+    def __init__(self, sheet: ReviewSheet, min_prob_real: float | None = None):
         import ipywidgets as w
 
-        self.sheet = sheet
+        self.sheet, self.min_prob_real = sheet, min_prob_real  # the realism bar 06 chose with, shown by each score
         self.header = w.HTML()
         self.cards = {str(c): Card(self, c) for c in sheet.frame["comment_id"].astype(str)}
         self.widget = w.VBox([self.header, *[c.widget for c in self.cards.values()]])

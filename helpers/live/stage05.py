@@ -37,9 +37,13 @@ from ..generator.lineage import Generator, use_generator
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
+from ..words import counts, fields
 from . import proposals
 
 KEY = "05"
+# The generation engine's numbers, as 05's generate step prints them.
+GENERATED = {"comments": "comments", "requested": "candidates asked", "kept": "kept", "dropped_empty": "empty dropped",
+             "ended": "ended at the end marker", "seconds": "seconds"}
 
 
 @dataclass
@@ -83,7 +87,9 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
             run.client, run.subreddits, posts_per_subreddit=run.p.posts_per_subreddit,
             min_comment_score=run.p.min_comment_score)
     run.stop_server()  # Reddit is not needed any more
-    print(run.fetch_summary)
+    s = run.fetch_summary
+    missing = f"; fields Reddit did not send: {counts(s['missing_fields'])}" if s.get("missing_fields") else ""
+    print(f"{s['posts_seen']} posts seen, {s['comments_kept']} comments kept; dropped: {counts(s['dropped'])}{missing}")
     return run.comments.head(10)
 
 
@@ -93,7 +99,7 @@ def generate(run: ProposeRun) -> pd.DataFrame:
     with GenerationEngine(run.drive.path(drv.CHECKPOINT_DIR), chosen.run_name, seed=p.seed) as engine:
         proposed = proposals.propose_replies(run.comments, engine, n=p.n_candidates, temperature=p.temperature,
                                              top_k=p.top_k, top_p=p.top_p, length=p.max_reply_tokens)
-        print(engine.last_stats)
+        print("generated:", fields(engine.last_stats, GENERATED))
     out = proposals.proposed_path(run.date)
     write_csv(proposed, run.drive.path(out))
     write_json({**run.fetch_summary, "candidates": len(proposed), "generator": chosen.run_name},

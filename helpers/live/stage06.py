@@ -70,6 +70,7 @@ from ..files import read_csv, write_json
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
+from ..words import counts
 from . import holds, posting, proposals, review_panel, select, sheet_sync, sheets
 from .lease import posting_lock
 from .review import ReviewSheet, TextRules
@@ -139,7 +140,9 @@ def choose(run: PostRun) -> pd.DataFrame:
     run.review, previous = sheet_sync.write_review(
         run.drive, sheet, lambda now: select.approve(select.merge_approvals(review, now), p.approve_ids))
     sheet_sync.keep_backup(run.drive, sheet, previous)  # the sheet as the person left it: review_<date>.bak.csv
-    print(run.selection)
+    s = run.selection
+    print(f"{s['candidates']} candidates, {s['allowed']} pass the filters, {s['posts_chosen']} chosen (one per post); "
+          f"rejected: {counts(s['rejected'])}")
     approved = int(select.approved_mask(run.review).sum()) if len(run.review) else 0
     rejected = sum(select.decision_of(r) == "rejected" for r in run.review.to_dict("records"))
     print(f"review sheet: {drv.REVIEW_SHEET.format(date=run.date)} ({approved} approved, {rejected} rejected)")
@@ -178,7 +181,7 @@ def review(run: PostRun) -> Any:
     rules = TextRules(blocklist=tuple(p.blocklist), max_length=p.max_reply_chars, allow_links=p.allow_links,
                       quality=quality_settings(p),
                       posted=tuple(filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)))
-    return review_panel.ReviewPanel(ReviewSheet.open(sheet, rules, run.drive)).widget
+    return review_panel.ReviewPanel(ReviewSheet.open(sheet, rules, run.drive), p.min_prob_real).widget
 
 
 def connect(run: PostRun) -> None:
@@ -245,7 +248,7 @@ def post(run: PostRun) -> pd.DataFrame:
             text_rules={"blocklist": p.blocklist, "max_length": p.max_reply_chars, "allow_links": p.allow_links},
             heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked, confirm=still_approved(run))
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
-    print(results["status"].value_counts().to_dict())
+    print("post:", counts(results["status"].value_counts().to_dict(), none="nothing to post"))
     return results
 
 

@@ -11,20 +11,18 @@ shown in the report.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import drive as drv
 from .. import files, quality
 from ..contract import default
-from ..errors import ConfigError, InputError, StageError
+from ..data import comment_sample
+from ..errors import ConfigError
 from ..filters import FilterSettings
+from ..generator import worker
 from ..generator.lineage import resolve_generator
 from ..live.proposals import today
 from ..live.select import select_candidates
@@ -32,37 +30,17 @@ from ..live.select import select_candidates
 
 def pick_test_comments(generate: pd.DataFrame, n: int, seed: int = default("seed")) -> pd.DataFrame:
     """N comments of the test split (validation when test is empty), a seeded sample kept in file order."""
-    held = generate[generate["split"].astype(str) == "test"]
-    if held.empty:
-        held = generate[generate["split"].astype(str) == "validation"]
-    if held.empty:
-        raise InputError("no comment in the test or validation split", file=drv.GPT2_GENERATE)
-    rng = np.random.default_rng(int(seed))
-    take = np.sort(rng.choice(len(held), min(int(n), len(held)), replace=False))
-    cols = ["comment", "comment_id", "thread_id", "subreddit", "split"]
-    return held.iloc[take][cols].reset_index(drop=True)
+    return comment_sample.pick(generate, "held", n, int(seed))
 
 
 def generate_candidates(root: Path, comments: pd.DataFrame, run_name: str, n: int, seed: int,
                         timeout_s: float = 3600, **gen: float) -> pd.DataFrame:
-    """02's columns (comment, reply, comment_id, ...) from a separate process that loads the checkpoint once."""
+    """02's columns (comment, reply, comment_id, ...) from the GPT-2 worker, which loads the checkpoint once and dies
+    with this process."""
     with tempfile.TemporaryDirectory(prefix="evaluate_") as tmp:
-        src, out = Path(tmp, "comments.csv"), Path(tmp, "candidates.csv")
-        comments.to_csv(src, index=False)
-        cmd = [sys.executable, "-m", "helpers.tracking.adversarial_fakes", "generate", "--checkpoint-dir",
-               str(root / drv.CHECKPOINT_DIR), "--run-name", run_name, "--comments", str(src), "--out", str(out),
-               "--n", str(n), "--seed", str(seed)] + [a for k, v in gen.items() for a in (f"--{k.replace('_', '-')}",
-                                                                                          str(v))]
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL=os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2"),
-                   PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[2]),
-                                               os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            raise StageError(f"evaluate: generating candidates took over {timeout_s:.0f} s") from None
-        if proc.returncode != 0 or not out.exists():
-            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-            raise StageError(f"evaluate: generating candidates failed (exit {proc.returncode}):\n{tail}")
+        out = Path(tmp, "candidates.csv")
+        worker.sample(root, run_name, comments, out, n=n, seed=seed, what="evaluate: generating candidates",
+                      timeout_s=timeout_s, **gen)
         return files.read_csv(out, required=["comment", "reply", "comment_id"])
 
 
@@ -104,9 +82,14 @@ def evaluate(root: str | Path, n: int = 50, n_candidates: int = default("n_candi
     return out, path
 
 
+DESCRIPTION = ("Offline, no Reddit: for N comments of the test split, generate candidate replies with the fine-tuned "
+               "GPT-2, score them, select with 06's rule and filters, and measure the candidates, the selected replies "
+               "and the comments' real replies. Written to metrics/evaluate_quality_<date>.json and shown in the "
+               "report.")
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers evaluate", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m helpers evaluate", description=DESCRIPTION)
     ap.add_argument("--drive", default="drive", help="the Drive root (00-04 must have run)")
     ap.add_argument("--n", type=int, default=50, help="test-split comments to evaluate on")
     # every default is a notebook's (05 generates, 06 selects): helpers.contract

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
         path = drv.open_drive(args.drive, "local").path(drv.PREFLIGHT.format(date=day))
         pf = preflight.checked(reddit, p.subreddits, p.bot_allowed_subreddits, path, "cli", rules_for)
+        print(pf.text())  # no notebook here to show the table
         print(f"saved: {path}")
         return 0 if pf.usable() else 1
     finally:

@@ -211,8 +211,8 @@ def run_stages(
 ) -> list[tuple[str, str, Path]]:
     """Run stages in order; skip one whose manifest says it is up to date unless force. Returns (stage, status, path).
     ``params`` win over ``preset`` (helpers.pipeline.presets.load_preset)."""
+    from ..report.outcome_lines import outcome_line
     from . import manifest
-    from .outcome_lines import outcome_line
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # kernels inherit it: keep TF's C++ chatter out of the logs
     stages = list_stages()

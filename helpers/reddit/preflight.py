@@ -163,6 +163,10 @@ class Preflight:
         bad = self.table[~self.table["verdict"].isin(USABLE)]
         return {str(s).lower(): f"{v}: {r}" for s, v, r in zip(bad["subreddit"], bad["verdict"], bad["reason"])}
 
+    def headline(self) -> str:
+        """The account line and how many subreddits may be used: what a stage prints (its step shows the table)."""
+        return f"{self.text().splitlines()[0]}; {len(self.usable())} of {len(self.table)} subreddit(s) usable"
+
     def text(self) -> str:
         a = self.account
         if a.get("suspended"):
@@ -214,10 +218,10 @@ def save(pf: Preflight, path, stage: str) -> None:
 
 def checked(reddit, subreddits: Iterable[str], allowed: Iterable[str], path, stage: str,
             rules_for: RulesFor | None = None) -> Preflight:
-    """A stage's preflight: the table printed and saved to ``path`` (live/preflight_<date>.json); a suspended
-    account stops the stage here with one clear line."""
+    """A stage's preflight: its headline printed (the step returns the table, which the notebook shows once) and saved
+    to ``path`` (live/preflight_<date>.json); a suspended account stops the stage here with one clear line."""
     pf = preflight(reddit, subreddits, allowed, rules_for)
-    print(f"preflight ({stage}):\n{pf.text()}")
+    print(f"preflight ({stage}): {pf.headline()}")
     save(pf, path, stage)
     pf.stop_if_suspended()
     return pf
