@@ -12,7 +12,7 @@ STAGE_07 = Stage(
     reads=(File(drv.POSTING_LEDGER), File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.OUTCOME_HISTORY),
            File(drv.HOLDS)),
     writes=(File(drv.OUTCOME_HISTORY, "pushed under the posting lock", synced=False), File(drv.OUTCOMES),
-            File(drv.HOLDS, "where trouble was seen"), File(drv.PREFLIGHT),
+            File(drv.HOLDS, "where trouble was seen; compare-and-swap", synced=False), File(drv.PREFLIGHT),
             File(drv.OUTCOME_METRICS), File(drv.OUTCOME_CONFUSION), File(drv.OUTCOME_CALIBRATION),
             File(drv.OUTCOME_GROWTH), File(drv.POSTING_LEASE, "while writing", synced=False)),
     reads_also="Reddit (the bot's replies)",

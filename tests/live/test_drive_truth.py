@@ -210,3 +210,26 @@ def test_a_ledger_event_written_by_another_runtime_during_posting_is_kept(tmp_pa
     ledger = read_ledger(d.path(drv.POSTING_LEDGER))
     assert "c999" in set(ledger["comment_id"].astype(str))  # the other runtime's event survived (append-only)
     assert {"c005", "c041"} <= set(ledger.loc[ledger["status"] == "posted", "comment_id"].astype(str))
+
+
+def test_holds_from_two_runtimes_with_stale_caches_merge_and_a_clear_is_not_undone(tmp_path, monkeypatch):
+    """07 adds a hold and 06 clears another, each from its own runtime whose cache was pulled before the other
+    wrote: both changes are on Drive after (a union of holds; only the named hold cleared), and neither finish
+    pushes its copy over the file."""
+    fs = memory_remote(monkeypatch, FOLDER)
+    seventh_adds(tmp_path, fs, "r/gardening", "1 reply removed by the moderators")
+    six = drv.open_drive(tmp_path / "six", "gdrive", FOLDER, fs=fs)
+    seven = drv.open_drive(tmp_path / "seven2", "gdrive", FOLDER, fs=fs)
+    six.pull(drv.HOLDS), seven.pull(drv.HOLDS)  # both runs started with {r/gardening}
+    holds.add_holds(seven.path(drv.HOLDS), {"account": "the account is suspended"}, drive=seven)
+    assert set(holds.clear_holds(six.path(drv.HOLDS), ["r/gardening"], drive=six)) == {"account"}
+    for key in ("06", "07"):
+        assert not any(g.startswith(drv.HOLDS) for g in stage_writes_synced(key))
+    assert set(holds.current(tmp_path / "later" / drv.HOLDS,
+                             drv.open_drive(tmp_path / "later", "gdrive", FOLDER, fs=fs))) == {"account"}
+
+
+def stage_writes_synced(key: str) -> list[str]:
+    from helpers.contract import stage
+
+    return [f.path for f in stage(key).writes if f.synced]
