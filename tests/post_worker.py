@@ -1,6 +1,7 @@
 """One posting run of 06 as its own process, for the concurrency test: waits for a start signal (so N processes
 really post at the same time), takes the Drive root's posting lock, posts the approved rows, and writes what it did
-as JSON. A run refused by the lock writes that too."""
+as JSON. A run refused by the lock writes that too. Optional: how long a run that finds the lock held waits for it
+(lease_wait_s; 0: refuse at once) and the per-subreddit daily cap."""
 
 import json
 import sys
@@ -15,7 +16,8 @@ from helpers.live.lease import LeaseHeld, posting_lock
 from helpers.reddit import client as reddit_client
 
 
-def main(drive_root: str, praw_ini: str, review_csv: str, go_file: str, out_json: str, run_id: str) -> None:
+def main(drive_root: str, praw_ini: str, review_csv: str, go_file: str, out_json: str, run_id: str,
+         wait_s: str = "0", sub_cap: str = "3") -> None:
     reddit = reddit_client.make_reddit("recorded", praw_ini)[0]
     review = pd.read_csv(review_csv, dtype=str)
     drive = open_drive(drive_root, "local")
@@ -31,11 +33,11 @@ def main(drive_root: str, praw_ini: str, review_csv: str, go_file: str, out_json
         lease.heartbeat()
 
     try:
-        with posting_lock(drive, owner=f"worker {run_id}") as lease:
+        with posting_lock(drive, owner=f"worker {run_id}", wait_s=float(wait_s)) as lease:
             ledger = posting.Ledger(drive.path(posting.LEDGER), on_write=count_and_renew)
             res = posting.post_replies(reddit, review, ledger, bot_username="demo_bot", dry_run=False,
                                        auto_approve=True, delay_min_s=0.2, delay_max_s=0.2, run_id=run_id,
-                                       heartbeat=lease.heartbeat)
+                                       heartbeat=lease.heartbeat, max_posts_per_subreddit_per_day=int(sub_cap))
             result["statuses"] = list(res["status"])
     except LeaseHeld as e:
         result["refused"] = str(e)

@@ -71,11 +71,13 @@ STAGE_06 = Stage(
     reads=(File(drv.PROPOSED_REPLIES), File(drv.BERT_REALISM + "/"), File(drv.ADVERSARIAL_MODEL + "/"),
            File(drv.BERT_UPVOTE + "/"), File(drv.REVIEW_SHEET), File(drv.POSTING_LEDGER), File(drv.BERT_GAN_REAL),
            File(drv.HOLDS, "07's holds"), File(drv.INBOX_LOG), File(drv.RULES_CONFIRMED, "rules a person confirmed")),
-    writes=(File(drv.REPLY_SCORES), File(drv.REVIEW_SHEET), File(drv.REVIEW_BACKUP), File(drv.WOULD_POST),
+    writes=(File(drv.REPLY_SCORES),
+            File(drv.REVIEW_SHEET, "merged with Drive's copy by compare-and-swap", synced=False),
+            File(drv.REVIEW_BACKUP, "written on Drive by choose", synced=False), File(drv.WOULD_POST),
             File(drv.INBOX_LOG, "conversation turns decided, before they are marked read"),
-            File(drv.PREFLIGHT), File(drv.HOLDS, "when clear_holds clears one"),
+            File(drv.PREFLIGHT), File(drv.HOLDS, "when clear_holds clears one; compare-and-swap", synced=False),
             File(drv.RULES_CONFIRMED, "when confirm_rules or the panel confirms a subreddit's rules"),
-            File(drv.POSTING_LEDGER, "pushed under the posting lock as each event is written", synced=False),
+            File(drv.POSTING_LEDGER, "appended on Drive by compare-and-swap under the posting lock", synced=False),
             File(drv.POSTING_LEASE, "while posting", synced=False), File(drv.QUALITY_METRICS)),
     params=(
     *REDDIT,
@@ -130,6 +132,9 @@ STAGE_06 = Stage(
       "holds 07 set after trouble (a removed reply, a ban, a suspension) that you looked into and clear: "
       "\"r/<name>\" each, or \"account\""),
     P("max_rate_limit_wait_s", 900, "a rate limit asking for a longer wait leaves the rest for the next run instead"),
+    P("lease_wait_s", 900,
+      "another run holds the posting lease: wait this many seconds for it to finish (saying for whom), then stop; "
+      "0: stop at once", low=0),
     P("break_lease", False,
       "True: take over a posting lease another run left on Drive (only when that run is surely gone)"),
     P("seed", 1234, "reproducibility of the random delays", low=0),

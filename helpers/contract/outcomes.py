@@ -13,7 +13,7 @@ STAGE_07 = Stage(
            File(drv.HOLDS), File(drv.RULES_CONFIRMED, "rules a person confirmed"),
            File(drv.INBOX_LOG, "conversation turns: its conversations line"), File(drv.OPTOUTS)),
     writes=(File(drv.OUTCOME_HISTORY, "pushed under the posting lock", synced=False), File(drv.OUTCOMES),
-            File(drv.HOLDS, "where trouble was seen"), File(drv.PREFLIGHT),
+            File(drv.HOLDS, "where trouble was seen; compare-and-swap", synced=False), File(drv.PREFLIGHT),
             File(drv.RULES_CONFIRMED, "when confirm_rules confirms a subreddit's rules"),
             File(drv.OUTCOME_METRICS), File(drv.OUTCOME_CONFUSION), File(drv.OUTCOME_CALIBRATION),
             File(drv.OUTCOME_GROWTH), File(drv.POSTING_LEASE, "while writing", synced=False)),

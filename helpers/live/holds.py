@@ -5,15 +5,21 @@ the bot to stop. 07 sees them while checking outcomes and writes ``live/holds.js
 refuses every row of a held subreddit (every row at all when the account is held). A hold stays until a person who
 has looked into it lists it in ``clear_holds``: ``r/<name>`` (or the bare name) for a subreddit, ``account`` for a
 suspension.
+
+Every write is a change applied to the file as it is on Drive now (helpers.live.sync): 07 adding a hold while 06 runs
+and 06 clearing another one both stick; nobody's copy is written over the file.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
-from ..files import read_json, write_json
+from ..errors import InputError
+from ..files import read_json
+from . import sync
 
 ACCOUNT = "account"
 EVERYWHERE = "*"  # the key of blocked() that stops posting to every subreddit
@@ -36,38 +42,60 @@ def seen_removed(path: str | Path) -> set[str]:
     return set(read_json(path).get("seen_removed", [])) if path.exists() else set()
 
 
-def _write(path: str | Path, holds: dict[str, dict], seen: set[str]) -> None:
-    write_json({"holds": holds, "seen_removed": sorted(seen)}, path)
+def _decode(data: bytes | None, path: str | Path) -> tuple[dict[str, dict], set[str]]:
+    if data is None:
+        return {}, set()
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"not valid JSON ({e})", file=Path(path)) from None
+    return dict(obj.get("holds", {})), set(obj.get("seen_removed", []))
 
 
-def add_holds(path: str | Path, trouble: dict[str, str], removed_ids: Iterable[str] = (), now: str = ""
-              ) -> dict[str, dict]:
-    """Add (or keep, with their first date) holds for ``trouble`` ({key: reason}); written only when it changes."""
-    holds, seen = read_holds(path), seen_removed(path)
+def _encode(holds: dict[str, dict], seen: set[str]) -> bytes:
+    return (json.dumps({"holds": holds, "seen_removed": sorted(seen)}, indent=2, sort_keys=True) + "\n").encode()
+
+
+def current(path: str | Path, drive: Any = None) -> dict[str, dict]:
+    """The holds as they are on Drive now (gdrive: fetched afresh), not as a run read them at its start."""
+    return _decode(sync.read(drive, path)[0], path)[0]
+
+
+def add_holds(path: str | Path, trouble: dict[str, str], removed_ids: Iterable[str] = (), now: str = "",
+              drive: Any = None) -> dict[str, dict]:
+    """Add (or keep, with their first date) holds for ``trouble`` ({key: reason}) to the holds on Drive now (a
+    union: holds written meanwhile by anyone stay); written only when it changes. ``drive``: the gdrive remote."""
     now = now or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    new = {k: {"reason": r, "since": now} for k, r in trouble.items() if k not in holds}
-    ids = set(map(str, removed_ids)) - seen
-    if new or ids:
-        holds.update(new)
-        _write(path, holds, seen | ids)
-    return holds
+
+    def change(data: bytes | None) -> bytes | None:
+        holds, seen = _decode(data, path)
+        new = {k: {"reason": r, "since": now} for k, r in trouble.items() if k not in holds}
+        ids = set(map(str, removed_ids)) - seen
+        return _encode({**holds, **new}, seen | ids) if new or ids else None
+
+    return _decode(sync.update(drive, path, change, "adding holds"), path)[0]
 
 
-def clear_holds(path: str | Path, names: Iterable[str]) -> dict[str, dict]:
-    """Remove the holds a person cleared by name; prints each one cleared and each name that had no hold."""
+def clear_holds(path: str | Path, names: Iterable[str], drive: Any = None) -> dict[str, dict]:
+    """Remove the holds a person cleared by name from the holds on Drive now (every other hold, also one added
+    meanwhile, stays); prints each one cleared and each name that had no hold. Returns the holds now."""
     if isinstance(names, str):
         from ..errors import ConfigError
 
         raise ConfigError("clear_holds must be a list, e.g. ['r/boardgames'] or ['account'], not a string")
-    holds = read_holds(path)
     keys = [hold_key(n) for n in names]
+    cleared: dict[str, str] = {}
+
+    def change(data: bytes | None) -> bytes | None:
+        holds, seen = _decode(data, path)
+        cleared.clear()
+        cleared.update({k: holds.pop(k)["reason"] for k in keys if k in holds})
+        return _encode(holds, seen) if cleared else None
+
+    holds = _decode(sync.update(drive, path, change, "clearing holds"), path)[0]
     for key in keys:
-        if key in holds:
-            print(f"hold cleared by clear_holds: {key} ({holds.pop(key)['reason']})")
-        else:
-            print(f"clear_holds: {key} had no hold")
-    if keys and Path(path).exists():
-        _write(path, holds, seen_removed(path))
+        print(f"hold cleared by clear_holds: {key} ({cleared[key]})" if key in cleared
+              else f"clear_holds: {key} had no hold")
     return holds
 
 

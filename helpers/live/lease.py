@@ -7,6 +7,9 @@
   and verified (our token) before anything is posted, renewed (heartbeat) on every ledger write, and removed at the
   end. A lease that expired without being removed (a killed runtime) is refused too, until it is broken explicitly
   (``break_lease``): a paused runtime may still be alive.
+
+A run that finds the lock held waits for it (``lease_wait_s``, bounded; a line says for whom) instead of failing: four
+runs started together post one after another, each what is still unposted.
 """
 
 from __future__ import annotations
@@ -101,10 +104,28 @@ class Lease:
         self.write()
 
 
+def _holder(lease: Lease, tries: int = 20) -> dict | None:
+    """Who holds the OS lock: its lease file, which the holder writes just after taking the lock."""
+    for _ in range(tries):
+        held = lease.read()
+        if held:
+            return held
+        time.sleep(0.05)
+    return None
+
+
+def _waiting(lease: dict | None, wait_s: float) -> None:
+    print(f"waiting up to {wait_s:.0f} s for the posting lock, held by {describe(lease)} (lease_wait_s; 0: stop at "
+          "once)", flush=True)
+
+
 @contextlib.contextmanager
 def posting_lock(drive: Drive, owner: str = "06", *, ttl_s: float = 900.0, break_lease: bool = default("break_lease"),
-                 settle_s: float = 2.0, sleep: Callable[[float], Any] = time.sleep) -> Iterator[Lease]:
-    """Hold the Drive root's posting lock for the block, or raise LeaseHeld at once naming the holder and expiry."""
+                 wait_s: float = default("lease_wait_s", "06"), settle_s: float = 2.0, poll_s: float = 5.0,
+                 sleep: Callable[[float], Any] = time.sleep) -> Iterator[Lease]:
+    """Hold the Drive root's posting lock for the block. Held by another run: wait up to ``wait_s`` seconds (a line
+    says for whom) for it to finish, then raise LeaseHeld naming the holder and expiry (0: at once). A lease that
+    expired unreleased is not waited for: only ``break_lease`` takes it over."""
     lease = Lease(drive, owner, ttl_s)
     where = drive.rel(drive.path(LEASE_FILE))
     if not lease.shared:
@@ -115,8 +136,16 @@ def posting_lock(drive: Drive, owner: str = "06", *, ttl_s: float = 900.0, break
         try:
             os_lock.acquire()
         except Timeout:
-            raise LeaseHeld(f"another run is posting from this Drive root: {describe(lease.read())} "
-                            f"({where}); try again when it has finished") from None
+            if wait_s > 0:
+                _waiting(_holder(lease), wait_s)
+            try:
+                if wait_s <= 0:
+                    raise
+                os_lock.acquire(timeout=wait_s, poll_interval=min(poll_s, 0.2))
+            except Timeout:
+                waited = f" (waited {wait_s:.0f} s)" if wait_s > 0 else ""
+                raise LeaseHeld(f"another run is posting from this Drive root: {describe(lease.read())} "
+                                f"({where}){waited}; try again when it has finished") from None
         try:
             lease.write()
             yield lease
@@ -124,15 +153,30 @@ def posting_lock(drive: Drive, owner: str = "06", *, ttl_s: float = 900.0, break
             lease.remove()
             os_lock.release()
         return
-    held = lease.read()
-    if held and not break_lease:
-        raise LeaseHeld(f"another run holds the posting lease {where}: {describe(held)}. If that run is surely "
-                        f"gone, run again with break_lease=True")
-    lease.write()
-    sleep(settle_s)  # let a writer that raced us land, then see whose lease survived
-    now = lease.read()
-    if not now or now.get("token") != lease.token:
-        raise LeaseHeld(f"lost the race for the posting lease {where} to {describe(now)}")
+    waited, told = 0.0, None
+    while True:
+        held = lease.read()
+        if held and not break_lease:
+            expired = float(held.get("expires_ts", 0)) < time.time()
+            if expired or waited >= wait_s:
+                after = f" (waited {waited:.0f} s)" if waited else ""
+                raise LeaseHeld(f"another run holds the posting lease {where}: {describe(held)}{after}. If that run "
+                                f"is surely gone, run again with break_lease=True")
+            if held.get("token") != told:
+                _waiting(held, wait_s - waited)
+                told = held.get("token")
+            step = min(poll_s, wait_s - waited)
+            sleep(step)
+            waited += step
+            continue
+        lease.write()
+        sleep(settle_s)  # let a writer that raced us land, then see whose lease survived
+        now = lease.read()
+        if now and now.get("token") == lease.token:
+            break
+        if waited >= wait_s or break_lease:
+            raise LeaseHeld(f"lost the race for the posting lease {where} to {describe(now)}")
+        waited += settle_s  # the winner holds it now: wait for it like for any holder
     try:
         yield lease
     finally:

@@ -1,7 +1,8 @@
 """The posting ledger (live/posting_ledger.csv): an append-only event log, the memory that keeps 06 from posting a
-reply twice. Each append re-reads the file on disk and adds one row, atomically, so no event written by an earlier
-run (or another process) is ever lost by rewriting from a stale copy; writers are kept one at a time by
-helpers.live.lease. The last event per comment is its state.
+reply twice. Each append re-reads the file where it lives (on the gdrive backend: the remote, afresh) and adds one
+row by compare-and-swap (helpers.live.sync), so no event written by an earlier run, another process or another
+machine is ever lost by rewriting from a stale copy; posting runs are kept one at a time by helpers.live.lease. The
+last event per comment is its state.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..drive import POSTING_LEDGER
-from ..files import read_csv, write_csv
+from ..files import read_csv
+from . import sync
 
 LEDGER = POSTING_LEDGER
 LEDGER_COLUMNS = ["event_at", "run_id", "comment_id", "post_id", "subreddit", "status", "reply_id", "error", "body"]
@@ -33,19 +35,28 @@ def read_ledger(path: str | Path) -> pd.DataFrame:
 
 
 class Ledger:
-    """The ledger of one posting run. ``on_write`` runs after every append (the Drive push, the lease heartbeat)."""
+    """The ledger of one posting run. ``on_write`` runs after every append (the lease heartbeat); ``drive``: the
+    helpers.drive.Drive whose remote holds the ledger (gdrive), None for a plain file."""
 
-    def __init__(self, path: str | Path, on_write: Callable[[], Any] | None = None):
+    def __init__(self, path: str | Path, on_write: Callable[[], Any] | None = None, drive: Any = None):
         self.path = Path(path)
         self.on_write = on_write
+        self.drive = drive
+        sync.read(drive, self.path)  # the ledger as it is on Drive now
         self.df = read_ledger(self.path)
 
     def append(self, **event: Any) -> None:
+        """One event added to the ledger as it is now (append-only: every event anyone wrote meanwhile stays)."""
         row = {c: event.get(c, "") for c in LEDGER_COLUMNS}
         row["event_at"] = row["event_at"] or now_iso()
-        on_disk = read_ledger(self.path)
-        self.df = pd.concat([on_disk, pd.DataFrame([row], columns=LEDGER_COLUMNS)], ignore_index=True)
-        write_csv(self.df, self.path)
+
+        def add_row(_: bytes | None) -> bytes:
+            # read() just refreshed the file (the gdrive cache too); a newer file makes the swap fail and come back
+            self.df = pd.concat([read_ledger(self.path), pd.DataFrame([row], columns=LEDGER_COLUMNS)],
+                                ignore_index=True)
+            return self.df.to_csv(index=False).encode("utf-8")
+
+        sync.update(self.drive, self.path, add_row, f"ledger event {row['status']} for {row['comment_id']}")
         if self.on_write:
             self.on_write()
 

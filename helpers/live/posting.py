@@ -75,14 +75,18 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
                  max_rate_limit_wait_s: float = default("max_rate_limit_wait_s", "06"),
                  heartbeat: Callable[[], Any] | None = None, blocked: dict[str, str] | None = None,
                  conversations: dict[str, int] | None = None,
-                 max_turns_per_thread: int = default("max_bot_turns_per_thread", "06")) -> pd.DataFrame:
+                 max_turns_per_thread: int = default("max_bot_turns_per_thread", "06"),
+                 confirm: Callable[[dict, str], str] | None = None) -> pd.DataFrame:
     """Post (or, in a dry run, only show) the approved review rows; one result row per review row.
     ``proposed_ids``: the comment ids 05 proposed (None: not checked); ``text_rules``: reply_problem's keyword args;
     ``heartbeat``: called before each post (the lease's: it stops the run if another took the lock); ``blocked``:
     lower-case subreddit -> why the bot must not write there (preflight, holds; "*": nowhere), checked against the
     sheet's subreddit and again against Reddit's. ``conversations``: comment id -> the bot's comments in its thread
     when 05 looked, for conversation turns (from 05's proposals, not the sheet): exempt from one-reply-per-post,
-    capped at ``max_turns_per_thread`` instead (05's count or the ledger's, whichever is higher)."""
+    capped at ``max_turns_per_thread`` instead (05's count or the ledger's, whichever is higher); ``confirm(row,
+    text)``: asked right before each post (dry runs too) whether the person's approval of exactly this text still
+    stands on Drive, "" if so, else why not: then the row is "withdrawn" and gets no ledger event (a later run decides
+    again)."""
     rng = random.Random(seed)
     hook = hook or (lambda step, row: None)
     run_id = run_id or now_iso()
@@ -127,8 +131,9 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
             _place_and_post(reddit, out, row, body, status, ledger, rng, sent_run, sent_sub, day,
                             max_posts_per_subreddit_per_day, delay_min_s, delay_max_s,
                             dict(bot_username=bot_username, dry_run=dry_run, sleep=sleep, hook=hook, run_id=run_id,
-                                 max_wait_s=max_rate_limit_wait_s, heartbeat=heartbeat), blocked,
-                            turns=(conversations or {}, max_turns_per_thread))
+                                 max_wait_s=max_rate_limit_wait_s, heartbeat=heartbeat,
+                                 confirm=(lambda placed, text=text: confirm(placed, text)) if confirm else None),
+                            blocked, turns=(conversations or {}, max_turns_per_thread))
             if out["status"] in ("posted", "dry_run"):
                 sent_run += 1
                 key = out["subreddit"].lower()
@@ -173,7 +178,7 @@ def _pause(delay: float, sent_run: int, ledger: Ledger) -> float:
 
 
 def _post_one(reddit, out: dict, row: dict, body: str, prior: str, ledger: Ledger, *, bot_username: str,
-              dry_run: bool, delay: float, sleep, hook, run_id: str, max_wait_s: float, heartbeat) -> None:
+              dry_run: bool, delay: float, sleep, hook, run_id: str, max_wait_s: float, heartbeat, confirm) -> None:
     """Re-check, then (unless dry run) ledger 'attempting' → POST → ledger 'posted'/'error'/'unknown'."""
     event = dict(row, run_id=run_id, body=body)
     if delay > 0:  # pause first, so the re-check is as close to the POST as it can be
@@ -194,6 +199,10 @@ def _post_one(reddit, out: dict, row: dict, body: str, prior: str, ledger: Ledge
         out.update(status="skipped", error=problem, reply_id=existing)
         if not dry_run:
             ledger.append(**event, status="skipped", reply_id=existing, error=problem)
+        return
+    why = confirm(row) if confirm else ""  # the sheet on Drive, read now: still approved, this text, no hold since?
+    if why:
+        out.update(status="withdrawn", error=why)
         return
     if dry_run:
         out["status"] = "dry_run"

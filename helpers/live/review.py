@@ -1,14 +1,15 @@
 """The review sheet as a person works through it in 06's review panel (helpers.live.review_panel): approve, reject,
 approve an edited reply, pick a runner-up instead. Pure functions over the sheet's DataFrame, and ReviewSheet, which
 writes each change to the sheet file at once — atomically, keeping every other row as the person left it, and never
-over a sheet someone changed since it was read (its content fingerprint differs: reload and say so instead).
+over a sheet someone changed since it was read (its revision differs: reload and say so instead). The check and the
+write are one step, a compare-and-swap against the sheet where it lives (helpers.live.sync): on Drive for gdrive, the
+file itself for local and colab.
 
 No widgets here, so every rule is testable without a browser. Posting stays 06's separate `post` step.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -18,9 +19,10 @@ import pandas as pd
 from ..contract import default
 from ..errors import InputError
 from ..filters import FilterSettings, text_reason
+from . import sync
 from .review_sheet import approval_problems, read_review
 from .select import reply_problem
-from .sheets import write_sheet
+from .sheets import sheet_bytes
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,9 @@ def pick_runner_up(review: pd.DataFrame, comment_id: str, k: int) -> pd.DataFram
 
 
 def fingerprint(path: str | Path) -> str:
-    """The sheet's content as read ("" if there is none): a change by anyone, however saved, changes it."""
+    """The sheet's revision as read ("" if there is none): a change by anyone, however saved, changes it."""
     path = Path(path)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    return sync.revision_of(path.read_bytes() if path.exists() else None)
 
 
 @dataclass
@@ -135,38 +137,32 @@ class ReviewSheet:
     rules: TextRules = TextRules()
     drive: Any = None
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
-    seen: str = ""  # fingerprint of the sheet as last read or written here
+    seen: str = ""  # revision of the sheet as last read or written here
     problems: list[str] = field(default_factory=list)  # approval_problems of the sheet as read
 
     @classmethod
     def open(cls, path: str | Path, rules: TextRules = TextRules(), drive: Any = None) -> "ReviewSheet":
         sheet = cls(Path(path), rules, drive)
-        sheet._pull()
         sheet.reload()
         return sheet
 
     def reload(self) -> None:
+        """The sheet as it is now where it lives (gdrive: fetched from Drive afresh)."""
+        _, self.seen = sync.read(self.drive, self.path)
         self.frame = read_review(self.path, warn=False)
-        self.seen = fingerprint(self.path)
         self.problems = approval_problems(self.frame, self.path)
-
-    def _pull(self) -> None:
-        if self.drive is not None:
-            self.drive.pull(self.drive.rel(self.path))
 
     def change(self, edit: Callable[[pd.DataFrame], pd.DataFrame]) -> str:
         """Apply ``edit`` and write the sheet at once; "" when written, else why not (the sheet changed since it was
-        read: it is reloaded, nothing is written)."""
-        self._pull()
-        if fingerprint(self.path) != self.seen:
+        read: it is reloaded, nothing is written). Check and write are one compare-and-swap: no save by anyone
+        between them is written over."""
+        new = edit(self.frame)
+        data = sheet_bytes(new)
+        if not sync.swap(self.drive, self.path, self.seen, data):
             self.reload()
             return (f"{self.path.name} was changed since it was read (on Drive or by another notebook); reloaded it "
                     "and wrote nothing: check the card and click again")
-        new = edit(self.frame)
-        write_sheet(new, self.path)
-        self.frame, self.seen = new, fingerprint(self.path)
-        if self.drive is not None:
-            self.drive.push(self.drive.rel(self.path))
+        self.frame, self.seen = new, sync.revision_of(data)
         return ""
 
     def approve(self, comment_id: str, text: str) -> str:

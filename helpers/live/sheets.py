@@ -51,10 +51,15 @@ def unescape_frame(df: pd.DataFrame) -> pd.DataFrame:
     return _map_text(df, unescape_cell)
 
 
+def sheet_bytes(df: pd.DataFrame) -> bytes:
+    """A people-facing CSV's bytes, formula-safe (what write_sheet writes)."""
+    return escape_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")  # CRLF: a CR in a cell too
+
+
 def write_sheet(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a people-facing CSV atomically, formula-safe."""
-    with atomic_write(path) as f:
-        escape_frame(df).to_csv(f, index=False, lineterminator="\r\n")  # CRLF: a CR inside a cell is quoted too
+    with atomic_write(path, "wb") as f:
+        f.write(sheet_bytes(df))
     return Path(path)
 
 

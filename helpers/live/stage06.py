@@ -34,10 +34,13 @@ approve, and posts the approved replies with PRAW (the seed's steps 6 and 7).
   an approved one; Reddit errors (rate limit: waits as told up to `max_rate_limit_wait_s`; 5xx; deleted comment;
   locked thread; banned) are recorded per row and the batch goes on. An outcome Reddit's answer does not tell (5xx,
   timeout, a non-JSON answer, a 401 that persists) is "unknown" and re-checked on Reddit first by the next run.
-- **Safety:** posting holds the Drive root's posting lock (a second run refuses, naming the holder; `break_lease`
-  takes over a lease a dead run left on Drive). Where a reply goes comes from Reddit, not from the sheet: only
-  comments 05 proposed are posted, one per post and the caps use Reddit's post and subreddit, and an edited reply
-  passes the same blocklist, link and length checks as selection.
+- **Safety:** posting holds the Drive root's posting lock (a second run waits up to `lease_wait_s`, saying for
+  whom; `break_lease` takes over a lease a dead run left on Drive). Drive decides: every step reads the review sheet,
+  the holds and the ledger as they are on Drive at that moment and writes them by compare-and-swap (a person's marks
+  made on Drive meanwhile, or 07's new hold, are merged, never written over); each row is re-read from the sheet on
+  Drive right before it is posted and posted only if still approved with the same text. Where a reply goes comes
+  from Reddit, not from the sheet: only comments 05 proposed are posted, one per post and the caps use Reddit's post
+  and subreddit, and an edited reply passes the same blocklist, link and length checks as selection.
 
 - **Preflight and holds:** before posting, the account and each subreddit of the sheet are checked again (as in 05):
   a suspended account stops the run; a subreddit whose rules forbid bots or AI text (unless listed in
@@ -69,14 +72,24 @@ from .. import drive as drv
 from .. import filters, quality
 from ..contract import Params
 from ..discriminators.scoring import Scorer, realism_model_dir
-from ..drive import Drive
 from ..files import read_csv, write_json
 from ..reddit import preflight
 from ..reddit.client import attach, describe
 from ..stage import RedditRun, open_stage, push_outputs
 from ..words import counts
-from . import conversation, holds, posting, proposals, review_panel, review_sheet, rules_panel, select, sheets
-from .lease import Lease, posting_lock
+from . import (
+    conversation,
+    holds,
+    posting,
+    proposals,
+    review_panel,
+    review_sheet,
+    rules_panel,
+    select,
+    sheet_sync,
+    sheets,
+)
+from .lease import posting_lock
 from .review import ReviewSheet, TextRules
 from .toxicity import load_toxicity_scorer
 
@@ -131,6 +144,7 @@ def choose(run: PostRun) -> pd.DataFrame:
     """The quality filters and the selection rule; the review sheet with a person's earlier marks kept."""
     p = run.p
     settings = quality_settings(p)
+    run.drive.pull(drv.POSTING_LEDGER)  # what the bot posted since this run started counts too
     posted_recently = filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)
     run.filtered, review, run.selection = select.select_candidates(
         run.scored, min_prob_real=p.min_prob_real, max_length=p.max_reply_chars, blocklist=p.blocklist,
@@ -138,17 +152,20 @@ def choose(run: PostRun) -> pd.DataFrame:
         toxicity=load_toxicity_scorer(p.toxicity_model), allow_links=p.allow_links)
     sheets.write_sheet(run.filtered, run.path(drv.REPLY_SCORES))  # every candidate, its scores, `rejected` reason
     sheet = run.path(drv.REVIEW_SHEET)
-    # a sheet that cannot be read stops here (an error naming the file), so a person's marks are never rebuilt over
-    previous = review_sheet.read_review(sheet) if sheet.exists() else None
-    run.review = review_sheet.approve(review_sheet.merge_approvals(review, previous), p.approve_ids)
-    if previous is not None and review_sheet.auto_approve_refusal(previous, sheet):
-        # the person's sheet lost its decision column: it stays without one (a blank one would hide that rejections
+    # merged with the sheet as it is on Drive now (a person may have marked rows while 06 scored), written by
+    # compare-and-swap; a sheet that cannot be read stops here (an error naming the file), never rebuilt over
+    def rebuild(now: pd.DataFrame | None) -> pd.DataFrame:
+        out = review_sheet.approve(review_sheet.merge_approvals(review, now), p.approve_ids)
+        # a person's sheet that lost its decision column stays without one (a blank one would hide that rejections
         # were lost) until a person adds it back, and auto_approve takes nothing from it meanwhile
-        run.review = run.review.drop(columns="decision")
-        print("WARNING " + review_sheet.auto_approve_refusal(previous, sheet) + "; add a decision column back to "
+        refused = now is not None and review_sheet.auto_approve_refusal(now, sheet)
+        return out.drop(columns="decision") if refused else out
+
+    run.review, previous = sheet_sync.write_review(run.drive, sheet, rebuild)
+    if "decision" not in run.review.columns:
+        print("WARNING " + review_sheet.auto_approve_refusal(run.review, sheet) + "; add a decision column back to "
               "allow it")
-    sheets.backup(sheet)  # the sheet as the person left it: live/review_<date>.bak.csv
-    sheets.write_sheet(run.review, sheet)
+    sheet_sync.keep_backup(run.drive, sheet, previous)  # the sheet as the person left it: review_<date>.bak.csv
     s = run.selection
     print(f"{s['candidates']} candidates, {s['allowed']} pass the filters, {s['posts_chosen']} chosen (one per post); "
           f"rejected: {counts(s['rejected'])}")
@@ -178,8 +195,8 @@ def review(run: PostRun) -> Any:
     """The review panel (Colab, Jupyter): one card per chosen reply, to edit, swap for a runner-up, approve or reject;
     each click writes the review sheet on Drive at once. Run by papermill, where nobody can click, it says how to
     review instead. Nothing is posted here: the post step below posts what the sheet then approves."""
-    sheet = run.path(drv.REVIEW_SHEET)
-    run.drive.push(run.drive.rel(sheet))  # on gdrive the panel checks each click against the sheet on Drive
+    sheet = run.path(drv.REVIEW_SHEET)  # choose wrote it on Drive; each click is checked against Drive's copy
+    run.drive.pull(drv.POSTING_LEDGER)
     if not review_panel.can_click():
         print(review_panel.how_to_review(run.drive.rel(sheet), run.review, run.p.auto_approve))
         return None
@@ -203,6 +220,8 @@ def connect(run: PostRun) -> None:
 def check(run: PostRun) -> pd.DataFrame:
     """Preflight of the sheet's subreddits and 07's holds (after clear_holds): what may not be posted, and why."""
     p = run.p
+    fresh = sheet_sync.fresh_review(run.drive, run.path(drv.REVIEW_SHEET))  # the sheet on Drive now
+    run.review = run.review if fresh is None else fresh
     # the sheet's subreddits and those 05 proposed from (Reddit's): a sheet edited to name a confirmed subreddit
     # cannot hide the one its comment is really in, which post() learns from Reddit and looks up in run.blocked
     named = [df["subreddit"] for df in (run.review, run.proposed) if len(df) and "subreddit" in df.columns]
@@ -211,7 +230,7 @@ def check(run: PostRun) -> pd.DataFrame:
     with run.stopping_on_error():
         pf = preflight.checked(run.client, subs, p.bot_allowed_subreddits,
                                run.drive.path(drv.PREFLIGHT.format(date=run.date)), "06", **decided)
-    held = holds.clear_holds(run.drive.path(drv.HOLDS), p.clear_holds)
+    held = holds.clear_holds(run.drive.path(drv.HOLDS), p.clear_holds, drive=run.drive)  # the holds on Drive now
     run.blocked = {**pf.blocked(), **holds.blocked(held)}
     for sub, why in run.blocked.items():
         print(f"not posting to {'any subreddit' if sub == holds.EVERYWHERE else 'r/' + sub}: {why}")
@@ -232,28 +251,35 @@ def settled_blocks(blocked: dict[str, str]) -> dict[str, str]:
     return {sub: why for sub, why in blocked.items() if not why.startswith("unconfirmed")}
 
 
-def ledger_written(drive: Drive, lease: Lease) -> Callable[[], None]:
-    """After each ledger event: push the ledger (under the lock) and renew the lease."""
+def still_approved(run: PostRun) -> Callable[[dict, str], str]:
+    """Asked right before each post: does the sheet on Drive, read now, still approve exactly this text, and has no
+    hold stopped posting there since? "" if so, else why not."""
 
-    def push_and_renew() -> None:
-        drive.push(drv.POSTING_LEDGER)
-        lease.heartbeat()
+    def confirm(row: dict, text: str) -> str:
+        now = sheet_sync.row_now(run.drive, run.path(drv.REVIEW_SHEET), row["comment_id"])
+        why = sheet_sync.withdrawn(now, text, run.p.auto_approve)
+        if why:
+            return why
+        held = holds.blocked(holds.current(run.drive.path(drv.HOLDS), run.drive))
+        return held.get(holds.EVERYWHERE) or held.get(str(row["subreddit"]).lower(), "")
 
-    return push_and_renew
+    return confirm
 
 
 def post(run: PostRun) -> pd.DataFrame:
-    """Approved replies only, under the posting lock (a second run refuses, naming the holder): each re-checked on
-    Reddit, capped, paced, recorded in the ledger before and after the API call."""
+    """Approved replies only, under the posting lock (a second run waits up to lease_wait_s, naming the holder):
+    the sheet, the holds and the ledger as they are on Drive now; each row re-read from the sheet on Drive right
+    before it is posted (still approved, not rejected, the same text), re-checked on Reddit, capped, paced, recorded
+    in the ledger before and after the API call."""
     p = run.p
     lock = contextlib.nullcontext() if run.dry else posting_lock(run.drive, "06 score_and_post",
-                                                                  break_lease=p.break_lease)
+                                                                  break_lease=p.break_lease, wait_s=p.lease_wait_s)
     with run.stopping_on_error(), lock as lease:
-        if run.path(drv.REVIEW_SHEET).exists():  # the sheet as the panel or a person left it since choose wrote it
-            run.review = review_sheet.read_review(run.path(drv.REVIEW_SHEET))
-        run.drive.pull(drv.POSTING_LEDGER)  # the ledger as it is now, read under the lock
-        ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER),
-                                on_write=None if run.dry else ledger_written(run.drive, lease))
+        fresh = sheet_sync.fresh_review(run.drive, run.path(drv.REVIEW_SHEET), warn=True)  # as a person left it
+        run.review = run.review if fresh is None else fresh
+        run.blocked = {**run.blocked, **holds.blocked(holds.current(run.drive.path(drv.HOLDS), run.drive))}
+        ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER), drive=run.drive,  # read and appended on Drive
+                                on_write=None if run.dry else lease.heartbeat)
         results = posting.post_replies(
             run.client, run.review, ledger, bot_username=str(run.client.user.me()), dry_run=run.dry,
             auto_approve=p.auto_approve, max_posts_per_run=p.max_posts_per_run,
@@ -261,7 +287,7 @@ def post(run: PostRun) -> pd.DataFrame:
             delay_max_s=p.delay_max_s, footer=p.disclosure_footer, seed=p.seed,
             proposed_ids=set(run.proposed["comment_id"].astype(str)), max_rate_limit_wait_s=p.max_rate_limit_wait_s,
             text_rules={"blocklist": p.blocklist, "max_length": p.max_reply_chars, "allow_links": p.allow_links},
-            heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked,
+            heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked, confirm=still_approved(run),
             conversations=conversation.turns_of(run.proposed), max_turns_per_thread=p.max_bot_turns_per_thread)
         if not run.dry:  # conversation turns decided are logged, then marked read (a dry run decides nothing)
             print("inbox:", counts(conversation.record_decisions(
@@ -273,8 +299,9 @@ def post(run: PostRun) -> pd.DataFrame:
 
 
 def finish(run: PostRun) -> None:
-    """Push the day's files to Drive (the ledger went up under the lock, event by event) and stop the loopback
-    server."""
+    """Push the day's files to Drive and stop the loopback server. The review sheet, its backup, the holds and the
+    ledger are not among them: they were written on Drive by compare-and-swap as they changed, and a copy pushed now
+    would write over what a person or 07 changed since."""
     try:
         push_outputs(KEY, run.p, run.drive, date=run.date)
     finally:

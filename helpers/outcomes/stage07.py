@@ -83,22 +83,25 @@ def check(run: TrackRun) -> pd.DataFrame:
 
 def _hold(run: TrackRun, trouble: dict[str, str], removed_ids: list[str]) -> None:
     if trouble or removed_ids:
-        before = holds.read_holds(run.drive.path(drv.HOLDS))
-        held = holds.add_holds(run.drive.path(drv.HOLDS), trouble, removed_ids)
+        before = holds.current(run.drive.path(drv.HOLDS), run.drive)  # as on Drive now: 06 may have cleared one
+        # added to the holds on Drive now by compare-and-swap (a union), never a stale copy pushed over them
+        held = holds.add_holds(run.drive.path(drv.HOLDS), trouble, removed_ids, drive=run.drive)
         for key, reason in trouble.items():
             print(("" if key in before else "NEW: ") + f"posting stopped for {key}: {reason} (hold in {drv.HOLDS}; "
                   "06's clear_holds lifts it)")
-        run.drive.push(drv.HOLDS)
         print(f"holds now: {sorted(held)}")
 
 
 def track(run: TrackRun) -> pd.DataFrame:
     """One new check of every posted reply, appended to the history under the posting lock (one writer at a time)."""
-    with run.stopping_on_error(), posting_lock(run.drive, "07 track_outcomes", break_lease=run.p.break_lease):
+    # wait_s=0: 07 stops at once while 06 posts (its history can wait for the next check; 06's runs wait instead)
+    with run.stopping_on_error(), posting_lock(run.drive, "07 track_outcomes", break_lease=run.p.break_lease,
+                                               wait_s=0):
         run.drive.pull(drv.POSTING_LEDGER, drv.OUTCOME_HISTORY)  # as they are now, read under the lock
         run.table, run.summary = outcomes.track(run.client, run.drive.root, count_replies=run.p.count_replies,
                                                 recorded=run.p.reddit == "recorded")
         run.drive.push(drv.OUTCOME_HISTORY)
+    holds.current(run.drive.path(drv.HOLDS), run.drive)  # seen_removed as on Drive now
     trouble, removed = holds.trouble_seen(run.table, False, [], holds.seen_removed(run.drive.path(drv.HOLDS)))
     _hold(run, trouble, removed)
     s = run.summary

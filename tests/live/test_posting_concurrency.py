@@ -54,11 +54,11 @@ def test_n_runs_at_once_post_each_approved_reply_once_and_lose_no_event(tmp_path
         assert not (drive / LEASE_FILE).exists()  # released at the end
 
 
-def test_a_second_local_run_refuses_at_once_naming_the_holder(tmp_path):
+def test_a_second_local_run_told_not_to_wait_refuses_at_once_naming_the_holder(tmp_path):
     drive = open_drive(tmp_path, "local")
     with posting_lock(drive, owner="06 first"):
         with pytest.raises(LeaseHeld, match=r"06 first on host .* pid \d+.*expires at \d{4}-\d\d-\d\d"):
-            with posting_lock(drive, owner="06 second"):
+            with posting_lock(drive, owner="06 second", wait_s=0):  # told not to wait
                 pass
     with posting_lock(drive, owner="06 third"):  # free again once the first run ended
         pass

@@ -51,7 +51,7 @@ helpers.live.proposals:fetch_comments (05) posts_per_subreddit min_comment_score
 helpers.generator.generation:GenerationEngine.generate (05) n=n_candidates temperature top_k top_p
     length=max_reply_tokens
 helpers.reddit.client:connect (05) reddit praw_site
-helpers.live.lease:posting_lock (06) break_lease
+helpers.live.lease:posting_lock (06) break_lease wait_s=lease_wait_s
 helpers.pipeline.evaluate:evaluate (06) realism_model min_prob_real max_reply_chars
 helpers.outcomes.outcomes:track (07) count_replies
 helpers.outcomes.outcomes:check_outcomes (07) count_replies
