@@ -41,6 +41,7 @@ def scored() -> pd.DataFrame:
 
 def run_06(tmp_path, name: str, reddit, **values) -> stage06.PostRun:
     """A 06 run in its own runtime (its own local cache of the shared remote), started: the files are pulled."""
+    values.setdefault("confirm_rules", ["sciencefiction", "gardening"])  # a person read the bundled rules (issue 24)
     p = gdrive_params("06", tmp_path / name, FOLDER, run_date=DATE, dry_run=False, delay_min_s=0, delay_max_s=0,
                       **values)
     run = stage06.start(p)

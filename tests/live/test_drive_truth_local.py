@@ -39,7 +39,8 @@ def local_06(tmp_path, reddit) -> stage06.PostRun:
     proposed.to_csv(tmp_path / drv.PROPOSED_REPLIES.format(date=DATE), index=False)
     run = stage06.start(notebook_params("06", {"drive_root": str(tmp_path), "drive_backend": "local",
                                                "run_date": DATE, "dry_run": False, "delay_min_s": 0,
-                                               "delay_max_s": 0, "approve_ids": ["c005", "c031"]}))
+                                               "delay_max_s": 0, "approve_ids": ["c005", "c031"],
+                                               "confirm_rules": ["sciencefiction", "gardening"]}))
     run.scored, run.proposed, run.client, run.dry = proposed, proposed, reddit, False
     stage06.choose(run)
     stage06.check(run)
