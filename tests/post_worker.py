@@ -35,9 +35,10 @@ def main(drive_root: str, praw_ini: str, review_csv: str, go_file: str, out_json
     try:
         with posting_lock(drive, owner=f"worker {run_id}", wait_s=float(wait_s)) as lease:
             ledger = posting.Ledger(drive.path(posting.LEDGER), on_write=count_and_renew)
-            res = posting.post_replies(reddit, review, ledger, bot_username="demo_bot", dry_run=False,
-                                       auto_approve=True, delay_min_s=0.2, delay_max_s=0.2, run_id=run_id,
-                                       heartbeat=lease.heartbeat, max_posts_per_subreddit_per_day=int(sub_cap))
+            settings = posting.PostSettings(dry_run=False, auto_approve=True, delay_min_s=0.2, delay_max_s=0.2,
+                                            max_posts_per_subreddit_per_day=int(sub_cap))
+            res = posting.post_replies(reddit, review, ledger, settings, bot_username="demo_bot", run_id=run_id,
+                                       heartbeat=lease.heartbeat)
             result["statuses"] = list(res["status"])
     except LeaseHeld as e:
         result["refused"] = str(e)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from helpers.filters import FilterSettings
 from helpers.live import review_sheet, select, sheets
-from helpers.live.review import TextRules
+from helpers.live.text_rules import TextRules
 
 RULES = TextRules(blocklist=("buy now", "https://"), max_length=200, allow_links=False, quality=FilterSettings())
 

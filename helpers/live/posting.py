@@ -19,15 +19,14 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..contract import default
 from ..drive import WOULD_POST
 from .conversation import thread_turns
 from .ledger import LEDGER, LEDGER_COLUMNS, Ledger, now_iso
+from .posting_settings import PostSettings
 from .reddit_post import TRANSIENT, UNKNOWN, RateLimitTooLong, classify, locate, recheck, send_reply
 from .review_sheet import auto_approve_refusal, decision_of, is_approved, unreadable
-from .select import reply_problem
 
-__all__ = ["LEDGER", "LEDGER_COLUMNS", "Ledger", "post_replies", "resolve_open", "would_post_path"]
+__all__ = ["LEDGER", "LEDGER_COLUMNS", "Ledger", "PostSettings", "post_replies", "resolve_open", "would_post_path"]
 RESULT_COLUMNS = ["comment_id", "post_id", "subreddit", "status", "reply_id", "error", "body"]
 
 
@@ -64,30 +63,26 @@ def countdown(seconds: float, sleep: Callable[[float], Any]) -> None:
         sleep(seconds - whole)
 
 
-def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: str,
-                 dry_run: bool = default("dry_run", "06"), auto_approve: bool = default("auto_approve", "06"),
-                 max_posts_per_run: int = default("max_posts_per_run", "06"),
-                 max_posts_per_subreddit_per_day: int = default("max_posts_per_subreddit_per_day", "06"),
-                 delay_min_s: float = default("delay_min_s", "06"), delay_max_s: float = default("delay_max_s", "06"),
-                 footer: str = "", seed: int | None = None, sleep: Callable[[float], Any] = time.sleep,
+def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, settings: PostSettings | None = None, *,
+                 bot_username: str, sleep: Callable[[float], Any] = time.sleep,
                  hook: Callable[[str, dict], Any] | None = None, run_id: str = "",
-                 proposed_ids: set[str] | None = None, text_rules: dict | None = None,
-                 max_rate_limit_wait_s: float = default("max_rate_limit_wait_s", "06"),
-                 heartbeat: Callable[[], Any] | None = None, blocked: dict[str, str] | None = None,
-                 conversations: dict[str, int] | None = None,
-                 max_turns_per_thread: int = default("max_bot_turns_per_thread", "06"),
+                 proposed_ids: set[str] | None = None, heartbeat: Callable[[], Any] | None = None,
+                 blocked: dict[str, str] | None = None, conversations: dict[str, int] | None = None,
                  confirm: Callable[[dict, str], str] | None = None) -> pd.DataFrame:
     """Post (or, in a dry run, only show) the approved review rows; one result row per review row.
-    ``proposed_ids``: the comment ids 05 proposed (None: not checked); ``text_rules``: reply_problem's keyword args;
+    ``settings``: what posting may do (PostSettings; None: the contract's defaults, a dry run with the disclosure
+    footer); ``proposed_ids``: the comment ids 05 proposed (None: not checked);
     ``heartbeat``: called before each post (the lease's: it stops the run if another took the lock); ``blocked``:
     lower-case subreddit -> why the bot must not write there (preflight, holds; "*": nowhere), checked against the
     sheet's subreddit and again against Reddit's. ``conversations``: comment id -> the bot's comments in its thread
     when 05 looked, for conversation turns (from 05's proposals, not the sheet): exempt from one-reply-per-post,
-    capped at ``max_turns_per_thread`` instead (05's count or the ledger's, whichever is higher); ``confirm(row,
-    text)``: asked right before each post (dry runs too) whether the person's approval of exactly this text still
-    stands on Drive, "" if so, else why not: then the row is "withdrawn" and gets no ledger event (a later run decides
-    again)."""
-    rng = random.Random(seed)
+    capped at ``settings.max_turns_per_thread`` instead (05's count or the ledger's, whichever is higher);
+    ``confirm(row, text)``: asked right before each post (dry runs too) whether the person's approval of exactly this
+    text still stands on Drive, "" if so, else why not: then the row is "withdrawn" and gets no ledger event (a later
+    run decides again)."""
+    s = settings or PostSettings()
+    dry_run, auto_approve, footer = s.dry_run, s.auto_approve, s.footer
+    rng = random.Random(s.seed)
     hook = hook or (lambda step, row: None)
     run_id = run_id or now_iso()
     day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
@@ -104,7 +99,7 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
         out = dict(row, body=body, status="", reply_id="", error="")
         results.append(out)
         status, error = ledger.state(row["comment_id"])
-        problem = reply_problem(text, **(text_rules or {})) if text else None
+        problem = s.text_rules.problem(text) if text else None
         if decision_of(r) == "rejected":  # a person said no: not even auto_approve posts it
             out["status"] = "rejected"
         elif unreadable(r):  # a mark nobody can read for sure is not a yes, whatever auto_approve says
@@ -125,15 +120,15 @@ def post_replies(reddit, review: pd.DataFrame, ledger: Ledger, *, bot_username: 
             out.update(status="refused", error=_blocked_reason(blocked, row["subreddit"]))
         elif held:
             out.update(status="held", error=held)
-        elif sent_run >= max_posts_per_run:
+        elif sent_run >= s.max_posts_per_run:
             out["status"] = "capped_run"
         else:
             _place_and_post(reddit, out, row, body, status, ledger, rng, sent_run, sent_sub, day,
-                            max_posts_per_subreddit_per_day, delay_min_s, delay_max_s,
+                            s.max_posts_per_subreddit_per_day, s.delay_min_s, s.delay_max_s,
                             dict(bot_username=bot_username, dry_run=dry_run, sleep=sleep, hook=hook, run_id=run_id,
-                                 max_wait_s=max_rate_limit_wait_s, heartbeat=heartbeat,
+                                 max_wait_s=s.max_rate_limit_wait_s, heartbeat=heartbeat,
                                  confirm=(lambda placed, text=text: confirm(placed, text)) if confirm else None),
-                            blocked, turns=(conversations or {}, max_turns_per_thread))
+                            blocked, turns=(conversations or {}, s.max_turns_per_thread))
             if out["status"] in ("posted", "dry_run"):
                 sent_run += 1
                 key = out["subreddit"].lower()

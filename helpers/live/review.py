@@ -16,32 +16,17 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..contract import default
 from ..errors import InputError
-from ..filters import FilterSettings, text_reason
+from ..filters import text_reason
 from . import sync
 from .review_sheet import approval_problems, read_review
-from .select import reply_problem
 from .sheets import sheet_bytes
-
-
-@dataclass(frozen=True)
-class TextRules:
-    """The checks a reply text must pass before it may be approved: selection's own (select.reply_problem) and the
-    text quality filters (parrot, repetition, unfinished markers, too_short, mention, posted_before; toxicity needs
-    its model and stays with selection). Posting re-checks reply_problem whatever the sheet says."""
-
-    blocklist: tuple[str, ...] = ()
-    max_length: int = default("max_reply_chars", "06")
-    allow_links: bool = default("allow_links", "06")
-    quality: FilterSettings | None = None
-    posted: tuple[str, ...] = ()  # the bot's recent replies (posted_before)
+from .text_rules import TextRules
 
 
 def text_problem(text: str, row: dict, rules: TextRules) -> str | None:
     """Why this text may not be approved for this row (None: it may)."""
-    problem = reply_problem(text, blocklist=rules.blocklist, max_length=rules.max_length,
-                            allow_links=rules.allow_links)
+    problem = rules.problem(text)
     if problem or rules.quality is None:
         return problem
     # ended=True: "cut at the length limit" is a generation's fault, judged at selection; a person's text is whole
@@ -141,8 +126,8 @@ class ReviewSheet:
     problems: list[str] = field(default_factory=list)  # approval_problems of the sheet as read
 
     @classmethod
-    def open(cls, path: str | Path, rules: TextRules = TextRules(), drive: Any = None) -> "ReviewSheet":
-        sheet = cls(Path(path), rules, drive)
+    def open(cls, path: str | Path, rules: TextRules | None = None, drive: Any = None) -> "ReviewSheet":
+        sheet = cls(Path(path), rules or TextRules(), drive)
         sheet.reload()
         return sheet
 

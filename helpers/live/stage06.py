@@ -90,7 +90,9 @@ from . import (
     sheets,
 )
 from .lease import posting_lock
-from .review import ReviewSheet, TextRules
+from .posting_settings import PostSettings
+from .review import ReviewSheet
+from .text_rules import TextRules
 from .toxicity import load_toxicity_scorer
 
 KEY = "06"
@@ -204,9 +206,8 @@ def review(run: PostRun) -> Any:
         print("nothing to review: no reply passed selection")
         return None
     p = run.p
-    rules = TextRules(blocklist=tuple(p.blocklist), max_length=p.max_reply_chars, allow_links=p.allow_links,
-                      quality=quality_settings(p),
-                      posted=tuple(filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)))
+    rules = TextRules.from_params(p, quality=quality_settings(p), posted=tuple(
+        filters.recent_posts(run.drive.path(drv.POSTING_LEDGER), p.repeat_window_days)))
     return review_panel.ReviewPanel(ReviewSheet.open(sheet, rules, run.drive), p.min_prob_real).widget
 
 
@@ -281,14 +282,10 @@ def post(run: PostRun) -> pd.DataFrame:
         ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER), drive=run.drive,  # read and appended on Drive
                                 on_write=None if run.dry else lease.heartbeat)
         results = posting.post_replies(
-            run.client, run.review, ledger, bot_username=str(run.client.user.me()), dry_run=run.dry,
-            auto_approve=p.auto_approve, max_posts_per_run=p.max_posts_per_run,
-            max_posts_per_subreddit_per_day=p.max_posts_per_subreddit_per_day, delay_min_s=p.delay_min_s,
-            delay_max_s=p.delay_max_s, footer=p.disclosure_footer, seed=p.seed,
-            proposed_ids=set(run.proposed["comment_id"].astype(str)), max_rate_limit_wait_s=p.max_rate_limit_wait_s,
-            text_rules={"blocklist": p.blocklist, "max_length": p.max_reply_chars, "allow_links": p.allow_links},
+            run.client, run.review, ledger, PostSettings.from_params(p, dry_run=run.dry),
+            bot_username=str(run.client.user.me()), proposed_ids=set(run.proposed["comment_id"].astype(str)),
             heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked, confirm=still_approved(run),
-            conversations=conversation.turns_of(run.proposed), max_turns_per_thread=p.max_bot_turns_per_thread)
+            conversations=conversation.turns_of(run.proposed))
         if not run.dry:  # conversation turns decided are logged, then marked read (a dry run decides nothing)
             print("inbox:", counts(conversation.record_decisions(
                 run.client, results, conversation.turns_of(run.proposed),

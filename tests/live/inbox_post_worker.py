@@ -46,9 +46,9 @@ def main(drive_root: str, praw_ini: str, review_csv: str, go_file: str, out_json
     try:
         with posting_lock(drive, owner=f"worker {run_id}") as lease:
             ledger = posting.Ledger(drive.path(posting.LEDGER), on_write=lease.heartbeat)
-            res = posting.post_replies(reddit, review, ledger, bot_username="reply_bot_demo", dry_run=False,
-                                       delay_min_s=0, delay_max_s=0, run_id=run_id, hook=stop,
-                                       heartbeat=lease.heartbeat, conversations={"i201": 2})
+            settings = posting.PostSettings(dry_run=False, delay_min_s=0, delay_max_s=0)
+            res = posting.post_replies(reddit, review, ledger, settings, bot_username="reply_bot_demo", run_id=run_id,
+                                       hook=stop, heartbeat=lease.heartbeat, conversations={"i201": 2})
             result["statuses"] = list(res["status"])
             log = conversation.InboxLog(Path(drive_root) / "live" / "inbox_log.csv")
             result["decisions"] = conversation.record_decisions(reddit, res, {"i201"}, log)

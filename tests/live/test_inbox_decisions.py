@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import postingfixtures
 from helpers.live import conversation, posting
 from helpers.live.conversation import InboxLog
+from helpers.live.text_rules import TextRules
 from helpers.offline import fake_reddit, fake_reddit_inbox
 from helpers.reddit import client as reddit_client
 
@@ -47,7 +49,7 @@ def unread(server) -> set[str]:
 def post(reddit, tmp_path, rows, **kw):
     ledger = posting.Ledger(tmp_path / "ledger.csv")
     review = pd.DataFrame(rows)
-    res = posting.post_replies(reddit, review, ledger, bot_username=BOT, dry_run=False, delay_min_s=0,
+    res = postingfixtures.post_replies(reddit, review, ledger, bot_username=BOT, dry_run=False, delay_min_s=0,
                                delay_max_s=0, **{"conversations": {"i201": 2}, **kw})
     return res, review, ledger
 
@@ -89,7 +91,7 @@ def test_undecided_turns_stay_unread_and_a_rejection_is_a_decision(reddit, serve
 
 def test_a_refused_subreddit_decides_a_refused_edit_does_not(reddit, server, tmp_path):
     rows = [dict(TURN, reply="buy now at https://x.example"), dict(TURN, comment_id="i207", inbox_id="t1_i207")]
-    res, review, _ = post(reddit, tmp_path, rows, text_rules={"blocklist": ["buy now"]},
+    res, review, _ = post(reddit, tmp_path, rows, text_rules=TextRules(blocklist=("buy now",)),
                           blocked={"sciencefiction": "hold: a reply was removed"})
     assert list(res["status"]) == ["refused", "refused"]
     res.loc[0, "error"] = "blocklist: buy now"  # as if only the edit were at fault: a person can still fix it

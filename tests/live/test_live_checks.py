@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import pytest
 
+import postingfixtures
 from helpers import drive as drv
 from helpers.contract import default, notebook_params
 from helpers.errors import StageError
@@ -29,7 +30,7 @@ def sheet(rows, approved=True) -> pd.DataFrame:
 def post(reddit, server, tmp_path, rv, **kw):
     ledger = posting.Ledger(tmp_path / "live" / "posting_ledger.csv")
     kw = {"dry_run": False, "delay_min_s": 0, "delay_max_s": 0, "sleep": lambda s: None, "seed": 1, **kw}
-    return posting.post_replies(reddit, rv, ledger, bot_username=server.state.bot_username, **kw)
+    return postingfixtures.post_replies(reddit, rv, ledger, bot_username=server.state.bot_username, **kw)
 
 
 def test_05_generates_nothing_for_a_subreddit_whose_rules_forbid_bots(tmp_path):

@@ -4,6 +4,7 @@ every step of the loop with no second POST (the server counts them)."""
 import pandas as pd
 import pytest
 
+import postingfixtures
 from helpers.live import posting
 from helpers.offline import fake_reddit
 
@@ -28,7 +29,7 @@ class Sleeps(list):
 def run(reddit, server, tmp_path, rv, **kw):
     kw = {"dry_run": False, "delay_min_s": 0, "delay_max_s": 0, "sleep": Sleeps(), "seed": 1, **kw}
     ledger = posting.Ledger(tmp_path / "live" / "posting_ledger.csv")
-    return posting.post_replies(reddit, rv, ledger, bot_username=server.state.bot_username, **kw), ledger
+    return postingfixtures.post_replies(reddit, rv, ledger, bot_username=server.state.bot_username, **kw), ledger
 
 
 def bot_reply_counts(server):

@@ -5,13 +5,15 @@ import pandas as pd
 import pytest
 import requests
 
+import postingfixtures
 from helpers.live import posting, select
+from helpers.live.text_rules import TextRules
 from helpers.offline import fake_reddit
 from helpers.reddit import client as reddit_client
 
 ROWS = {"c005": ("p101", "sciencefiction"), "c031": ("p201", "gardening"), "c041": ("p202", "gardening"),
         "c057": ("p302", "boardgames")}
-RULES = {"blocklist": ["kill yourself", "kys", "http://", "https://", "as an ai", "i am a bot"], "max_length": 1000}
+RULES = TextRules(blocklist=("kill yourself", "kys", "http://", "https://", "as an ai", "i am a bot"), max_length=1000)
 
 
 @pytest.fixture()
@@ -36,7 +38,7 @@ def run(reddit, server, tmp_path, rv, **kw):
     sleeps = []
     kw = {"dry_run": False, "delay_min_s": 0, "delay_max_s": 0, "sleep": sleeps.append, "seed": 1, **kw}
     ledger = posting.Ledger(tmp_path / "live" / "posting_ledger.csv")
-    res = posting.post_replies(reddit, rv, ledger, bot_username=server.state.bot_username, **kw)
+    res = postingfixtures.post_replies(reddit, rv, ledger, bot_username=server.state.bot_username, **kw)
     return res, ledger, sleeps
 
 
@@ -52,7 +54,7 @@ def run(reddit, server, tmp_path, rv, **kw):
     ("e.g. this, i.e. that. Ends here.", None),
 ])
 def test_url_entries_match_urls_and_links_are_rejected(text, reason):
-    assert select.reply_problem(text, **RULES) == reason
+    assert RULES.problem(text) == reason == select.reply_problem(text, blocklist=RULES.blocklist, max_length=1000)
     assert select.reply_problem("see www.example.org", allow_links=True) is None
 
 
@@ -60,9 +62,9 @@ def test_selection_rejects_links_with_reason_link():
     scored = pd.DataFrame({"subreddit": "a", "post_id": ["p1", "p2"], "comment_id": ["c1", "c2"], "comment": "hi",
                            "proposed_reply": ["buy at www.spam.example", "a plain reply"],
                            "prob_real": 0.99, "expected_score": 1.0})
-    review, summary = select.build_review(scored, blocklist=RULES["blocklist"])
+    review, summary = select.build_review(scored, blocklist=RULES.blocklist)
     assert list(review["comment_id"]) == ["c2"] and summary["rejected"] == {"link": 1}
-    review, _ = select.build_review(scored, blocklist=RULES["blocklist"], allow_links=True)
+    review, _ = select.build_review(scored, blocklist=RULES.blocklist, allow_links=True)
     assert sorted(review["comment_id"]) == ["c1", "c2"]
 
 

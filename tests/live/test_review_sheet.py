@@ -49,8 +49,8 @@ def test_reject_is_kept_by_a_rebuild_and_never_posted(sheet_path):
     # posting: a person-rejected row is not posted, not even with auto_approve or an approved cell set by hand
     merged.loc[merged["comment_id"] == "c1", "approved"] = True
     ledger = posting.Ledger(sheet_path.parent / "ledger.csv")
-    out = posting.post_replies(None, merged, ledger, bot_username="bot", dry_run=True, auto_approve=True,
-                               delay_min_s=0, delay_max_s=0)
+    settings = posting.PostSettings(dry_run=True, auto_approve=True, delay_min_s=0, delay_max_s=0)
+    out = posting.post_replies(None, merged, ledger, settings, bot_username="bot")
     assert out.set_index("comment_id").loc["c1", "status"] == "rejected"
 
 

@@ -36,7 +36,7 @@ def test_post_uses_the_sheet_as_the_panel_left_it(tmp_path, monkeypatch):
     assert panel_sheet.reject("c1") == ""
     seen = {}
 
-    def spy(reddit, review, ledger, **kw):
+    def spy(reddit, review, ledger, settings, **kw):
         seen["review"] = review
         return pd.DataFrame(columns=posting.RESULT_COLUMNS)
 

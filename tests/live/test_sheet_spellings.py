@@ -26,8 +26,8 @@ def write(path, header, rows):
 
 def dry_post(reddit, server, tmp_path, review, auto_approve=True):
     ledger = posting.Ledger(tmp_path / "live" / "posting_ledger.csv")
-    res = posting.post_replies(reddit, review, ledger, bot_username=server.state.bot_username, dry_run=True,
-                               auto_approve=auto_approve, delay_min_s=0, delay_max_s=0, seed=1)
+    settings = posting.PostSettings(dry_run=True, auto_approve=auto_approve, delay_min_s=0, delay_max_s=0, seed=1)
+    res = posting.post_replies(reddit, review, ledger, settings, bot_username=server.state.bot_username)
     return dict(zip(res["comment_id"], res["status"]))
 
 

@@ -34,7 +34,7 @@ def test_06_post_says_its_statuses_in_words(tmp_path, monkeypatch, capsys):
     run = stage06.start(notebook_params("06", {"drive_root": str(tmp_path), "drive_backend": "local"}))
     run.review = review_sheet.read_review(write_demo_sheet(run.path(drv.REVIEW_SHEET)))
 
-    def three_not_approved(reddit, review, ledger, **kw):
+    def three_not_approved(reddit, review, ledger, settings, **kw):
         return pd.DataFrame({c: ["x"] * 3 for c in posting.RESULT_COLUMNS}).assign(status="not_approved")
 
     class Client:

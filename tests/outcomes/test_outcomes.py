@@ -45,9 +45,10 @@ def posted_root(reddit, server, tmp_path):
     """A Drive root whose ledger holds four replies really posted to the loopback server, plus 06's predictions."""
     root = tmp_path / "drive"
     ledger = posting.Ledger(root / drv.POSTING_LEDGER)
-    res = posting.post_replies(reddit, review(), ledger, bot_username=server.state.bot_username, dry_run=False,
-                               delay_min_s=0, delay_max_s=0, sleep=lambda s: None, footer=FOOTER,
-                               max_posts_per_subreddit_per_day=5)
+    settings = posting.PostSettings(dry_run=False, delay_min_s=0, delay_max_s=0, footer=FOOTER,
+                                    max_posts_per_subreddit_per_day=5)
+    res = posting.post_replies(reddit, review(), ledger, settings, bot_username=server.state.bot_username,
+                               sleep=lambda s: None)
     assert (res["status"] == "posted").all()
     files.write_csv(predictions(), root / "live" / "reply_score_predictions_2030-01-01.csv")
     files.write_csv(review(), root / "live" / "review_2030-01-01.csv")

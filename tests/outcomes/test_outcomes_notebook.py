@@ -37,10 +37,10 @@ def test_07_tracks_06s_posted_replies_over_two_checks(pipeline, server, tmp_path
     reddit = reddit_client.make_reddit("recorded", ini)[0]
     date = sorted((root / drv.LIVE_DIR).glob("review_*.csv"))[-1].stem.split("_", 1)[1]
     review = pd.read_csv(root / review_sheet.review_path(date))
-    res = posting.post_replies(reddit, review, posting.Ledger(root / posting.LEDGER),
-                               bot_username=server.state.bot_username,
-                               dry_run=False, auto_approve=True, delay_min_s=0, delay_max_s=0,
-                               max_posts_per_run=50, max_posts_per_subreddit_per_day=50, sleep=lambda s: None)
+    settings = posting.PostSettings(dry_run=False, auto_approve=True, delay_min_s=0, delay_max_s=0,
+                                    max_posts_per_run=50, max_posts_per_subreddit_per_day=50)
+    res = posting.post_replies(reddit, review, posting.Ledger(root / posting.LEDGER), settings,
+                               bot_username=server.state.bot_username, sleep=lambda s: None)
     posted = res[res["status"] == "posted"]
     assert len(posted) >= 2
     ids = posted["reply_id"].tolist()

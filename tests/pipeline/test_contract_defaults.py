@@ -40,8 +40,10 @@ helpers.rounds.adversarial:run_rounds (08) rounds=adv_rounds mode=adv_mode run_n
     seed
 helpers.live.select:select_candidates (06) min_prob_real max_length=max_reply_chars n_runner_ups allow_links
 helpers.live.select:build_review (06) min_prob_real max_length=max_reply_chars n_runner_ups allow_links
-helpers.live.posting:post_replies (06) dry_run auto_approve max_posts_per_run max_posts_per_subreddit_per_day
-    delay_min_s delay_max_s max_rate_limit_wait_s
+helpers.live.posting_settings:PostSettings (06) dry_run auto_approve max_posts_per_run max_posts_per_subreddit_per_day
+    delay_min_s delay_max_s max_rate_limit_wait_s footer=disclosure_footer seed
+    max_turns_per_thread=max_bot_turns_per_thread
+helpers.live.text_rules:TextRules (06) max_length=max_reply_chars allow_links
 helpers.data.prepare:prepare (00) max_chars validation_fraction test_fraction seed
 helpers.data.prepare:clean_pairs (00) max_chars
 helpers.generator.fakes:generate_fakes (02) chunk_size=fake_chunk_size n=n_candidates
