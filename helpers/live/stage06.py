@@ -92,7 +92,7 @@ from . import (
 from .lease import posting_lock
 from .posting_settings import PostSettings
 from .review import ReviewSheet
-from .text_rules import TextRules
+from .text_rules import TextRules, quality_settings
 from .toxicity import load_toxicity_scorer
 
 KEY = "06"
@@ -131,15 +131,6 @@ def score(run: PostRun) -> pd.DataFrame:
     run.scorer = Scorer.load(realism_dir, run.drive.path(drv.BERT_UPVOTE))
     run.scored = run.scorer.score(run.proposed, comment_col="comment", reply_col="proposed_reply")
     return run.scored[["comment", "proposed_reply", "prob_real", "expected_score"]].head(10)
-
-
-def quality_settings(p: Params) -> filters.FilterSettings:
-    return filters.FilterSettings(
-        parrot_threshold=p.parrot_threshold, max_repeated_trigrams=p.max_repeated_trigrams,
-        max_word_run=p.max_word_run, min_words=p.min_reply_words, unfinished_min_words=p.unfinished_min_words,
-        allow_mentions=p.allow_mentions, repeat_window_days=p.repeat_window_days,
-        posted_before_threshold=p.posted_before_threshold,
-        toxicity_thresholds=dict(p.toxicity_thresholds) if p.toxicity_model else {})
 
 
 def choose(run: PostRun) -> pd.DataFrame:

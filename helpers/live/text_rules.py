@@ -12,7 +12,7 @@ from ..contract import default
 from ..filters import FilterSettings
 from .select import reply_problem
 
-__all__ = ["TextRules"]
+__all__ = ["TextRules", "quality_settings"]
 
 
 @dataclass(frozen=True)
@@ -36,3 +36,13 @@ class TextRules:
     def problem(self, text: str) -> str | None:
         """select.reply_problem under these rules: why selection (and posting) refuse this text, None if they don't."""
         return reply_problem(text, blocklist=self.blocklist, max_length=self.max_length, allow_links=self.allow_links)
+
+
+def quality_settings(p: Any) -> FilterSettings:
+    """06's text quality filters from its parameters (toxicity thresholds only with a toxicity model)."""
+    return FilterSettings(
+        parrot_threshold=p.parrot_threshold, max_repeated_trigrams=p.max_repeated_trigrams,
+        max_word_run=p.max_word_run, min_words=p.min_reply_words, unfinished_min_words=p.unfinished_min_words,
+        allow_mentions=p.allow_mentions, repeat_window_days=p.repeat_window_days,
+        posted_before_threshold=p.posted_before_threshold,
+        toxicity_thresholds=dict(p.toxicity_thresholds) if p.toxicity_model else {})
