@@ -31,6 +31,7 @@ from ..contract import default
 from ..files import read_csv, write_csv
 from ..filters import FilterSettings
 from ..generator.lineage import done_rounds, newest_accepted
+from ..live.text_rules import TextRules
 from . import arms, fresh_judge, guards, placebo, stats
 from . import rounds_data as data
 from .rounds_table import write_table
@@ -53,9 +54,7 @@ class Settings:
     replay_share: float = default("gr_replay_share", "09")
     human_weight: int = default("gr_human_weight", "09")
     min_prob_real: float = default("min_prob_real", "09")
-    max_reply_chars: int = default("max_reply_chars", "09")
-    blocklist: tuple = tuple(default("blocklist", "09"))
-    allow_links: bool = default("allow_links", "09")
+    text_rules: TextRules = field(default_factory=TextRules)  # 06's blocklist, max_reply_chars, allow_links
     min_gain: float = default("gr_min_gain", "09")
     max_distinct2_drop: float = default("gr_max_distinct2_drop", "09")
     max_test_loss_rise: float = default("gr_max_test_loss_rise", "09")
@@ -108,8 +107,9 @@ def select(tools: Tools, raw: pd.DataFrame, s: Settings) -> pd.DataFrame:
 
     scored = tools.score(raw.rename(columns={"reply": "proposed_reply"}).assign(
         post_id=lambda d: d["comment_id"].astype(str), title=""))
-    filtered, _, _ = select_candidates(scored, s.min_prob_real, s.max_reply_chars, s.blocklist,
-                                       quality=FilterSettings(), allow_links=s.allow_links)
+    rules = s.text_rules
+    filtered, _, _ = select_candidates(scored, s.min_prob_real, rules.max_length, rules.blocklist,
+                                       quality=FilterSettings(), allow_links=rules.allow_links)
     return filtered
 
 

@@ -67,3 +67,11 @@ def test_posting_re_checks_text_with_the_rules_it_was_given(reddit, server, tmp_
                                bot_username=server.state.bot_username)
     assert (res.loc[0, "status"], res.loc[0, "error"]) == ("refused", "blocklist")
     assert rules.problem("www.example.org") == "link" and TextRules(allow_links=True).problem("www.example.org") is None
+
+
+def test_09_selects_with_06s_text_rules():
+    from helpers.rounds.generator_rounds import Settings
+
+    for param in RULE_PARAM.values():
+        assert default(param, "09") == default(param, "06"), param
+    assert Settings().text_rules == TextRules()
