@@ -67,7 +67,7 @@ def chain_html(row: dict) -> str:
 
 class InboxLog:
     """The inbox log of one Drive root; each append re-reads the file where it lives (``drive``: the
-    helpers.drive.Drive whose remote holds it) and adds its rows by compare-and-swap, so no other run's event is lost."""
+    helpers.drive.Drive whose remote holds it) and adds its rows by compare-and-swap: no other run's event is lost."""
 
     def __init__(self, path: str | Path, drive: Any = None):
         self.path = Path(path)
