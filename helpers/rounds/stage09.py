@@ -62,11 +62,13 @@ def start(p: Params) -> RoundsRun:
 
 
 def settings(p: Params) -> gr.Settings:
+    fresh_judge.check_judges(list(p.gr_gold_judges))
     return gr.Settings(
         run_name=p.run_name, rounds=p.gr_rounds, prompts=p.gr_prompts, eval_comments=p.gr_eval_comments,
         n_candidates=p.n_candidates, reward=p.gr_reward, replay_share=p.gr_replay_share,
         human_weight=p.gr_human_weight, min_prob_real=p.min_prob_real, max_reply_chars=p.max_reply_chars,
         blocklist=tuple(p.blocklist), allow_links=p.allow_links, min_gain=p.gr_min_gain,
+        gold_judges=tuple(p.gr_gold_judges), bert_base=p.bert_base,
         max_distinct2_drop=p.gr_max_distinct2_drop, max_test_loss_rise=p.gr_max_test_loss_rise,
         heldout_judge=p.heldout_judge, judge_prompts=p.gr_judge_prompts, max_copy_rise=p.gr_max_copy_rise,
         max_length_drift=p.gr_max_length_drift, bootstrap=p.gr_bootstrap,
