@@ -7,7 +7,8 @@ passing candidate per prompt kept by the reward; (3) + human-approved replies + 
 (rounds_data); (4) fine-tuned a few steps into checkpoint/<run_name>_g<k>, and a placebo (real train pairs only, same
 steps and size); (5) base, candidate and placebo measured by fresh judges trained against each one's own samples
 (helpers.rounds.arms), with paired CIs, the noise floor and the power sums; (6) accepted only if the candidate beats
-base and placebo on every gold judge (gr_gold_judges), CI clear of gr_min_gain, and the drift guards hold (helpers.rounds.guards). The row goes to
+base and placebo on every gold judge (gr_gold_judges), CI clear of gr_min_gain, and the drift guards hold
+(helpers.rounds.guards). The row goes to
 metrics/generator_rounds.csv last: every file before it is reused by a re-run, so a killed run redoes at most the
 unfinished part of the round it was in.
 """
