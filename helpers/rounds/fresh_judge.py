@@ -79,21 +79,3 @@ def cross_fit_prob_real(real: Sequence[str], fakes: pd.DataFrame, folds: int = 2
         out[fold == f] = 1 - prob_fake(judge, [r for r, g in zip(replies, fold) if g == f])
     return out
 
-
-JUDGES = ("tfidf", "bert")
-
-
-def check_judges(names: Sequence[str]) -> None:
-    """A ConfigError naming gr_gold_judges unless it lists one or more known judges."""
-    from ..errors import ConfigError
-
-    if not names or any(n not in JUDGES for n in names):
-        raise ConfigError(f"gr_gold_judges {list(names)}: name one or more of {list(JUDGES)}")
-
-
-def judges(names: Sequence[str], bert_base: str, bases_dir) -> dict:
-    """The gold judges' pair-matrix makers by name (gr_gold_judges), in order; a ConfigError for an unknown one."""
-    from .bert_judge import matrix_maker
-
-    check_judges(names)
-    return {n: gold_matrix if n == "tfidf" else matrix_maker(bert_base, bases_dir) for n in dict.fromkeys(names)}

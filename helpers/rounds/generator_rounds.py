@@ -32,7 +32,7 @@ from ..contract import default
 from ..files import read_csv, write_csv
 from ..filters import FilterSettings
 from ..generator.lineage import done_rounds, newest_accepted
-from . import arms, fresh_judge, guards, placebo, stats
+from . import arms, fresh_judge, gold_judges, guards, placebo, stats
 from . import rounds_data as data
 from .rounds_table import write_table
 
@@ -217,7 +217,7 @@ def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: 
                                                  d / "gold_base_seed2.csv", s.seed + 2000 + k, s.eval_candidates)
     on_write()
     gold = arms.gold(samples, set(judge_prompts["comment_id"].astype(str)), ids, inputs["real"], s.min_gain,
-                     s.bootstrap, s.seed, fresh_judge.judges(s.gold_judges, s.bert_base, root / drv.BERT_BASE_DIR))
+                     s.bootstrap, s.seed, gold_judges.judges(s.gold_judges, s.bert_base, root / drv.BERT_BASE_DIR))
     drift = arms.drifts(samples, train["reply"].astype(str).tolist())
     ref = inputs.get("test_loss_ref")
     ref = ft.get("test_loss_base") if ref is None or (isinstance(ref, float) and math.isnan(ref)) else ref

@@ -44,8 +44,8 @@ from ..errors import ConfigError
 from ..generator import worker
 from ..generator.lineage import done_rounds
 from ..stage import StageRun, open_stage, push_outputs
-from . import fresh_judge
 from . import generator_rounds as gr
+from . import gold_judges
 from .placebo import is_round_checkpoint
 
 KEY = "09"
@@ -64,7 +64,7 @@ def start(p: Params) -> RoundsRun:
 
 
 def settings(p: Params) -> gr.Settings:
-    fresh_judge.check_judges(list(p.gr_gold_judges))
+    gold_judges.check_judges(list(p.gr_gold_judges))
     return gr.Settings(
         run_name=p.run_name, rounds=p.gr_rounds, prompts=p.gr_prompts, eval_comments=p.gr_eval_comments,
         n_candidates=p.n_candidates, reward=p.gr_reward, replay_share=p.gr_replay_share,

@@ -9,7 +9,7 @@ import pytest
 
 from helpers.discriminators import bert_models as bm
 from helpers.errors import ConfigError
-from helpers.rounds import bert_judge, fresh_judge, guards, stats
+from helpers.rounds import bert_judge, fresh_judge, gold_judges, guards, stats
 from helpers.rounds import generator_rounds as gr
 
 TINY = dict(vocab_size=300, hidden_dim=32, intermediate_dim=64, num_layers=1, num_heads=2, max_sequence_length=64)
@@ -51,7 +51,7 @@ def test_bert_judge_catches_a_fixed_string_and_not_a_copy_of_real_replies(base):
 
 @pytest.mark.slow
 def test_the_gold_judges_by_name_build_the_tiny_base_when_missing(tmp_path):
-    made = fresh_judge.judges(["tfidf", "bert"], "tiny", tmp_path)
+    made = gold_judges.judges(["tfidf", "bert"], "tiny", tmp_path)
     assert list(made) == ["tfidf", "bert"] and made["tfidf"] is fresh_judge.gold_matrix
     ids = [f"c{i}" for i in range(6)]
     m = made["bert"](replies(12, 1), ["same"] * 12, frame(replies(6, 2), ids), frame(["same"] * 6, ids), ids, 0)
@@ -61,7 +61,7 @@ def test_the_gold_judges_by_name_build_the_tiny_base_when_missing(tmp_path):
 def test_unknown_gold_judge_is_a_config_error():
     for bad in ([], ["tfidf", "gpt"]):
         with pytest.raises(ConfigError, match="gr_gold_judges"):
-            fresh_judge.check_judges(bad)
+            gold_judges.check_judges(bad)
 
 
 CLEAR = {"gain": 0.1, "lo": 0.05, "hi": 0.15, "n": 400}
