@@ -27,9 +27,15 @@ SEQUENCE_LENGTH = 64  # 03's bert_sequence_length
 def fit_bert(real: Sequence[str], fake: Sequence[str], base: str, seed: int = 0, epochs: int = EPOCHS,
              learning_rate: float = 1e-3):
     """A fresh BertTextClassifier from ``base`` on real (label 0) vs fake (label 1) replies, classes weighted."""
+    import tensorflow as tf
+
     from ..discriminators.bert_models import build_classifier
     from ..discriminators.bert_train import train_classifier
+    from ..errors import StageError
 
+    if not tf.executing_eagerly():  # gpt-2-simple's TF1 graph mode was switched on in this process
+        raise StageError("the BERT fresh judge (Keras 3) needs eager TensorFlow: run GPT-2 in its child process "
+                         "(helpers.generator.worker), never in the process that judges")
     real, fake = texts_of(real), texts_of(fake)
     if not real or not fake:
         raise ValueError(f"a fresh judge needs real and fake replies (got {len(real)} real, {len(fake)} fake)")
