@@ -83,3 +83,22 @@ def test_a_round_must_beat_base_and_placebo_on_every_gold_judge():
     assert decide({"tfidf": (CLEAR, CLEAR), "bert": (CLEAR, WORSE)})[0] == "rejected"
     assert decide({})[0] == "inconclusive"
     assert guards.verdict_all({"bert": (CLEAR, CLEAR)}, ["a guard"], 0.02)[0] == "rejected"
+
+
+@pytest.mark.slow
+def test_a_round_with_both_gold_judges_writes_the_bert_aucs_beside_the_tfidf_ones(tmp_path):
+    from test_generator_rounds import corpus, good_round_fake, human, settings
+
+    from helpers import drive as drv
+    from helpers.files import read_csv
+
+    corpus(tmp_path)
+    human(tmp_path)
+    table = gr.run_rounds(tmp_path, settings(rounds=1, gold_judges=("tfidf", "bert")), good_round_fake().tools(),
+                          progress=lambda *a: None)
+    row = read_csv(tmp_path / drv.GENERATOR_ROUNDS).iloc[0]
+    for pre in ("gold_", "gold_bert_"):
+        for col in ("auc_base", "auc", "auc_placebo", "gain_vs_base_lo", "gain_vs_placebo_lo"):
+            assert np.isfinite(float(row[pre + col])), pre + col
+    assert bm.is_keras_preset(tmp_path / drv.BERT_BASE_DIR / "tiny")  # built from the base, not a trained judge
+    assert not table.iloc[0]["accepted"] and "bert judge: " in table.iloc[0]["reason"]
