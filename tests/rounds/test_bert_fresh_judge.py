@@ -87,10 +87,9 @@ def test_a_round_must_beat_base_and_placebo_on_every_gold_judge():
 
 @pytest.mark.slow
 def test_a_round_with_both_gold_judges_writes_the_bert_aucs_beside_the_tfidf_ones(tmp_path):
-    from test_generator_rounds import corpus, good_round_fake, human, settings
-
     from helpers import drive as drv
     from helpers.files import read_csv
+    from test_generator_rounds import corpus, good_round_fake, human, settings
 
     corpus(tmp_path)
     human(tmp_path)
