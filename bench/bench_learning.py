@@ -22,7 +22,10 @@ from bench.bench_rounds import ROOT, helpers_run
 COLUMNS = ["round", "verdict", "gold_auc_base", "gold_auc_base_lo", "gold_auc_base_hi", "gold_auc", "gold_auc_lo",
            "gold_auc_hi", "gold_auc_placebo", "gold_auc_placebo_lo", "gold_auc_placebo_hi", "gold_gain_vs_base_lo",
            "gold_gain_vs_base_hi", "gold_gain_vs_placebo_lo", "gold_gain_vs_placebo_hi", "gold_gain_vs_noise",
-           "gold_gain_vs_noise_lo", "gold_gain_vs_noise_hi", "eval_n", "eval_n_needed", "choosing_prob_real_base",
+           "gold_gain_vs_noise_lo", "gold_gain_vs_noise_hi",
+           *(f"gold_bert_{a}{b}" for a in ("auc_base", "auc", "auc_placebo") for b in ("", "_lo", "_hi")),
+           "gold_bert_gain_vs_base_lo", "gold_bert_gain_vs_base_hi", "gold_bert_gain_vs_placebo_lo",
+           "gold_bert_gain_vs_placebo_hi", "eval_n", "eval_n_needed", "choosing_prob_real_base",
            "choosing_prob_real", "heldout_prob_real_base", "heldout_prob_real", "heldout_prob_real_placebo",
            "distinct_2_base", "distinct_2", "copy_share_base", "copy_share", "mean_words_base", "mean_words",
            "test_loss_ref", "test_loss", "test_loss_placebo", "seconds", "reason"]

@@ -86,6 +86,9 @@ STAGE_09 = Stage(
     P("gr_min_gain", 0.02,
       "accept only if a fresh judge's AUC falls by more than this against both the base and the placebo (the paired "
       "bootstrap CI's lower bound; also the gain the eval size must have 80% power for)", low=0),
+    P("gr_gold_judges", ["tfidf"],
+      "the fresh judges of the gold measure: tfidf (char 2-5-grams + logistic regression, seconds) and/or bert "
+      "(trained from the bert_base weights, minutes); with several, a round must beat base and placebo on every one"),
     P("gr_judge_prompts", 32, "train-split comments each generator samples for its fresh judge to learn from", low=1),
     P("gr_max_copy_rise", 0.03, "reject a round whose share of verbatim copies of its training replies rises by "
       "more than this", low=0),

@@ -28,9 +28,11 @@ KEY_COLUMNS = ["round", "run_name", "base", "accepted", "reason"]  # what every 
 ROUND_COLUMNS = [
     *KEY_COLUMNS, "verdict", "reward", "prompts", "candidates", "prompts_kept",
     "train_docs", "candidate_docs", "human_docs", "replay_docs", "replay_share",
-    *(f"gold_auc{a}{b}" for a in ("_base", "", "_placebo", "_base_seed2") for b in ("", "_lo", "_hi")),
-    *(f"gold_gain_vs_{a}{b}" for a in ("base", "placebo", "noise") for b in ("", "_lo", "_hi")),
-    "gold_sd_diff", "eval_n", "eval_n_needed",
+    *(f"gold_{j}auc{a}{b}" for j in ("", "bert_") for a in ("_base", "", "_placebo", "_base_seed2")
+      for b in ("", "_lo", "_hi")),
+    *(f"gold_{j}gain_vs_{a}{b}" for j in ("", "bert_") for a in ("base", "placebo", "noise")
+      for b in ("", "_lo", "_hi")),
+    "gold_sd_diff", "gold_bert_sd_diff", "eval_n", "eval_n_needed",
     "choosing_prob_real_base", "choosing_prob_real", "choosing_prob_real_placebo", "choosing_gain_lo",
     "choosing_gain_hi", "choosing_expected_score_base", "choosing_expected_score", "choosing_expected_score_placebo",
     "heldout_judge", "heldout_prob_real_base", "heldout_prob_real", "heldout_prob_real_placebo", "heldout_gain_lo",

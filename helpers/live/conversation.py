@@ -6,18 +6,21 @@ The inbox log (live/inbox_log.csv) is append-only, like the posting ledger: one 
 Reddit only after its event is written, so a run killed in between leaves it unread and the next run, finding the
 decision in the log (or the ledger), marks it read without deciding again; an item whose decision was never written
 stays unread and comes back. The ledger, keyed by the comment answered, keeps it from being posted twice.
+Each append adds its rows to the log as it is on Drive now (helpers.sync's compare-and-swap): 05 and 06, or two
+runtimes, appending at once both keep their events.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import pandas as pd
 
+from .. import sync
 from ..context import context_text
-from ..files import read_csv, write_csv
+from ..files import read_csv
 
 CONVERSATION = "conversation"  # the `turn` column of a conversation row (rising rows leave it empty)
 LOG_COLUMNS = ["event_at", "stage", "inbox_id", "comment_id", "author", "subreddit", "post_id", "type", "decision",
@@ -63,10 +66,13 @@ def chain_html(row: dict) -> str:
 
 
 class InboxLog:
-    """The inbox log of one Drive root; each append re-reads the file so no other run's event is lost."""
+    """The inbox log of one Drive root; each append re-reads the file where it lives (``drive``: the
+    helpers.drive.Drive whose remote holds it) and adds its rows by compare-and-swap: no other run's event is lost."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, drive: Any = None):
         self.path = Path(path)
+        self.drive = drive
+        sync.read(drive, self.path)  # the log as it is on Drive now
 
     def read(self) -> pd.DataFrame:
         if not self.path.exists():
@@ -79,7 +85,11 @@ class InboxLog:
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         new = pd.DataFrame([{c: r.get(c, "") for c in LOG_COLUMNS} | {"event_at": now} for r in rows],
                            columns=LOG_COLUMNS)
-        write_csv(pd.concat([self.read(), new], ignore_index=True), self.path)
+
+        def add_rows(_: bytes | None) -> bytes:  # sync.read just refreshed the file (the gdrive cache too)
+            return pd.concat([self.read(), new], ignore_index=True).to_csv(index=False).encode("utf-8")
+
+        sync.update(self.drive, self.path, add_rows, f"{len(rows)} inbox log event(s)")
 
     def decided(self) -> dict[str, str]:
         """inbox id -> its final decision, for items decided before."""

@@ -126,8 +126,9 @@ def thread_problem(thread: dict, item) -> str:
 
 
 def decide(reddit, item, rules: InboxRules, people: dict[str, dict], optouts_path: Path,
-           threads: dict | None = None) -> tuple[str, dict | None]:
-    """(reason to skip, None) or ("", the conversation row) for one inbox item; ``threads`` caches threads read."""
+           threads: dict | None = None, drive=None) -> tuple[str, dict | None]:
+    """(reason to skip, None) or ("", the conversation row) for one inbox item; ``threads`` caches threads read;
+    ``drive``: where the opt-out list lives (a stop is added to it there at once)."""
     if not rf.flag(item, "was_comment") or rf.text(item, "name").startswith("t4_"):
         return "private_message", None
     if rf.text(item, "type") not in ANSWERED_TYPES:
@@ -138,7 +139,7 @@ def decide(reddit, item, rules: InboxRules, people: dict[str, dict], optouts_pat
         return why, None
     phrase = optouts.stop_phrase(body, rules.stop_phrases)
     if phrase:
-        people.update(optouts.add_optout(optouts_path, author, rf.thing_id(item), phrase))
+        people.update(optouts.add_optout(optouts_path, author, rf.thing_id(item), phrase, drive=drive))
         return "asked_to_stop", None
     if body.strip() in DELETED or not clean_text(body):
         return "comment_deleted", None
@@ -177,11 +178,12 @@ def conversation_row(item, thread: dict, bot: str, depth: int = 0) -> dict:
             "context": context}
 
 
-def fetch_inbox(reddit, rules: InboxRules, optouts_path: str | Path, log: InboxLog, limit: int | None = None
-                ) -> tuple[pd.DataFrame, dict]:
-    """Conversation rows for the unread inbox; every skip is counted, logged, then its item marked read."""
+def fetch_inbox(reddit, rules: InboxRules, optouts_path: str | Path, log: InboxLog, limit: int | None = None,
+                drive=None) -> tuple[pd.DataFrame, dict]:
+    """Conversation rows for the unread inbox; every skip is counted, logged, then its item marked read. ``drive``:
+    the helpers.drive.Drive holding the opt-out list (read as it is there now, added to there at once)."""
     optouts_path = Path(optouts_path)
-    people = optouts.read_optouts(optouts_path)
+    people = optouts.current(optouts_path, drive)
     decided = log.decided()
     drops: Counter = Counter()
     rows, skipped, done_before, seen, threads = [], [], [], 0, {}
@@ -191,7 +193,7 @@ def fetch_inbox(reddit, rules: InboxRules, optouts_path: str | Path, log: InboxL
         if name in decided:  # decided by an earlier run that was stopped before marking it read
             done_before.append(name)
             continue
-        why, row = decide(reddit, item, rules, people, optouts_path, threads)
+        why, row = decide(reddit, item, rules, people, optouts_path, threads, drive)
         if row is not None:
             rows.append(row)
             continue

@@ -1,6 +1,7 @@
 """The preflight's confirmation panel (05, 06 and 07 in Colab or Jupyter; ipywidgets 7.7, Colab's, and 8): one card
 per subreddit whose rules no person has confirmed yet (or that changed since), showing the full rules and a button
-that records the confirmation with the rules' hash in live/rules_confirmed.json on Drive at once.
+that records the confirmation with the rules' hash in live/rules_confirmed.json on Drive at once (compare-and-swap
+into the file as it is there now, helpers.sync: another runtime's confirmations stay).
 
 Run by papermill, where nobody can click, the stage says how to confirm instead (the parameter ``confirm_rules``).
 """
@@ -19,9 +20,8 @@ from .review_panel import can_click
 def decided(p: Any, drive: drv.Drive, stage: str) -> dict[str, Any]:
     """What people decided, for preflight.checked: NSFW subreddits allowed, the confirmations on Drive and this
     run's confirm_rules (recorded as given by that parameter in this stage)."""
-    drive.pull(drv.RULES_CONFIRMED)
     return {"nsfw_allowed": p.nsfw_allowed_subreddits, "confirm": p.confirm_rules,
-            "confirmations": Confirmations.load(drive.path(drv.RULES_CONFIRMED)),
+            "confirmations": Confirmations.load(drive.path(drv.RULES_CONFIRMED), drive),
             "by": f"confirm_rules parameter ({stage})"}
 
 
@@ -39,7 +39,8 @@ def how_to_confirm(pf: Preflight, stage: str) -> str:
 
 def confirm_click(book: Confirmations, name: str, rules: list[dict], stage: str, account: str = "",
                   push: Callable[[], Any] | None = None) -> str:
-    """What the button does: record this person's confirmation of exactly these rules and push it to Drive."""
+    """What the button does: record this person's confirmation of exactly these rules on Drive (``push``: anything
+    to do after it, e.g. a test's check)."""
     rec = book.record(name, rules, f"a person in {stage}'s notebook (confirm button)", account)
     if push is not None:
         push()
@@ -89,10 +90,8 @@ def shown(pf: Preflight, book: Confirmations, stage: str, drive: drv.Drive,
           on_confirmed: Callable[[str], Any] | None = None) -> Any:
     """The preflight as a step shows it: the confirmation panel where a person can click and some subreddit waits,
     else the table (and, when some subreddit waits, how to confirm it)."""
-    if book.path.exists():
-        drive.push(drv.RULES_CONFIRMED)  # a confirm_rules of this run reaches Drive at once
-    if pf.unconfirmed and can_click():
-        return RulesPanel(pf, book, stage, lambda: drive.push(drv.RULES_CONFIRMED), on_confirmed).widget
+    if pf.unconfirmed and can_click():  # a click writes on Drive at once (Confirmations.record, compare-and-swap)
+        return RulesPanel(pf, book, stage, None, on_confirmed).widget
     if pf.unconfirmed:
         print(how_to_confirm(pf, stage))
     return pf.table

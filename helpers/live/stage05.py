@@ -127,7 +127,7 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
     p, targets = run.p, targets_of(run.p)
     frames, run.fetch_summary = [], {}
     with run.stopping_on_error():
-        people = optouts.read_optouts(run.drive.path(drv.OPTOUTS))
+        people = optouts.current(run.drive.path(drv.OPTOUTS), run.drive)
         bot = str(run.client.user.me())
         if "rising" in targets:
             rising, run.fetch_summary = proposals.fetch_comments(
@@ -141,7 +141,7 @@ def fetch(run: ProposeRun) -> pd.DataFrame:
                                      stop_phrases=tuple(p.stop_phrases), max_turns=p.max_bot_turns_per_thread,
                                      context_depth=p.context_depth)
             turns, summary = inbox.fetch_inbox(run.client, rules, run.drive.path(drv.OPTOUTS),
-                                               InboxLog(run.drive.path(drv.INBOX_LOG)))
+                                               InboxLog(run.drive.path(drv.INBOX_LOG), run.drive), drive=run.drive)
             run.fetch_summary = {**run.fetch_summary, "bot_username": bot, **summary}
             frames.insert(0, turns)
     # a mention may also sit in a rising post: answered once, as the conversation turn (with its chain)

@@ -280,7 +280,7 @@ def post(run: PostRun) -> pd.DataFrame:
         if not run.dry:  # conversation turns decided are logged, then marked read (a dry run decides nothing)
             print("inbox:", counts(conversation.record_decisions(
                 run.client, results, conversation.turns_of(run.proposed),
-                conversation.InboxLog(run.path(drv.INBOX_LOG)), settled_blocks(run.blocked))))
+                conversation.InboxLog(run.path(drv.INBOX_LOG), run.drive), settled_blocks(run.blocked))))
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
     print("post:", counts(results["status"].value_counts().to_dict(), none="nothing to post"))
     return results

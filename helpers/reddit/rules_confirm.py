@@ -6,6 +6,10 @@ community's full rules once, and again whenever they change. Given in the notebo
 runs, with the parameter ``confirm_rules``: a plain name confirms a subreddit never confirmed before; once rules
 changed, only ``name@<first 12 hex digits of the new hash>`` (printed beside the new text) confirms them again, so a
 parameter left standing in a preset cannot wave a change through.
+
+A confirmation is written into the file as it is on Drive now (helpers.sync's compare-and-swap), a union by
+subreddit: a newer confirmation of the same subreddit replaces the older, every other subreddit's stays, also one a
+person or another runtime confirmed meanwhile.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+from .. import sync
 from ..errors import ConfigError, InputError
-from ..files import write_json
 
 FIELDS = ("short_name", "description", "violation_reason")
 WILDCARDS = {"*", "all", "any", "every", "everything", "everywhere"}  # never a name: one community at a time
@@ -64,26 +68,31 @@ def confirm_names(names: Iterable[str], param: str = "confirm_rules") -> dict[st
     return out
 
 
+def _records(data: bytes | None, path: Path) -> dict[str, dict[str, Any]]:
+    """An unreadable file is an error naming it, never read as "nothing confirmed" or "all confirmed"."""
+    if data is None:
+        return {}
+    try:
+        return {str(k).lower(): dict(v) for k, v in json.loads(data.decode("utf-8"))["subreddits"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise InputError(f"not a rules confirmation file ({type(e).__name__}: {e}); fix or delete it (every "
+                         "subreddit then needs confirming again)", file=path) from None
+
+
 @dataclass
 class Confirmations:
-    """live/rules_confirmed.json as read: lower-case subreddit -> the last confirmation recorded for it."""
+    """live/rules_confirmed.json as read: lower-case subreddit -> the last confirmation recorded for it. ``drive``:
+    the helpers.drive.Drive whose remote holds the file (None: a plain file)."""
 
     path: Path
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    drive: Any = None
 
     @classmethod
-    def load(cls, path: str | Path) -> "Confirmations":
-        """An unreadable file is an error naming it, never read as "nothing confirmed" or "all confirmed"."""
+    def load(cls, path: str | Path, drive: Any = None) -> "Confirmations":
+        """The confirmations as they are on Drive now (gdrive: fetched afresh into the cache)."""
         path = Path(path)
-        if not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            records = {str(k).lower(): dict(v) for k, v in data["subreddits"].items()}
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise InputError(f"not a rules confirmation file ({type(e).__name__}: {e}); fix or delete it (every "
-                             "subreddit then needs confirming again)", file=path) from None
-        return cls(path, records)
+        return cls(path, _records(sync.read(drive, path)[0], path), drive)
 
     def state(self, name: str, sha: str) -> tuple[str, dict[str, Any]]:
         """("confirmed" | "changed" | "never", the record): confirmed only for exactly these rules."""
@@ -104,10 +113,16 @@ class Confirmations:
         return ""
 
     def record(self, name: str, rules: list[dict], by: str, account: str = "") -> dict[str, Any]:
-        """Write a person's confirmation of these rules (atomically, keeping the others) and return it."""
+        """Write a person's confirmation of these rules into the file as it is on Drive now (compare-and-swap: every
+        other subreddit's confirmation, also one written meanwhile, stays) and return it."""
         rec = {"subreddit": name, "rules_sha256": rules_sha256(rules), "rules_count": len(rules),
                "confirmed_by": by, "confirmed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "bot_account": account, "rules": [{k: str(r.get(k) or "") for k in FIELDS} for r in rules]}
-        self.records[name.lower()] = rec
-        write_json({"subreddits": dict(sorted(self.records.items()))}, self.path)
+
+        def change(data: bytes | None) -> bytes:
+            records = {**_records(data, self.path), name.lower(): rec}
+            return (json.dumps({"subreddits": dict(sorted(records.items()))}, indent=2, sort_keys=True)
+                    + "\n").encode("utf-8")
+
+        self.records = _records(sync.update(self.drive, self.path, change, f"confirming r/{name}'s rules"), self.path)
         return rec

@@ -14,7 +14,10 @@ from .html_parts import section as html_section
 
 # The verdict and its reason first: at 1,280 px the table's right half is off-screen.
 SHOWN = ["round", "verdict", "reason", "run_name", "base", "gold_auc_base", "gold_auc", "gold_auc_placebo",
-         "gold_gain_vs_base_lo", "gold_gain_vs_placebo_lo", "gold_gain_vs_noise", "eval_n", "eval_n_needed",
+         "gold_gain_vs_base_lo", "gold_gain_vs_placebo_lo", "gold_gain_vs_noise", "gold_bert_auc_base",
+         "gold_bert_auc", "gold_bert_auc_placebo", "gold_bert_gain_vs_base_lo", "gold_bert_gain_vs_placebo_lo",
+         "gold_bert_gain_vs_noise",
+         "eval_n", "eval_n_needed",
          "copy_share", "mean_words_base", "mean_words", "choosing_prob_real_base", "choosing_prob_real",
          "heldout_prob_real_base", "heldout_prob_real", "pass_share_base", "pass_share", "distinct_2_base",
          "distinct_2", "test_loss_base", "test_loss", "train_docs", "replay_share", "adv_auc_newest", "seconds"]
@@ -34,10 +37,13 @@ def section(root: str | Path) -> str:
             "candidates by the choosing judges (06's), real train pairs and approved replies, and a placebo on real "
             "pairs only. A round counts only when a <b>fresh judge</b> (trained from scratch against each generator's "
             "own samples) catches it less often than both its base and its placebo, the paired bootstrap CI's lower "
-            f"bound clear of gr_min_gain, on enough held-out comments; the held-out judge ({esc(_judge(df))}) and "
+            "bound clear of gr_min_gain, on enough held-out comments, on every gold judge (gr_gold_judges: "
+            "<code>gold_</code> TF-IDF, <code>gold_bert_</code> BERT from the base weights, shown when it "
+            f"ran); the held-out judge ({esc(_judge(df))}) and "
             "the choosing judge are shown beside it. <code>_lo</code>: the CI's lower bound.</p>")
     old = df["accepted"].map({True: "accepted", False: "rejected"})
     shown = df.assign(verdict=df["verdict"].fillna(old) if "verdict" in df else old).reindex(columns=SHOWN)
+    shown = shown.drop(columns=[c for c in shown if c.startswith("gold_bert_") and shown[c].isna().all()])
     shown["reason"] = shown["reason"].fillna("")
     return html_section("generator-rounds", title, note + df_table(shown, "generator-rounds-table") +
                    img_tag(png, "held-out vs choosing judge, distinct-2, test loss per round"))

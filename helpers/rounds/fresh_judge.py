@@ -22,7 +22,8 @@ from .stats import pair_matrix
 MAX_REAL = 5000  # real train replies a judge trains on (a random sample beyond this)
 
 
-def _texts(values) -> list[str]:
+def texts_of(values) -> list[str]:
+    """Replies as strings: a missing one (None, NaN) is the empty reply."""
     return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
 
 
@@ -32,7 +33,7 @@ def fit_tfidf(real: Sequence[str], fake: Sequence[str], seed: int = 0):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    real, fake = _texts(real), _texts(fake)
+    real, fake = texts_of(real), texts_of(fake)
     if not real or not fake:
         raise ValueError(f"a fresh judge needs real and fake replies (got {len(real)} real, {len(fake)} fake)")
     if len(real) > MAX_REAL:
@@ -46,7 +47,7 @@ def fit_tfidf(real: Sequence[str], fake: Sequence[str], seed: int = 0):
 
 
 def prob_fake(judge, texts: Sequence[str]) -> np.ndarray:
-    texts = _texts(texts)
+    texts = texts_of(texts)
     return judge.predict_proba(texts)[:, 1] if texts else np.zeros(0)
 
 
@@ -69,7 +70,7 @@ def cross_fit_prob_real(real: Sequence[str], fakes: pd.DataFrame, folds: int = 2
     fold_of = dict(zip(uniq, np.random.default_rng([int(seed), 13]).permutation(len(uniq)) % folds))
     fold = np.array([fold_of[i] for i in ids])
     out = np.full(len(fakes), np.nan)
-    replies = _texts(fakes["reply"])
+    replies = texts_of(fakes["reply"])
     for f in range(folds):
         train = [r for r, g in zip(replies, fold) if g != f]
         if not train or not (fold == f).any():
@@ -77,3 +78,4 @@ def cross_fit_prob_real(real: Sequence[str], fakes: pd.DataFrame, folds: int = 2
         judge = fit_tfidf(real, train, seed)
         out[fold == f] = 1 - prob_fake(judge, [r for r, g in zip(replies, fold) if g == f])
     return out
+

@@ -7,7 +7,8 @@ passing candidate per prompt kept by the reward; (3) + human-approved replies + 
 (rounds_data); (4) fine-tuned a few steps into checkpoint/<run_name>_g<k>, and a placebo (real train pairs only, same
 steps and size); (5) base, candidate and placebo measured by fresh judges trained against each one's own samples
 (helpers.rounds.arms), with paired CIs, the noise floor and the power sums; (6) accepted only if the candidate beats
-base and placebo, CI clear of gr_min_gain, and the drift guards hold (helpers.rounds.guards). The row goes to
+base and placebo on every gold judge (gr_gold_judges), CI clear of gr_min_gain, and the drift guards hold
+(helpers.rounds.guards). The row goes to
 metrics/generator_rounds.csv last: every file before it is reused by a re-run, so a killed run redoes at most the
 unfinished part of the round it was in.
 """
@@ -32,7 +33,7 @@ from ..files import read_csv, write_csv
 from ..filters import FilterSettings
 from ..generator.lineage import done_rounds, newest_accepted
 from ..live.text_rules import TextRules
-from . import arms, fresh_judge, guards, placebo, stats
+from . import arms, fresh_judge, gold_judges, guards, placebo, stats
 from . import rounds_data as data
 from .rounds_table import write_table
 
@@ -56,6 +57,8 @@ class Settings:
     min_prob_real: float = default("min_prob_real", "09")
     text_rules: TextRules = field(default_factory=TextRules)  # 06's blocklist, max_reply_chars, allow_links
     min_gain: float = default("gr_min_gain", "09")
+    gold_judges: tuple = tuple(default("gr_gold_judges", "09"))
+    bert_base: str = default("bert_base", "09")
     max_distinct2_drop: float = default("gr_max_distinct2_drop", "09")
     max_test_loss_rise: float = default("gr_max_test_loss_rise", "09")
     heldout_judge: str = default("heldout_judge", "09")
@@ -148,9 +151,9 @@ def decide(new: dict, base: dict, gold: dict, s: Settings) -> tuple[str, str]:
     base and placebo, CI's lower bound above gr_min_gain, on as many eval comments as 80% power needs."""
     fails = guards.guard_failures(new, base, s)
     need = gold.get("eval_n_needed", float("inf"))
-    g = gold.get("_gains", {})
-    return guards.verdict(g.get("base", {}) | {"n_needed": need}, g.get("placebo", {}) | {"n_needed": need}, fails,
-                          s.min_gain)
+    per = {name: tuple(g.get(k, {}) | {"n_needed": need} for k in ("base", "placebo"))
+           for name, g in gold.get("_gains", {}).items()}
+    return guards.verdict_all(per, fails, s.min_gain)
 
 
 def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: dict,
@@ -214,7 +217,7 @@ def run_round(root: Path, k: int, base: str, s: Settings, tools: Tools, inputs: 
                                                  d / "gold_base_seed2.csv", s.seed + 2000 + k, s.eval_candidates)
     on_write()
     gold = arms.gold(samples, set(judge_prompts["comment_id"].astype(str)), ids, inputs["real"], s.min_gain,
-                     s.bootstrap, s.seed)
+                     s.bootstrap, s.seed, gold_judges.judges(s.gold_judges, s.bert_base, root / drv.BERT_BASE_DIR))
     drift = arms.drifts(samples, train["reply"].astype(str).tolist())
     ref = inputs.get("test_loss_ref")
     ref = ft.get("test_loss_base") if ref is None or (isinstance(ref, float) and math.isnan(ref)) else ref

@@ -73,3 +73,18 @@ def verdict(gold_base: dict, gold_placebo: dict, guards: list[str], min_gain: fl
         return "accepted", ""
     failed = [g for g in guards if BLIND not in g]  # a guard that could not look is no evidence against the round
     return ("rejected" if failed or clear_worse else "inconclusive"), "; ".join(why)
+
+
+def verdict_all(gains: dict[str, tuple[dict, dict]], guards: list[str], min_gain: float) -> tuple[str, str]:
+    """verdict() over every gold judge (name -> (gain vs base, gain vs placebo)): accepted only if the candidate beats
+    base and placebo on each one; rejected if a guard failed or any judge saw it clearly no better."""
+    if not gains:
+        return "inconclusive", "; ".join([*guards, "no gold judge measured the round"])
+    results = {name: verdict(b, p, [], min_gain) for name, (b, p) in gains.items()}
+    named = len(results) > 1
+    why = list(guards) + [f"{name} judge: {r}" if named else r for name, (v, r) in results.items() if v != "accepted"]
+    if not why:
+        return "accepted", ""
+    failed = [g for g in guards if BLIND not in g]
+    rejected = failed or any(v == "rejected" for v, _ in results.values())
+    return ("rejected" if rejected else "inconclusive"), "; ".join(why)

@@ -12,13 +12,14 @@ judge, this stage moves the generator. Each of `gr_rounds` rounds of **reward-ra
 5. a **placebo**: the same base fine-tuned the same steps, rate and number of documents on real train pairs only
    (`checkpoint/<run_name>_g<k>_placebo`, never used);
 6. the **gold measure**: base, candidate and placebo each sample `gr_eval_candidates` replies for `gr_judge_prompts`
-   train comments and `gr_eval_comments` held-out comments; a TF-IDF + logistic-regression judge trained from scratch
+   train comments and `gr_eval_comments` held-out comments; each gold judge of `gr_gold_judges` (tfidf: char 2-5-grams
+   + logistic regression; bert: a BertTextClassifier from the `bert_base` weights) trained from scratch
    on real train replies vs each generator's own samples is tested on the held-out comments (AUC: lower is harder to
    catch), with paired bootstrap CIs over comments, the noise floor (the base sampled twice) and the eval size 80%
    power needs for `gr_min_gain`. The choosing judges and the held-out judge `heldout_judge` are shown beside it;
-7. the round is **accepted** only if its AUC is below both the base's and the placebo's with the CI's lower bound of
-   the gain above `gr_min_gain`, on enough comments, and the guards hold: distinct-2 on >= 150 replies
-   (`gr_max_distinct2_drop`), verbatim copies of training replies (`gr_max_copy_rise`), mean length
+7. the round is **accepted** only if, on every gold judge, its AUC is below both the base's and the placebo's with
+   the CI's lower bound of the gain above `gr_min_gain`, on enough comments, and the guards hold: distinct-2 on
+   >= 150 replies (`gr_max_distinct2_drop`), verbatim copies of training replies (`gr_max_copy_rise`), mean length
    (`gr_max_length_drift`), test loss against run1's (`gr_max_test_loss_rise`). Else "rejected" or "inconclusive",
    with the numbers, in `metrics/generator_rounds.csv`; the checkpoint stays on Drive, unused.
 
@@ -45,6 +46,7 @@ from ..generator.lineage import done_rounds
 from ..live.text_rules import TextRules
 from ..stage import StageRun, open_stage, push_outputs
 from . import generator_rounds as gr
+from . import gold_judges
 from .placebo import is_round_checkpoint
 
 KEY = "09"
@@ -63,11 +65,12 @@ def start(p: Params) -> RoundsRun:
 
 
 def settings(p: Params) -> gr.Settings:
+    gold_judges.check_judges(list(p.gr_gold_judges))
     return gr.Settings(
         run_name=p.run_name, rounds=p.gr_rounds, prompts=p.gr_prompts, eval_comments=p.gr_eval_comments,
         n_candidates=p.n_candidates, reward=p.gr_reward, replay_share=p.gr_replay_share,
         human_weight=p.gr_human_weight, min_prob_real=p.min_prob_real, text_rules=TextRules.from_params(p),
-        min_gain=p.gr_min_gain,
+        min_gain=p.gr_min_gain, gold_judges=tuple(p.gr_gold_judges), bert_base=p.bert_base,
         max_distinct2_drop=p.gr_max_distinct2_drop, max_test_loss_rise=p.gr_max_test_loss_rise,
         heldout_judge=p.heldout_judge, judge_prompts=p.gr_judge_prompts, max_copy_rise=p.gr_max_copy_rise,
         max_length_drift=p.gr_max_length_drift, bootstrap=p.gr_bootstrap,

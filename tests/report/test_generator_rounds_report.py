@@ -81,3 +81,12 @@ def test_a_bad_accepted_cell_is_named_in_the_report_as_09_and_05_refuse_it(tmp_p
         done_rounds(tmp_path)
     assert "unreadable" in grr.summary_line(tmp_path) and "row 2" in grr.summary_line(tmp_path)
     assert "generator_rounds.csv" in report.build_report(tmp_path).read_text().split('id="warnings"')[1]
+
+
+def test_bert_gold_aucs_are_shown_beside_the_tfidf_ones_only_when_the_bert_judge_ran(tmp_path):
+    table(tmp_path)
+    assert "gold_auc_placebo" in grr.section(tmp_path) and "gold_bert_auc" not in grr.section(tmp_path)
+    df = pd.read_csv(tmp_path / drv.GENERATOR_ROUNDS).assign(gold_bert_auc=[0.61, 0.73], gold_bert_auc_base=0.8)
+    write_csv(df, tmp_path / drv.GENERATOR_ROUNDS)
+    html = grr.section(tmp_path)
+    assert "gold_bert_auc_base" in html and "0.73" in html and html.index("gold_auc") < html.index("gold_bert_auc")
