@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .fresh_judge import MAX_REAL, texts_of
+from .fresh_judge import texts_of, training_texts
 from .stats import pair_matrix
 
 EPOCHS = 3  # from random-initialised (tiny) weights one pass over a few hundred replies learns too little
@@ -36,12 +36,7 @@ def fit_bert(real: Sequence[str], fake: Sequence[str], base: str, seed: int = 0,
     if not tf.executing_eagerly():  # gpt-2-simple's TF1 graph mode was switched on in this process
         raise StageError("the BERT fresh judge (Keras 3) needs eager TensorFlow: run GPT-2 in its child process "
                          "(helpers.generator.worker), never in the process that judges")
-    real, fake = texts_of(real), texts_of(fake)
-    if not real or not fake:
-        raise ValueError(f"a fresh judge needs real and fake replies (got {len(real)} real, {len(fake)} fake)")
-    if len(real) > MAX_REAL:
-        rng = np.random.default_rng([int(seed), 5])
-        real = [real[i] for i in np.sort(rng.choice(len(real), MAX_REAL, replace=False))]
+    real, fake = training_texts(real, fake, seed)
     clf = build_classifier(base, 2, SEQUENCE_LENGTH, learning_rate=learning_rate, seed=int(seed))
     df = pd.DataFrame({"comment": "", "reply": _clip(real + fake), "label": [0] * len(real) + [1] * len(fake)})
     train_classifier(clf, {"train": df}, 2, epochs=epochs, batch_size=BATCH, patience=0, seed=int(seed))

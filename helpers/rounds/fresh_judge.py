@@ -27,18 +27,25 @@ def texts_of(values) -> list[str]:
     return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
 
 
-def fit_tfidf(real: Sequence[str], fake: Sequence[str], seed: int = 0):
-    """A fresh char 2-5-gram TF-IDF + logistic-regression judge, classes weighted equally (label 1: fake)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
+def training_texts(real: Sequence[str], fake: Sequence[str], seed: int = 0) -> tuple[list[str], list[str]]:
+    """What every fresh judge trains on: the texts (empty ones dropped), at most MAX_REAL real ones (a seeded sample),
+    so judges of different kinds see the same data."""
     real, fake = texts_of(real), texts_of(fake)
     if not real or not fake:
         raise ValueError(f"a fresh judge needs real and fake replies (got {len(real)} real, {len(fake)} fake)")
     if len(real) > MAX_REAL:
         rng = np.random.default_rng([int(seed), 5])
         real = [real[i] for i in np.sort(rng.choice(len(real), MAX_REAL, replace=False))]
+    return real, fake
+
+
+def fit_tfidf(real: Sequence[str], fake: Sequence[str], seed: int = 0):
+    """A fresh char 2-5-gram TF-IDF + logistic-regression judge, classes weighted equally (label 1: fake)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    real, fake = training_texts(real, fake, seed)
     judge = make_pipeline(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=1, sublinear_tf=True, lowercase=True),
         LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced", random_state=int(seed)))

@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import inboxfixtures
 import postingfixtures
 from helpers.live import conversation, posting
 from helpers.live.conversation import InboxLog
 from helpers.live.text_rules import TextRules
 from helpers.offline import fake_reddit, fake_reddit_inbox
-from helpers.reddit import client as reddit_client
+
+server, reddit = inboxfixtures.server, inboxfixtures.reddit  # fixtures: the loopback Reddit with the recorded inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 TURNS = {"i201", "i207"}  # the conversation turns 05 proposed
@@ -28,18 +30,6 @@ BOT = "reply_bot_demo"
 TURN = {"comment_id": "i201", "post_id": "p102", "subreddit": "sciencefiction", "reply": "A blue one, and it rusts.",
         "approved": "True", "decision": "", "turn": "conversation", "inbox_id": "t1_i201", "bot_turns": "2",
         "chain": "post: Show us your most-read paperback"}
-
-
-@pytest.fixture()
-def server(monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda s: None)
-    with fake_reddit.serve(inbox=fake_reddit_inbox.RECORDED_INBOX) as srv:
-        yield srv
-
-
-@pytest.fixture()
-def reddit(server, tmp_path):
-    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
 
 
 def unread(server) -> set[str]:

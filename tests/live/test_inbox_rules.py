@@ -9,28 +9,18 @@ from collections import Counter
 import pandas as pd
 import pytest
 
+import inboxfixtures
 from helpers.context import conditioned
 from helpers.errors import InputError
 from helpers.live import inbox, optouts, proposals
 from helpers.live.conversation import InboxLog
-from helpers.offline import fake_reddit, fake_reddit_inbox
+from helpers.offline import fake_reddit_inbox
 from helpers.offline.fake_faults import Fault
-from helpers.reddit import client as reddit_client
+
+server, reddit = inboxfixtures.server, inboxfixtures.reddit  # fixtures: the loopback Reddit with the recorded inbox
 
 BOT = "reply_bot_demo"
 STOP = ("stop", "bad bot", "unsubscribe")
-
-
-@pytest.fixture()
-def server(monkeypatch):
-    monkeypatch.setattr("time.sleep", lambda s: None)
-    with fake_reddit.serve(inbox=fake_reddit_inbox.RECORDED_INBOX) as srv:
-        yield srv
-
-
-@pytest.fixture()
-def reddit(server, tmp_path):
-    return reddit_client.make_reddit("recorded", server.praw_ini(tmp_path / "praw.ini"))[0]
 
 
 def rules(**kw) -> inbox.InboxRules:

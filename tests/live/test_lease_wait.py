@@ -4,10 +4,8 @@ from one Drive root: the three that lose the lock wait, then post what is still 
 
 import json
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import fsspec
 import pandas as pd
@@ -18,8 +16,8 @@ from helpers.drive import open_drive
 from helpers.live import posting
 from helpers.live.lease import LEASE_FILE, LeaseHeld, posting_lock
 from helpers.offline import fake_reddit
+from postingfixtures import start_post_workers
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = [("c005", "p101", "sciencefiction"), ("c007", "p101", "sciencefiction"), ("c013", "p101", "sciencefiction"),
         ("c019", "p102", "sciencefiction"), ("c023", "p102", "sciencefiction"), ("c031", "p201", "gardening"),
         ("c033", "p201", "gardening"), ("c039", "p201", "gardening"), ("c041", "p202", "gardening"),
@@ -31,14 +29,7 @@ N_RUNS = 4
 @pytest.mark.slow
 def test_four_runs_on_many_comments_wait_their_turn_and_post_each_at_most_once(tmp_path):
     with fake_reddit.serve() as server:
-        ini = server.praw_ini(tmp_path / "praw.ini")
-        review = tmp_path / "review.csv"
-        pd.DataFrame([{"comment_id": c, "post_id": p, "subreddit": s, "reply": f"a reply to {c}",
-                       "approved": "True"} for c, p, s in ROWS]).to_csv(review, index=False)
-        drive, go = tmp_path / "drive", tmp_path / "go"
-        procs = [subprocess.Popen([sys.executable, str(ROOT / "tests" / "post_worker.py"), str(drive), str(ini),
-                                   str(review), str(go), str(tmp_path / f"run{k}.json"), f"run{k}", "120", "3"],
-                                  cwd=ROOT, stdout=subprocess.PIPE, text=True) for k in range(N_RUNS)]
+        drive, go, procs = start_post_workers(tmp_path, server, ROWS, N_RUNS, "120", "3", stdout=subprocess.PIPE)
         time.sleep(0.5)
         go.write_text("go")
         outs = [p.communicate(timeout=240)[0] for p in procs]

@@ -3,20 +3,16 @@ the loopback server; the posting lock lets one writer at a time, so every approv
 event each run wrote is in the ledger."""
 
 import json
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from helpers.drive import open_drive
 from helpers.live import posting
 from helpers.live.lease import LEASE_FILE, LeaseHeld, posting_lock
 from helpers.offline import fake_reddit
+from postingfixtures import start_post_workers
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = [("c005", "p101", "sciencefiction"), ("c031", "p201", "gardening"), ("c041", "p202", "gardening"),
         ("c057", "p302", "boardgames")]
 N_RUNS = 4
@@ -25,14 +21,7 @@ N_RUNS = 4
 @pytest.mark.slow
 def test_n_runs_at_once_post_each_approved_reply_once_and_lose_no_event(tmp_path):
     with fake_reddit.serve() as server:
-        ini = server.praw_ini(tmp_path / "praw.ini")
-        review = tmp_path / "review.csv"
-        pd.DataFrame([{"comment_id": c, "post_id": p, "subreddit": s, "reply": f"a reply to {c}",
-                       "approved": "True"} for c, p, s in ROWS]).to_csv(review, index=False)
-        drive, go = tmp_path / "drive", tmp_path / "go"
-        procs = [subprocess.Popen([sys.executable, str(ROOT / "tests" / "post_worker.py"), str(drive), str(ini),
-                                   str(review), str(go), str(tmp_path / f"run{k}.json"), f"run{k}"], cwd=ROOT)
-                 for k in range(N_RUNS)]
+        drive, go, procs = start_post_workers(tmp_path, server, ROWS, N_RUNS)
         time.sleep(0.5)
         go.write_text("go")
         codes = [p.wait(timeout=180) for p in procs]
