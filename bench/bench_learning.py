@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from bench.bench_rounds import ROOT, helpers_run
+from bench.bench_rounds import ROOT, timed_09
 
 COLUMNS = ["round", "verdict", "gold_auc_base", "gold_auc_base_lo", "gold_auc_base_hi", "gold_auc", "gold_auc_lo",
            "gold_auc_hi", "gold_auc_placebo", "gold_auc_placebo_lo", "gold_auc_placebo_hi", "gold_gain_vs_base_lo",
@@ -48,15 +47,7 @@ def rows(table: pd.DataFrame) -> list[dict]:
 
 
 def measure(work: Path, preset_name: str, copy_from: str) -> dict:
-    from helpers import drive as drv
-
-    shutil.rmtree(work, ignore_errors=True)
-    if copy_from:
-        shutil.copytree(copy_from, work)
-    else:
-        helpers_run("00", "01", "02", "03", "04", "08", "--drive", str(work), "--preset", preset_name)
-    wall, cpu, peak = helpers_run("09", "--drive", str(work), "--preset", preset_name, "-p", "gr_restart=true")
-    table = pd.read_csv(work / drv.GENERATOR_ROUNDS)
+    wall, cpu, peak, table = timed_09(work, preset_name, copy_from)
     accepted = int(table["accepted"].astype(str).str.lower().eq("true").sum())
     return {"preset": preset_name, "rounds": rows(table), "accepted": accepted,
             "harder_to_catch": accepted > 0, "stage_wall_s": round(wall, 1), "stage_cpu_s": round(cpu, 1),

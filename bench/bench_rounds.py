@@ -33,9 +33,10 @@ def run(smoke: bool = False) -> dict:
     return measure(ROOT / "bench" / "_work" / "rounds_drive", "demo", os.environ.get("BENCH_ROUNDS_DRIVE", ""))
 
 
-def measure(work: Path, preset_name: str, copy_from: str) -> dict:
+def timed_09(work: Path, preset_name: str, copy_from: str) -> tuple[float, float, float, pd.DataFrame]:
+    """Stage 09 alone, restarted from round 1, on a Drive root where 00-04 and 08 ran with the preset (a copy of
+    ``copy_from`` when given, else built here): (wall s, CPU s, peak RSS MB, the rounds table)."""
     from helpers import drive as drv
-    from helpers.pipeline.presets import load_preset
 
     shutil.rmtree(work, ignore_errors=True)
     if copy_from:
@@ -43,7 +44,13 @@ def measure(work: Path, preset_name: str, copy_from: str) -> dict:
     else:
         helpers_run("00", "01", "02", "03", "04", "08", "--drive", str(work), "--preset", preset_name)
     wall, cpu, peak = helpers_run("09", "--drive", str(work), "--preset", preset_name, "-p", "gr_restart=true")
-    table = pd.read_csv(work / drv.GENERATOR_ROUNDS)
+    return wall, cpu, peak, pd.read_csv(work / drv.GENERATOR_ROUNDS)
+
+
+def measure(work: Path, preset_name: str, copy_from: str) -> dict:
+    from helpers.pipeline.presets import load_preset
+
+    wall, cpu, peak, table = timed_09(work, preset_name, copy_from)
     preset = load_preset(preset_name)
     from helpers.contract import default
 
