@@ -98,14 +98,13 @@ def check(run: ProposeRun) -> pd.DataFrame:
         pf = preflight.checked(run.client, run.p.subreddits, run.p.bot_allowed_subreddits,
                                run.drive.path(drv.PREFLIGHT.format(date=run.date)), "05", **decided)
     run.subreddits = pf.readable()  # replies are proposed where rules wait for a person; 06 posts none there
-    waiting = {n.lower() for n in pf.unconfirmed}
     for sub, why in pf.blocked().items():
-        print(f"r/{sub}: replies are proposed, but 06 posts none there until a person confirms its rules" if sub in
-              waiting else f"not generating for r/{sub}: {why}")
-    held = holds.blocked(holds.read_holds(run.drive.path(drv.HOLDS)))
+        print(f"r/{sub}: replies are proposed, but 06 posts none there until a person confirms its rules"
+              if preflight.waits_for_person(why) else f"not generating for r/{sub}: {why}")
+    held = holds.blocked(holds.current(run.drive.path(drv.HOLDS), run.drive))  # the holds on Drive now
     # inbox items are skipped (and marked read) where a subreddit is refused, skipped or held; where its rules only
     # wait for a person, they are proposed like any comment and 06 posts none until the rules are confirmed
-    run.blocked = {**{s: w for s, w in pf.blocked().items() if s not in waiting}, **held}
+    run.blocked = {**{s: w for s, w in pf.blocked().items() if not preflight.waits_for_person(w)}, **held}
     for sub, why in held.items():
         print(f"not answering conversations in {'any subreddit' if sub == holds.EVERYWHERE else 'r/' + sub}: {why}")
     return rules_panel.shown(pf, decided["confirmations"], "05", run.drive)

@@ -231,7 +231,7 @@ def check(run: PostRun) -> pd.DataFrame:
               "most communities expect bots to say so.")
 
     def confirmed_now(name: str) -> None:  # a person clicked confirm: the post step below may use the subreddit
-        if run.blocked.get(name.lower(), "").startswith("unconfirmed"):
+        if preflight.waits_for_person(run.blocked.get(name.lower(), "")):
             del run.blocked[name.lower()]
 
     return rules_panel.shown(pf, decided["confirmations"], "06", run.drive, confirmed_now)
@@ -240,7 +240,7 @@ def check(run: PostRun) -> pd.DataFrame:
 def settled_blocks(blocked: dict[str, str]) -> dict[str, str]:
     """The blocks that decide a conversation turn (refused, skipped, held): rules that only wait for a person's
     confirmation leave the turn unread for a later run."""
-    return {sub: why for sub, why in blocked.items() if not why.startswith("unconfirmed")}
+    return {sub: why for sub, why in blocked.items() if not preflight.waits_for_person(why)}
 
 
 def still_approved(run: PostRun) -> Callable[[dict, str], str]:
@@ -272,14 +272,15 @@ def post(run: PostRun) -> pd.DataFrame:
         run.blocked = {**run.blocked, **holds.blocked(holds.current(run.drive.path(drv.HOLDS), run.drive))}
         ledger = posting.Ledger(run.drive.path(drv.POSTING_LEDGER), drive=run.drive,  # read and appended on Drive
                                 on_write=None if run.dry else lease.heartbeat)
+        turns = conversation.turns_of(run.proposed)  # from 05's proposals, not the sheet a person can edit
         results = posting.post_replies(
             run.client, run.review, ledger, PostSettings.from_params(p, dry_run=run.dry),
             bot_username=str(run.client.user.me()), proposed_ids=set(run.proposed["comment_id"].astype(str)),
             heartbeat=None if run.dry else lease.heartbeat, blocked=run.blocked, confirm=still_approved(run),
-            conversations=conversation.turns_of(run.proposed))
+            conversations=turns)
         if not run.dry:  # conversation turns decided are logged, then marked read (a dry run decides nothing)
             print("inbox:", counts(conversation.record_decisions(
-                run.client, results, conversation.turns_of(run.proposed),
+                run.client, results, turns,
                 conversation.InboxLog(run.path(drv.INBOX_LOG), run.drive), settled_blocks(run.blocked))))
     sheets.write_sheet(results, run.path(drv.WOULD_POST))
     print("post:", counts(results["status"].value_counts().to_dict(), none="nothing to post"))

@@ -10,8 +10,7 @@ subreddit the screen lets through is still not posted to until a person has read
 (helpers.reddit.rules_confirm: a panel button, or ``confirm_rules``); a change of the rules voids that. NSFW
 communities are skipped unless listed in ``nsfw_allowed_subreddits`` (since 2026 Reddit's age verification stops
 registered bots there). Private, quarantined, restricted, archived, banned or unknown subreddits are skipped with the
-reason. One table, printed and saved with the run.
-"""
+reason. One table, printed and saved with the run."""
 
 from __future__ import annotations
 
@@ -191,6 +190,11 @@ def _confirmed(row: dict[str, Any], name: str, rules: list[dict], policy: Policy
     return dict(row, verdict="unconfirmed", reason=row["reason"] + "; " + why)
 
 
+def waits_for_person(why: str) -> bool:
+    """Is this block (a Preflight.blocked() value) only rules a person has not confirmed yet? (Nothing posted.)"""
+    return why.startswith("unconfirmed: ")
+
+
 @dataclass
 class Preflight:
     """The account and one row per subreddit."""
@@ -208,7 +212,7 @@ class Preflight:
         return self.table.loc[self.table["verdict"].isin(READABLE), "subreddit"].tolist()
 
     def blocked(self) -> dict[str, str]:
-        """Lower-case subreddit -> why the bot must not write there."""
+        """Lower-case subreddit -> why the bot must not write there ("<verdict>: <reason>")."""
         bad = self.table[~self.table["verdict"].isin(USABLE)]
         return {str(s).lower(): f"{v}: {r}" for s, v, r in zip(bad["subreddit"], bad["verdict"], bad["reason"])}
 

@@ -84,3 +84,17 @@ def test_a_sheet_naming_a_confirmed_subreddit_does_not_hide_an_unconfirmed_one(r
     res = stage06.post(run)
     assert list(res["status"]) == ["refused"] and "no person has confirmed" in res.loc[0, "error"]
     assert res.loc[0, "subreddit"] == "sciencefiction" and server.state.comment_posts() == []
+
+
+def test_a_conversation_turn_where_rules_only_wait_for_a_person_stays_open():
+    """06 decides (logs and marks read) a turn only where a subreddit is refused, skipped or held; rules that wait for
+    a person's confirmation leave it unread, so the turn is answered once they are confirmed."""
+    from helpers.reddit import preflight
+
+    pf = preflight.Preflight(account={}, table=pd.DataFrame([
+        {"subreddit": "gardening", "verdict": "unconfirmed", "reason": "2 rule(s); no person has confirmed them"},
+        {"subreddit": "boardgames", "verdict": "refused", "reason": "rule \"No bots\""},
+        {"subreddit": "sciencefiction", "verdict": "ok", "reason": "3 rule(s)"}]))
+    blocked = {**pf.blocked(), "*": "account suspended"}
+    assert preflight.waits_for_person(blocked["gardening"]) and not preflight.waits_for_person(blocked["boardgames"])
+    assert set(stage06.settled_blocks(blocked)) == {"boardgames", "*"}
